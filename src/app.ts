@@ -1,0 +1,15 @@
+import { Hono } from "hono";
+import { healthRoutes } from "./health/routes";
+import { webhookRoutes } from "./ingest/routes";
+import { accessLog } from "./shared/access-log";
+import { errorResponse } from "./shared/errors";
+
+export function createApp() {
+	const app = new Hono<{ Bindings: Env }>();
+	app.use(accessLog());
+	app.route("/health", healthRoutes);
+	app.route("/webhook", webhookRoutes);
+	app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}` }, 404));
+	app.onError(errorResponse);
+	return app;
+}

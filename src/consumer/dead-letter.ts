@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { eventMessageSchema } from "../ingest/envelope";
+import { insertRows } from "./sql";
+import { MAX_RETRIES } from "./retry-policy";
+
+// What the main consumer sends to the dead-letter queue: the original message
+// and why it died. Messages the queue itself moved there (retries exhausted
+// without the consumer saying why, e.g. a crash or timeout) arrive bare.
+export const deadLetterBodySchema = z.object({
+	dead_letter: z.object({
+		reason: z.enum(["permanent", "retries_exhausted"]),
+		error: z.string(),
+		attempts: z.number().int(),
+		failed_at: z.number().int(),
+	}),
+	message: z.unknown(),
+});
+
+export type DeadLetterBody = z.infer<typeof deadLetterBodySchema>;
+
+export interface DeadLetterRow {
+	event_id: string;
+	event_type: string | null;
+	source: string | null;
+	payload: string;
+	error: string;
+	attempts: number;
+	received_at: number | null;
+	failed_at: number;
+}
+
+// Pure: any dead-letter queue message → the row that records it. Never
+// throws, so even garbage is stored rather than dropped.
+export function deadLetterRow(body: unknown, queueMessageId: string, now: number): DeadLetterRow {
+	const wrapped = deadLetterBodySchema.safeParse(body);
+	const info = wrapped.success
+		? wrapped.data.dead_letter
+		: { error: "retries exhausted without a recorded error (consumer crash or timeout)", attempts: MAX_RETRIES + 1, failed_at: now };
+	const original = wrapped.success ? wrapped.data.message : body;
+	const message = eventMessageSchema.safeParse(original);
+	if (message.success) {
+		const { event } = message.data;
+		return {
+			event_id: event.event_id,
+			event_type: event.event_type,
+			source: message.data.source,
+			payload: JSON.stringify(event),
+			error: info.error,
+			attempts: info.attempts,
+			received_at: message.data.received_at,
+			failed_at: info.failed_at,
+		};
+	}
+	const maybeEvent = (original as { event?: { event_id?: unknown; event_type?: unknown } } | null)?.event;
+	return {
+		event_id: typeof maybeEvent?.event_id === "string" ? maybeEvent.event_id : `unparseable:${queueMessageId}`,
+		event_type: typeof maybeEvent?.event_type === "string" ? maybeEvent.event_type : null,
+		source: null,
+		payload: JSON.stringify(original) ?? "null",
+		error: info.error,
+		attempts: info.attempts,
+		received_at: null,
+		failed_at: info.failed_at,
+	};
+}
+
+const DEAD_LETTER_COLUMNS = ["event_id", "event_type", "source", "payload", "error", "attempts", "received_at", "failed_at"] as const;
+
+// One open dead letter per event: a redelivered dead letter refreshes it.
+const DEAD_LETTER_UPSERT = `ON CONFLICT (event_id) WHERE status = 'open' DO UPDATE SET
+	error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at, payload = excluded.payload`;
+
+export function deadLetterStatements(db: D1Database, rows: readonly DeadLetterRow[]): D1PreparedStatement[] {
+	return insertRows(db, "dead_letters", DEAD_LETTER_COLUMNS, rows, DEAD_LETTER_UPSERT);
+}

@@ -1,0 +1,139 @@
+import { DurableObject } from "cloudflare:workers";
+import { readConfig } from "../shared/config";
+import { type ClaimOutcome, type ClaimRequest, decideClaim, PENDING_LEASE_MS, type StoredClaim } from "./claims";
+
+export interface ShardCounters {
+	accepted: number;
+	duplicates: number;
+	conflicts: number;
+	in_flight: number;
+	live_claims: number;
+}
+
+// Purges are batched: an alarm fires at most about once a minute per shard.
+const PURGE_GRANULARITY_MS = 60_000;
+
+// One shard of the idempotency store: a SQLite-backed Durable Object. Each
+// RPC method does all of its SQL synchronously, so it runs atomically with
+// respect to every other call on this shard: two concurrent copies of one
+// event can never both be told "new".
+export class IdempotencyShard extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+	private readonly ttlMs: number;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		this.ttlMs = readConfig(env).idempotencyTtlMs;
+		this.sql.exec(`
+			CREATE TABLE IF NOT EXISTS claims (
+				event_id   TEXT PRIMARY KEY,
+				body_hash  TEXT NOT NULL,
+				state      TEXT NOT NULL,
+				token      TEXT NOT NULL,
+				expires_at INTEGER NOT NULL
+			);
+			CREATE INDEX IF NOT EXISTS claims_expiry ON claims (expires_at);
+			CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+		`);
+	}
+
+	async claim(requests: ClaimRequest[], token: string): Promise<ClaimOutcome[]> {
+		const now = Date.now();
+		const outcomes = requests.map(({ eventId, bodyHash }) => {
+			const existing = this.sql
+				.exec<Pick<StoredClaim, "body_hash" | "state" | "expires_at">>(
+					"SELECT body_hash, state, expires_at FROM claims WHERE event_id = ?",
+					eventId,
+				)
+				.toArray()[0];
+			const outcome = decideClaim(existing ?? null, bodyHash, now);
+			if (outcome === "new") {
+				this.sql.exec(
+					`INSERT INTO claims (event_id, body_hash, state, token, expires_at) VALUES (?, ?, 'pending', ?, ?)
+					 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, state = 'pending',
+					   token = excluded.token, expires_at = excluded.expires_at`,
+					eventId,
+					bodyHash,
+					token,
+					now + PENDING_LEASE_MS,
+				);
+			} else {
+				this.bump(outcome === "duplicate" ? "duplicates" : outcome === "conflict" ? "conflicts" : "in_flight", 1);
+			}
+			return outcome;
+		});
+		if (outcomes.includes("new")) await this.schedulePurge(now + PENDING_LEASE_MS);
+		return outcomes;
+	}
+
+	// pending → committed, only for claims this caller (token) still holds.
+	async commit(eventIds: string[], token: string): Promise<number> {
+		const expiresAt = Date.now() + this.ttlMs;
+		let committed = 0;
+		for (const eventId of eventIds) {
+			// Counted through RETURNING: rowsWritten also counts index writes.
+			committed += this.sql.exec(
+				"UPDATE claims SET state = 'committed', expires_at = ? WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1",
+				expiresAt,
+				eventId,
+				token,
+			).toArray().length;
+		}
+		this.bump("accepted", committed);
+		await this.schedulePurge(expiresAt);
+		return committed;
+	}
+
+	// Drops claims whose enqueue failed, so the sender's retry is accepted.
+	release(eventIds: string[], token: string): number {
+		let released = 0;
+		for (const eventId of eventIds) {
+			released += this.sql.exec(
+				"DELETE FROM claims WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1",
+				eventId,
+				token,
+			).toArray().length;
+		}
+		return released;
+	}
+
+	counters(): ShardCounters {
+		const values = Object.fromEntries(
+			this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM counters").toArray().map((r) => [r.name, r.value]),
+		);
+		const live = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM claims WHERE expires_at > ?", Date.now()).one().n;
+		return {
+			accepted: values.accepted ?? 0,
+			duplicates: values.duplicates ?? 0,
+			conflicts: values.conflicts ?? 0,
+			in_flight: values.in_flight ?? 0,
+			live_claims: live,
+		};
+	}
+
+	override async alarm(): Promise<void> {
+		const now = Date.now();
+		this.sql.exec("DELETE FROM claims WHERE expires_at <= ?", now);
+		const next = this.sql.exec<{ next: number | null }>("SELECT min(expires_at) AS next FROM claims").one().next;
+		if (next !== null) await this.ctx.storage.setAlarm(roundUp(next));
+	}
+
+	private bump(name: string, by: number): void {
+		if (by === 0) return;
+		this.sql.exec(
+			"INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+			name,
+			by,
+		);
+	}
+
+	private async schedulePurge(expiresAt: number): Promise<void> {
+		const current = await this.ctx.storage.getAlarm();
+		if (current === null) await this.ctx.storage.setAlarm(roundUp(expiresAt));
+	}
+}
+
+function roundUp(at: number): number {
+	return Math.ceil(at / PURGE_GRANULARITY_MS) * PURGE_GRANULARITY_MS;
+}

@@ -1,0 +1,13 @@
+import { createApp } from "./app";
+import { queue } from "./consumer";
+import type { EventMessage } from "./ingest/envelope";
+
+export { IdempotencyShard } from "./idempotency/durable-object";
+export type { EventMessage } from "./ingest/envelope";
+
+const app = createApp();
+
+export default {
+	fetch: app.fetch,
+	queue: queue as ExportedHandlerQueueHandler<Env, EventMessage>,
+} satisfies ExportedHandler<Env, EventMessage>;

@@ -1,0 +1,116 @@
+import type { MiddlewareHandler } from "hono";
+import { readConfig, type PipelineConfig } from "../shared/config";
+import { ApiError } from "../shared/errors";
+import { verifySignature } from "./signature";
+
+export type IngestEnv = {
+	Bindings: Env;
+	Variables: { config: PipelineConfig; rawBody: ArrayBuffer };
+};
+
+const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+export interface JsonBodyOptions {
+	// Largest body accepted; defaults to MAX_BODY_BYTES from the Worker's vars.
+	maxBytes?: number;
+}
+
+// Reads the raw body once, as bytes, enforcing content type (415) and size
+// (413) before anything parses it. The bytes are what the signature covers.
+export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler<IngestEnv> {
+	return async (c, next) => {
+		const config = readConfig(c.env);
+		c.set("config", config);
+		const maxBytes = options.maxBytes ?? config.maxBodyBytes;
+
+		const contentType = c.req.header("content-type") ?? "";
+		if (!JSON_CONTENT_TYPE.test(contentType)) {
+			throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got "${contentType || "none"}"`);
+		}
+		const declared = Number(c.req.header("content-length") ?? Number.NaN);
+		if (declared > maxBytes) throw tooLarge(maxBytes);
+
+		const body = await readLimited(c.req.raw.body, maxBytes);
+		if (body === null) throw tooLarge(maxBytes);
+		c.set("rawBody", body);
+		// Later readers (c.req.text/json, Hono's validator) reuse these bytes.
+		// Hono types the cache by value but stores (and awaits) promises.
+		c.req.bodyCache.arrayBuffer = Promise.resolve(body) as unknown as ArrayBuffer;
+		await next();
+	};
+}
+
+function tooLarge(maxBytes: number): ApiError {
+	return new ApiError(413, "payload_too_large", `Request body exceeds the ${maxBytes}-byte limit`, { limit_bytes: maxBytes });
+}
+
+// Streams the body and stops as soon as it passes the limit, so a body sent
+// without Content-Length cannot make the Worker buffer more than it accepts.
+async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<ArrayBuffer | null> {
+	if (!stream) return new ArrayBuffer(0);
+	const chunks: Uint8Array[] = [];
+	let total = 0;
+	const reader = stream.getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		total += value.byteLength;
+		if (total > maxBytes) {
+			await reader.cancel();
+			return null;
+		}
+		chunks.push(value);
+	}
+	const body = new Uint8Array(total);
+	let offset = 0;
+	for (const chunk of chunks) {
+		body.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return body.buffer;
+}
+
+export interface SignatureOptions {
+	header?: string;
+}
+
+// Checks the HMAC signature over the raw bytes. With no WEBHOOK_SECRET the
+// endpoint refuses events (503, so senders retry until it is configured)
+// unless ALLOW_UNSIGNED is explicitly "true".
+export function webhookSignature(options: SignatureOptions = {}): MiddlewareHandler<IngestEnv> {
+	const header = options.header ?? "X-Webhook-Signature";
+	return async (c, next) => {
+		const secret = c.env.WEBHOOK_SECRET;
+		if (!secret) {
+			if (c.get("config").allowUnsigned) return next();
+			throw new ApiError(
+				503,
+				"signing_not_configured",
+				"WEBHOOK_SECRET is not set; set it with `wrangler secret put WEBHOOK_SECRET` (or ALLOW_UNSIGNED=\"true\" to accept unsigned events)",
+			);
+		}
+		const signature = c.req.header(header);
+		if (!signature) throw new ApiError(401, "missing_signature", `The ${header} header is required`);
+		if (!(await verifySignature(secret, c.get("rawBody"), signature))) {
+			throw new ApiError(401, "invalid_signature", `${header} does not match the body`);
+		}
+		await next();
+	};
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+// Checks that the (already verified) bytes are UTF-8 JSON, so a malformed
+// body gets its own error code before Hono's validator sees it.
+export function parseJson(): MiddlewareHandler<IngestEnv> {
+	return async (c, next) => {
+		try {
+			const text = utf8.decode(c.get("rawBody"));
+			JSON.parse(text);
+			c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
+		} catch {
+			throw new ApiError(400, "invalid_json", "Request body is not valid JSON");
+		}
+		await next();
+	};
+}

@@ -1,0 +1,160 @@
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { z } from "zod";
+import { ApiError } from "../shared/errors";
+import { type AcceptOutcome, acceptEvents, eventHash, type Arrival } from "./accept";
+import { eventEnvelopeSchema, type EventEnvelope, fieldIssues, SOURCE_PATTERN } from "./envelope";
+import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
+
+const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
+
+// Hono validator hook: one 400 naming every bad field.
+function rejectInvalid(result: { success: boolean; error?: z.core.$ZodError }): void {
+	if (!result.success && result.error) {
+		const fields = fieldIssues(result.error);
+		throw new ApiError(400, "validation_failed", `Invalid field(s): ${fields.map((f) => f.field).join(", ")}`, { fields });
+	}
+}
+
+function arrivalOf(c: { req: { query(name: string): string | undefined; header(name: string): string | undefined } }): Arrival {
+	const source = (c.req.query("source") ?? c.req.header("x-webhook-source") ?? "direct").toLowerCase();
+	if (!SOURCE_PATTERN.test(source)) {
+		throw new ApiError(400, "invalid_source", "source must be 1-64 chars of a-z, 0-9, '_', '.', '-'", {
+			fields: [{ field: "source", message: "invalid source name" }],
+		});
+	}
+	return { source, receivedAt: Date.now() };
+}
+
+const RETRY_LATER = { "Retry-After": "1" };
+
+export const webhookRoutes = new Hono<IngestEnv>()
+	.post(
+		"/events",
+		jsonBody(),
+		webhookSignature(),
+		parseJson(),
+		zValidator("json", eventEnvelopeSchema, rejectInvalid),
+		async (c) => {
+			const event = c.req.valid("json");
+			const outcome = (await acceptEvents(c.env, c.get("config"), [event], arrivalOf(c))).get(event.event_id);
+			const eventId = event.event_id;
+			switch (outcome) {
+				case "accepted":
+					return c.json({ status: "accepted", event_id: eventId }, 202);
+				case "duplicate":
+					return c.json({ status: "duplicate", event_id: eventId, message: "Already accepted; not processed again" }, 200);
+				case "conflict":
+					throw new ApiError(409, "idempotency_conflict", "This event_id was already used with a different body", { event_id: eventId });
+				case "queue_unavailable":
+					throw new ApiError(503, "queue_unavailable", "The event queue is unavailable; retry later", { event_id: eventId }, { "Retry-After": "5" });
+				default:
+					throw new ApiError(
+						409,
+						"in_flight",
+						"Another copy of this event is still being enqueued; retry shortly",
+						{ event_id: eventId },
+						RETRY_LATER,
+					);
+			}
+		},
+	)
+	.post(
+		"/batch",
+		jsonBody(),
+		webhookSignature(),
+		parseJson(),
+		zValidator("json", batchBodySchema, rejectInvalid),
+		async (c) => {
+			const config = c.get("config");
+			const { events } = c.req.valid("json");
+			if (events.length > config.maxBatchEvents) {
+				throw new ApiError(400, "validation_failed", `A batch holds at most ${config.maxBatchEvents} events, got ${events.length}`, {
+					fields: [{ field: "events", message: `at most ${config.maxBatchEvents} events` }],
+				});
+			}
+			const arrival = arrivalOf(c);
+			const results = await triageBatch(events);
+			const unique = results.flatMap((r) => (r.event && r.status === "pending" ? [r.event] : []));
+			const outcomes = unique.length ? await acceptEvents(c.env, config, unique, arrival) : new Map<string, AcceptOutcome>();
+
+			const response = results.map(({ index, eventId, status, error, fields }) => {
+				const outcome = status === "pending" ? outcomes.get(eventId ?? "") : undefined;
+				return batchResult(index, eventId, outcome ?? status, error, fields);
+			});
+			const count = (s: string) => response.filter((r) => r.status === s).length;
+			const summary = { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results: response };
+
+			if (summary.accepted > 0) return c.json(summary, 202);
+			if (unique.length === 0 && summary.duplicates === 0) {
+				throw new ApiError(400, "validation_failed", "No event in the batch is valid", summary);
+			}
+			if (response.some((r) => "error" in r && r.error === "queue_unavailable")) {
+				throw new ApiError(503, "queue_unavailable", "The event queue is unavailable; retry later", summary, { "Retry-After": "5" });
+			}
+			return c.json(summary, 200);
+		},
+	)
+	.on(["GET", "PUT", "PATCH", "DELETE"], ["/events", "/batch"], (c) => {
+		c.header("Allow", "POST");
+		throw new ApiError(405, "method_not_allowed", `Use POST for ${c.req.path}`);
+	});
+
+interface Triage {
+	index: number;
+	eventId?: string;
+	event?: EventEnvelope;
+	status: "pending" | "duplicate" | "rejected";
+	error?: string;
+	fields?: { field: string; message: string }[];
+}
+
+// Validates each event on its own and settles repeats inside the batch: the
+// first copy goes on, a later identical copy is a duplicate, a later copy with
+// other content under the same id is a conflict.
+async function triageBatch(events: unknown[]): Promise<Triage[]> {
+	const firstSeen = new Map<string, string>();
+	const triaged: Triage[] = [];
+	for (const [index, raw] of events.entries()) {
+		const parsed = eventEnvelopeSchema.safeParse(raw);
+		if (!parsed.success) {
+			const eventId = typeof (raw as { event_id?: unknown })?.event_id === "string" ? (raw as { event_id: string }).event_id : undefined;
+			triaged.push({ index, eventId, status: "rejected", error: "validation_failed", fields: fieldIssues(parsed.error) });
+			continue;
+		}
+		const event = parsed.data;
+		const hash = await eventHash(event);
+		const seen = firstSeen.get(event.event_id);
+		if (seen === undefined) {
+			firstSeen.set(event.event_id, hash);
+			triaged.push({ index, eventId: event.event_id, event, status: "pending" });
+		} else if (seen === hash) {
+			triaged.push({ index, eventId: event.event_id, status: "duplicate" });
+		} else {
+			triaged.push({ index, eventId: event.event_id, status: "rejected", error: "idempotency_conflict" });
+		}
+	}
+	return triaged;
+}
+
+function batchResult(
+	index: number,
+	eventId: string | undefined,
+	outcome: AcceptOutcome | Triage["status"],
+	error?: string,
+	fields?: Triage["fields"],
+) {
+	const base = { index, event_id: eventId ?? null };
+	switch (outcome) {
+		case "accepted":
+		case "duplicate":
+			return { ...base, status: outcome };
+		case "rejected":
+			return { ...base, status: "rejected" as const, error, ...(fields ? { fields } : {}) };
+		case "conflict":
+			return { ...base, status: "rejected" as const, error: "idempotency_conflict" };
+		default:
+			// in_flight, queue_unavailable, or a claim that never answered: retryable.
+			return { ...base, status: "rejected" as const, error: outcome === "pending" ? "in_flight" : outcome };
+	}
+}

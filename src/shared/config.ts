@@ -1,0 +1,54 @@
+// Turns the Worker's string vars into a typed, validated config. Pure: tests
+// pass plain objects, the Worker passes its env.
+export interface PipelineConfig {
+	maxBodyBytes: number;
+	maxBatchEvents: number;
+	idempotencyShards: number;
+	idempotencyTtlMs: number;
+	allowUnsigned: boolean;
+	chaosFailRate: number;
+}
+
+export type ConfigVars = Partial<
+	Record<
+		| "MAX_BODY_BYTES"
+		| "MAX_BATCH_EVENTS"
+		| "IDEMPOTENCY_SHARDS"
+		| "IDEMPOTENCY_TTL_SECONDS"
+		| "ALLOW_UNSIGNED"
+		| "CHAOS_FAIL_RATE",
+		string | undefined
+	>
+>;
+
+// Queues messages cap at 128 KB; leave room for the envelope we add.
+export const MAX_BODY_BYTES_CEILING = 120 * 1024;
+
+export const DEFAULTS = {
+	maxBodyBytes: 64 * 1024,
+	maxBatchEvents: 100,
+	idempotencyShards: 16,
+	idempotencyTtlSeconds: 24 * 60 * 60,
+} as const;
+
+function positiveInt(raw: string | undefined, fallback: number): number {
+	if (raw === undefined || raw.trim() === "") return fallback;
+	const n = Number(raw);
+	return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+function unitInterval(raw: string | undefined): number {
+	const n = Number(raw ?? 0);
+	return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}
+
+export function readConfig(vars: ConfigVars): PipelineConfig {
+	return {
+		maxBodyBytes: Math.min(positiveInt(vars.MAX_BODY_BYTES, DEFAULTS.maxBodyBytes), MAX_BODY_BYTES_CEILING),
+		maxBatchEvents: positiveInt(vars.MAX_BATCH_EVENTS, DEFAULTS.maxBatchEvents),
+		idempotencyShards: positiveInt(vars.IDEMPOTENCY_SHARDS, DEFAULTS.idempotencyShards),
+		idempotencyTtlMs: positiveInt(vars.IDEMPOTENCY_TTL_SECONDS, DEFAULTS.idempotencyTtlSeconds) * 1000,
+		allowUnsigned: vars.ALLOW_UNSIGNED === "true",
+		chaosFailRate: unitInterval(vars.CHAOS_FAIL_RATE),
+	};
+}
