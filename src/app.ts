@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { adminRoutes } from "./admin/routes";
 import { healthRoutes } from "./health/routes";
 import { webhookRoutes } from "./ingest/routes";
 import { accessLog } from "./shared/access-log";
@@ -9,6 +10,7 @@ export function createApp() {
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.route("/webhook", webhookRoutes);
+	app.route("/api", adminRoutes);
 	app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}` }, 404));
 	app.onError(errorResponse);
 	return app;

@@ -5,7 +5,11 @@ import { readPipelineCounters } from "./queries";
 
 // Cheap at-a-glance status: one small D1 read plus one tiny RPC per shard.
 // No secrets: only whether signing is configured.
-export const healthRoutes = new Hono<{ Bindings: Env }>().get("/", async (c) => {
+export const healthRoutes = new Hono<{ Bindings: Env }>()
+	// Liveness with no I/O at all: also the no-op baseline the bench compares
+	// the ingest path against (same Worker, same runtime).
+	.get("/live", (c) => c.json({ status: "ok" }))
+	.get("/", async (c) => {
 	const config = readConfig(c.env);
 	const signing = c.env.WEBHOOK_SECRET ? "enabled" : config.allowUnsigned ? "disabled (ALLOW_UNSIGNED)" : "not configured";
 	try {

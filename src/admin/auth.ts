@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../shared/errors";
+
+export interface AdminAuthOptions {
+	// Where the expected token comes from; defaults to the ADMIN_TOKEN secret.
+	token?: (env: Env) => string | undefined;
+}
+
+const encoder = new TextEncoder();
+
+// Compares digests, not the strings: equal length, constant time.
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+	const [a, b] = await Promise.all([
+		crypto.subtle.digest("SHA-256", encoder.encode(given)),
+		crypto.subtle.digest("SHA-256", encoder.encode(expected)),
+	]);
+	return crypto.subtle.timingSafeEqual(a, b);
+}
+
+// Bearer-token guard for admin and analytics routes. With no token set the
+// routes are off (503), never open.
+export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<{ Bindings: Env }> {
+	const tokenOf = options.token ?? ((env: Env) => env.ADMIN_TOKEN);
+	return async (c, next) => {
+		const expected = tokenOf(c.env);
+		if (!expected) {
+			throw new ApiError(503, "admin_disabled", "ADMIN_TOKEN is not set; set it with `wrangler secret put ADMIN_TOKEN` to enable this route");
+		}
+		const header = c.req.header("authorization") ?? "";
+		const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+		if (!match?.[1]) {
+			c.header("WWW-Authenticate", 'Bearer realm="admin"');
+			throw new ApiError(401, "missing_token", "Send Authorization: Bearer <ADMIN_TOKEN>");
+		}
+		if (!(await sameSecret(match[1], expected))) {
+			c.header("WWW-Authenticate", 'Bearer realm="admin", error="invalid_token"');
+			throw new ApiError(401, "invalid_token", "The bearer token is not valid");
+		}
+		await next();
+	};
+}

@@ -1,0 +1,110 @@
+// Starts the real local stack the way a user does (`wrangler dev` with local
+// D1, Queues and Durable Objects), on a free port with its own fresh state
+// directory, so e2e tests, the event generator and the bench never share or
+// inherit state.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+
+export interface LocalStack {
+	url: string;
+	port: number;
+	persistDir: string;
+	logs: () => string;
+	// Runs SQL against the stack's local D1 and returns the rows.
+	query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+	stop(): Promise<void>;
+}
+
+export interface StackOptions {
+	// Extra `--var NAME:value` overrides for wrangler dev.
+	vars?: Record<string, string>;
+	persistDir?: string;
+	readyTimeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+		});
+	});
+}
+
+export async function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
+	const { stdout } = await run(
+		WRANGLER,
+		["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--json", "--command", sql],
+		{ cwd: ROOT, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: "true" } },
+	);
+	const parsed = JSON.parse(stdout) as { results: T[] }[];
+	return parsed.flatMap((p) => p.results);
+}
+
+export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
+	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
+	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd: ROOT, env });
+
+	const port = await freePort();
+	const inspectorPort = await freePort();
+	const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+	const child: ChildProcess = spawn(
+		WRANGLER,
+		["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, ...varArgs],
+		{ cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+	);
+	let output = "";
+	child.stdout?.on("data", (d) => (output += d));
+	child.stderr?.on("data", (d) => (output += d));
+
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+		try {
+			const res = await fetch(`${url}/health`);
+			if (res.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			killTree(child);
+			throw new Error(`wrangler dev not ready after ${options.readyTimeoutMs ?? 60_000} ms:\n${output}`);
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+
+	return {
+		url,
+		port,
+		persistDir,
+		logs: () => output,
+		query: (sql) => d1Query(persistDir, sql),
+		async stop() {
+			killTree(child);
+			await new Promise((r) => setTimeout(r, 300));
+			if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
+		},
+	};
+}
+
+function killTree(child: ChildProcess): void {
+	if (child.pid === undefined || child.exitCode !== null) return;
+	try {
+		process.kill(-child.pid, "SIGTERM");
+	} catch {
+		child.kill("SIGTERM");
+	}
+}
