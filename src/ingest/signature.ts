@@ -2,9 +2,12 @@
 // Verification uses crypto.subtle.verify, which compares in constant time.
 
 const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
+// Derived from the API rather than named, so this module also type-checks
+// under Node's globals (the event generator signs with it too).
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keyCache = new Map<string, Promise<HmacKey>>();
 
-function hmacKey(secret: string): Promise<CryptoKey> {
+function hmacKey(secret: string): Promise<HmacKey> {
 	let key = keyCache.get(secret);
 	if (!key) {
 		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
