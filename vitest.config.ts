@@ -21,6 +21,8 @@ export default defineConfig(async () => {
 			exclude: ["test/e2e/**", "node_modules/**"],
 			setupFiles: ["./test/setup/apply-migrations.ts"],
 			testTimeout: 20_000,
+			// Request and batch log lines are noise unless a test fails.
+			silent: "passed-only" as const,
 		},
 	};
 });

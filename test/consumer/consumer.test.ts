@@ -1,0 +1,162 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { countRows, queueMessage, validEvent } from "../support/builders";
+import { asMessages, deliver } from "../support/queue";
+
+const MAIN = "webhook-events";
+
+describe("queue consumer", () => {
+	it("writes each event and its derived rows, then acks every message", async () => {
+		const signup = validEvent("user_signup");
+		const usage = validEvent("usage_tracked");
+		const subscription = validEvent("subscription_created");
+		const messages = asMessages([signup, usage, subscription].map((e) => queueMessage(e)));
+		const result = await deliver(MAIN, messages);
+
+		expect(result.explicitAcks.sort()).toEqual(messages.map((m) => m.id).sort());
+		expect(result.retryMessages).toEqual([]);
+		const row = await env.DB.prepare("SELECT * FROM events WHERE event_id = ?").bind(usage.event_id).first();
+		expect(row).toMatchObject({ event_type: "usage_tracked", status: "processed", attempts: 1, source: "test" });
+		expect(Number(row?.latency_ms)).toBeGreaterThanOrEqual(100);
+		expect(await countRows("SELECT count(*) AS n FROM users WHERE user_id = ?", signup.user_id)).toBe(1);
+		expect(await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", usage.event_id)).toBe(1);
+		expect(await countRows("SELECT count(*) AS n FROM subscription_changes WHERE event_id = ?", subscription.event_id)).toBe(1);
+	});
+
+	it("never double counts when the same messages are delivered again", async () => {
+		const events = [validEvent("usage_tracked"), validEvent("usage_tracked"), validEvent("user_signup")];
+		const bodies = events.map((e) => queueMessage(e));
+		const countersBefore = await countRows("SELECT value AS n FROM pipeline_counters WHERE name = 'processed'");
+
+		await deliver(MAIN, asMessages(bodies));
+		const redelivery = await deliver(MAIN, asMessages(bodies, 2));
+		expect(redelivery.explicitAcks).toHaveLength(3);
+
+		const ids = events.map((e) => e.event_id);
+		expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id IN (?, ?, ?)", ...ids)).toBe(3);
+		expect(await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id IN (?, ?, ?)", ...ids)).toBe(2);
+		expect(await countRows("SELECT sum(quantity) AS n FROM usage_records WHERE event_id IN (?, ?, ?)", ...ids)).toBe(10);
+		expect(await countRows("SELECT value AS n FROM pipeline_counters WHERE name = 'processed'")).toBe(countersBefore + 3);
+		// The first delivery's attempt count stands.
+		expect(await countRows("SELECT max(attempts) AS n FROM events WHERE event_id IN (?, ?, ?)", ...ids)).toBe(1);
+	});
+
+	it("converges on the latest subscription state whatever order updates arrive in", async () => {
+		const update = (plan: string, amount: number, minute: number, subscription_id: string) =>
+			validEvent("subscription_created", {
+				user_id: "user_ooo",
+				timestamp: `2026-11-27T10:0${minute}:00.000Z`,
+				metadata: { plan, amount, currency: "usd", interval: plan === "annual" ? "year" : "month", subscription_id },
+			});
+		const finalState = async (subscription_id: string) =>
+			env.DB.prepare("SELECT plan, amount, monthly_amount, currency FROM subscriptions WHERE subscription_id = ?")
+				.bind(subscription_id)
+				.first();
+
+		const inOrder = [update("starter", 9, 1, "sub_a"), update("pro", 29, 2, "sub_a"), update("annual", 240, 3, "sub_a")];
+		await deliver(MAIN, asMessages(inOrder.map((e) => queueMessage(e))));
+
+		const shuffled = [update("annual", 240, 3, "sub_b"), update("starter", 9, 1, "sub_b"), update("pro", 29, 2, "sub_b")];
+		await deliver(MAIN, asMessages([queueMessage(shuffled[0]!)]));
+		await deliver(MAIN, asMessages(shuffled.slice(1).map((e) => queueMessage(e))));
+
+		const expected = { plan: "annual", amount: 240, monthly_amount: 20, currency: "USD" };
+		expect(await finalState("sub_a")).toEqual(expected);
+		expect(await finalState("sub_b")).toEqual(expected);
+		expect(await countRows("SELECT count(*) AS n FROM subscription_changes WHERE subscription_id = 'sub_b'")).toBe(3);
+	});
+
+	it("keeps the earliest signup time and the newest profile for a user", async () => {
+		const later = validEvent("user_signup", { user_id: "user_twice", timestamp: "2026-11-27T12:00:00Z", metadata: { plan: "pro" } });
+		const earlier = validEvent("user_signup", { user_id: "user_twice", timestamp: "2026-11-27T09:00:00Z", metadata: { plan: "free" } });
+		await deliver(MAIN, asMessages([queueMessage(later)]));
+		await deliver(MAIN, asMessages([queueMessage(earlier)]));
+		const user = await env.DB.prepare("SELECT plan, signed_up_at FROM users WHERE user_id = 'user_twice'").first();
+		expect(user).toEqual({ plan: "pro", signed_up_at: Date.parse("2026-11-27T09:00:00Z") });
+	});
+
+	it("stores unknown event types as unhandled, not as failures", async () => {
+		const event = validEvent("invoice_paid");
+		const result = await deliver(MAIN, asMessages([queueMessage(event)]));
+		expect(result.explicitAcks).toHaveLength(1);
+		const row = await env.DB.prepare("SELECT status FROM events WHERE event_id = ?").bind(event.event_id).first();
+		expect(row).toEqual({ status: "unhandled" });
+	});
+
+	it("dead-letters a poison event at once with its reason, and never writes it as processed", async () => {
+		const poison = validEvent("usage_tracked", { metadata: { quantity: -3 } });
+		const healthy = validEvent("usage_tracked");
+		const messages = asMessages([queueMessage(poison), queueMessage(healthy)]);
+		const result = await deliver(MAIN, messages);
+
+		expect(result.explicitAcks.sort()).toEqual(messages.map((m) => m.id).sort());
+		expect(result.retryMessages).toEqual([]);
+		expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", poison.event_id)).toBe(0);
+		expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", healthy.event_id)).toBe(1);
+
+		// The local dead-letter queue delivers to the dead-letter consumer.
+		const deadLetter = await vi.waitUntil(
+			() => env.DB.prepare("SELECT error, attempts, status FROM dead_letters WHERE event_id = ?").bind(poison.event_id).first(),
+			{ timeout: 15_000, interval: 200 },
+		);
+		expect(deadLetter).toMatchObject({ attempts: 1, status: "open" });
+		expect(String(deadLetter.error)).toMatch(/metadata\.feature.*metadata\.quantity|invalid_event_data|PermanentError/s);
+	});
+
+	it("retries transient failures with growing delays and records each failed attempt", async () => {
+		const event = validEvent("usage_tracked");
+		const first = await deliver(MAIN, asMessages([queueMessage(event)], 1), { CHAOS_FAIL_RATE: "1" });
+		expect(first.retryMessages).toHaveLength(1);
+		expect(Object.values(first.retryDelays)).toEqual([2]);
+		expect(first.explicitAcks).toEqual([]);
+		const third = await deliver(MAIN, asMessages([queueMessage(event)], 3), { CHAOS_FAIL_RATE: "1" });
+		expect(Object.values(third.retryDelays)).toEqual([8]);
+
+		const attempts = await env.DB.prepare("SELECT attempt, error FROM event_attempts WHERE event_id = ? ORDER BY attempt")
+			.bind(event.event_id)
+			.all();
+		expect(attempts.results).toEqual([
+			{ attempt: 1, error: expect.stringContaining("chaos") },
+			{ attempt: 3, error: expect.stringContaining("chaos") },
+		]);
+		expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", event.event_id)).toBe(0);
+	});
+
+	it("dead-letters a transient failure on its last attempt instead of retrying again", async () => {
+		const event = validEvent("user_signup");
+		const last = await deliver(MAIN, asMessages([queueMessage(event)], 4), { CHAOS_FAIL_RATE: "1" });
+		expect(last.retryMessages).toEqual([]);
+		expect(last.explicitAcks).toHaveLength(1);
+		const deadLetter = await vi.waitUntil(
+			() => env.DB.prepare("SELECT error, attempts FROM dead_letters WHERE event_id = ?").bind(event.event_id).first(),
+			{ timeout: 15_000, interval: 200 },
+		);
+		expect(deadLetter).toMatchObject({ attempts: 4, error: expect.stringContaining("chaos") });
+	});
+
+	it("isolates a message whose write fails so the rest of the batch still lands", async () => {
+		const good = [validEvent("usage_tracked"), validEvent("user_signup")];
+		const bad = validEvent("usage_tracked");
+		// A real database failure for one row, not a fake: a trigger that aborts it.
+		await env.DB.exec(
+			`CREATE TRIGGER reject_one BEFORE INSERT ON events WHEN NEW.event_id = '${bad.event_id}' BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;`,
+		);
+		try {
+			const messages = asMessages([good[0]!, bad, good[1]!].map((e) => queueMessage(e)));
+			const result = await deliver(MAIN, messages);
+			expect(result.explicitAcks.sort()).toEqual([messages[0]!.id, messages[2]!.id].sort());
+			expect(result.retryMessages).toEqual([{ msgId: messages[1]!.id }]);
+			expect(result.retryDelays).toEqual({ [messages[1]!.id]: 2 });
+			expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id IN (?, ?)", good[0]!.event_id, good[1]!.event_id)).toBe(2);
+			expect(await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", bad.event_id)).toBe(0);
+		} finally {
+			await env.DB.exec("DROP TRIGGER reject_one");
+		}
+	});
+
+	it("dead-letters a message that is not an event message", async () => {
+		const result = await deliver(MAIN, asMessages([{ not: "an event" }]));
+		expect(result.explicitAcks).toHaveLength(1);
+		expect(result.retryMessages).toEqual([]);
+	});
+});

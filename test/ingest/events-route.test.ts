@@ -1,0 +1,173 @@
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { shardFor, shardName } from "../../src/idempotency/shard";
+import { postSigned, signedRequest, validEvent } from "../support/builders";
+
+async function json(res: Response) {
+	return (await res.json()) as Record<string, unknown>;
+}
+
+describe("POST /webhook/events", () => {
+	it("accepts a new signed event with 202", async () => {
+		const event = validEvent();
+		const res = await postSigned(event);
+		expect(res.status).toBe(202);
+		expect(await json(res)).toEqual({ status: "accepted", event_id: event.event_id });
+	});
+
+	it("answers a sender retry with the same body as a duplicate, not a second accept", async () => {
+		const event = validEvent();
+		expect((await postSigned(event)).status).toBe(202);
+		const retry = await postSigned(event);
+		expect(retry.status).toBe(200);
+		expect(await json(retry)).toMatchObject({ status: "duplicate", event_id: event.event_id });
+	});
+
+	it("treats the same content with other key order and whitespace as a duplicate", async () => {
+		const event = validEvent();
+		expect((await postSigned(event)).status).toBe(202);
+		const reordered = JSON.stringify(Object.fromEntries(Object.entries(event).reverse()), null, 2);
+		expect((await postSigned(reordered)).status).toBe(200);
+	});
+
+	it("answers 409 when the same event_id comes with a different body", async () => {
+		const event = validEvent();
+		expect((await postSigned(event)).status).toBe(202);
+		const res = await postSigned({ ...event, metadata: { email: "changed@example.com" } });
+		expect(res.status).toBe(409);
+		expect(await json(res)).toMatchObject({ error: "idempotency_conflict", event_id: event.event_id });
+	});
+
+	it("lets exactly one of 30 concurrent copies through with 202", async () => {
+		const event = validEvent();
+		const responses = await Promise.all(Array.from({ length: 30 }, () => postSigned(event)));
+		const statuses = responses.map((r) => r.status);
+		expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+		expect(statuses.every((s) => s === 202 || s === 200 || s === 409)).toBe(true);
+		for (const res of responses.filter((r) => r.status === 409)) {
+			expect(res.headers.get("retry-after")).toBe("1");
+			expect(await json(res)).toMatchObject({ error: "in_flight" });
+		}
+	});
+
+	it("answers 409 with Retry-After while another copy is still being enqueued", async () => {
+		const event = validEvent();
+		const shard = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(shardName(shardFor(event.event_id, 16))));
+		// Reproduce the window between claim and commit: claim without committing.
+		const [bodyHash] = await runInDurableObject(shard, async (instance) => {
+			const { eventHash } = await import("../../src/ingest/accept");
+			const hash = await eventHash(event);
+			await instance.claim([{ eventId: event.event_id, bodyHash: hash }], "other-request");
+			return [hash];
+		});
+		expect(bodyHash).toMatch(/^[0-9a-f]{64}$/);
+		const res = await postSigned(event);
+		expect(res.status).toBe(409);
+		expect(res.headers.get("retry-after")).toBe("1");
+		expect(await json(res)).toMatchObject({ error: "in_flight", event_id: event.event_id });
+	});
+
+	it("answers 503 with Retry-After when the queue is down, and accepts the sender's retry", async () => {
+		const event = validEvent();
+		const brokenQueue = {
+			send: () => Promise.reject(new Error("queue unavailable")),
+			sendBatch: () => Promise.reject(new Error("queue unavailable")),
+		} as unknown as Queue;
+		const ctx = createExecutionContext();
+		const res = await worker.fetch(await signedRequest(event), { ...env, EVENTS_QUEUE: brokenQueue }, ctx);
+		await waitOnExecutionContext(ctx);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("retry-after")).toBe("5");
+		expect(await json(res)).toMatchObject({ error: "queue_unavailable" });
+
+		// The claim was released, so the retry is a fresh accept, not a duplicate.
+		expect((await postSigned(event)).status).toBe(202);
+	});
+
+	it("rejects a missing signature with 401", async () => {
+		const res = await postSigned(validEvent(), { signature: null });
+		expect(res.status).toBe(401);
+		expect(await json(res)).toMatchObject({ error: "missing_signature" });
+	});
+
+	it("rejects a signature made with the wrong secret with 401", async () => {
+		const res = await postSigned(validEvent(), { secret: "not-the-secret" });
+		expect(res.status).toBe(401);
+		expect(await json(res)).toMatchObject({ error: "invalid_signature" });
+	});
+
+	it("rejects a body changed after signing with 401", async () => {
+		const event = validEvent();
+		const request = await signedRequest(event);
+		const tampered = new Request(request, { body: JSON.stringify({ ...event, user_id: "someone_else" }) });
+		expect((await exports.default.fetch(tampered)).status).toBe(401);
+	});
+
+	it("rejects malformed JSON with 400 invalid_json", async () => {
+		const res = await postSigned('{"event_id": "evt_1",');
+		expect(res.status).toBe(400);
+		expect(await json(res)).toMatchObject({ error: "invalid_json" });
+	});
+
+	it("rejects an envelope with 400 naming each bad field", async () => {
+		const res = await postSigned({ ...validEvent(), event_id: "has space", timestamp: "2026-11-27 10:00" });
+		expect(res.status).toBe(400);
+		const body = await json(res);
+		expect(body.error).toBe("validation_failed");
+		expect((body.fields as { field: string }[]).map((f) => f.field).sort()).toEqual(["event_id", "timestamp"]);
+	});
+
+	it("rejects a body over the limit with 413", async () => {
+		const res = await postSigned({ ...validEvent(), metadata: { blob: "x".repeat(70 * 1024) } });
+		expect(res.status).toBe(413);
+		expect(await json(res)).toMatchObject({ error: "payload_too_large", limit_bytes: 65536 });
+	});
+
+	it("rejects a non-JSON content type with 415", async () => {
+		const res = await postSigned(validEvent(), { contentType: "text/plain" });
+		expect(res.status).toBe(415);
+		expect(await json(res)).toMatchObject({ error: "unsupported_media_type" });
+	});
+
+	it("rejects an invalid source name with 400", async () => {
+		const res = await postSigned(validEvent(), { headers: { "x-webhook-source": "no spaces allowed" } });
+		expect(res.status).toBe(400);
+		expect(await json(res)).toMatchObject({ error: "invalid_source" });
+	});
+
+	it("answers other methods with 405 and unknown paths with 404, both JSON", async () => {
+		const get = await exports.default.fetch("https://pipeline.test/webhook/events");
+		expect(get.status).toBe(405);
+		expect(get.headers.get("allow")).toBe("POST");
+		const missing = await exports.default.fetch("https://pipeline.test/nope");
+		expect(missing.status).toBe(404);
+		expect(await json(missing)).toMatchObject({ error: "not_found" });
+	});
+});
+
+describe("signing configuration", () => {
+	async function fetchWith(overrides: Partial<Env>, request: Request) {
+		const ctx = createExecutionContext();
+		const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+		await waitOnExecutionContext(ctx);
+		return res;
+	}
+
+	it("refuses events with a clear 503 when WEBHOOK_SECRET is unset", async () => {
+		const res = await fetchWith({ WEBHOOK_SECRET: "" }, await signedRequest(validEvent(), { signature: null }));
+		expect(res.status).toBe(503);
+		expect(await json(res)).toMatchObject({ error: "signing_not_configured" });
+	});
+
+	it("accepts unsigned events only when ALLOW_UNSIGNED is explicitly true", async () => {
+		const res = await fetchWith({ WEBHOOK_SECRET: "", ALLOW_UNSIGNED: "true" }, await signedRequest(validEvent(), { signature: null }));
+		expect(res.status).toBe(202);
+	});
+
+	it("honours a configured MAX_BODY_BYTES", async () => {
+		const res = await fetchWith({ MAX_BODY_BYTES: "200" }, await signedRequest(validEvent()));
+		expect(res.status).toBe(413);
+	});
+});
