@@ -1,0 +1,42 @@
+// The deploy contract in wrangler.toml, checked against the code that relies
+// on it: a drift here would silently change retries or drop dead letters.
+import path from "node:path";
+import { unstable_readConfig } from "wrangler";
+import { describe, expect, it } from "vitest";
+import { isDeadLetterQueue } from "../../src/consumer/index";
+import { MAX_RETRIES } from "../../src/consumer/retry-policy";
+
+const config = unstable_readConfig({ config: path.resolve(import.meta.dirname, "../../wrangler.toml") });
+const consumers = config.queues.consumers ?? [];
+const producers = config.queues.producers ?? [];
+
+describe("wrangler.toml", () => {
+	const main = consumers.find((c) => !isDeadLetterQueue(c.queue));
+	const dlq = consumers.find((c) => isDeadLetterQueue(c.queue));
+
+	it("sets every main consumer value explicitly, matching the code", () => {
+		expect(main).toMatchObject({ max_batch_size: 10, max_retries: MAX_RETRIES });
+		expect(main?.max_batch_timeout).toBeLessThanOrEqual(2);
+		expect(main?.max_concurrency).toBeGreaterThan(0);
+		expect(main?.retry_delay).toBeGreaterThan(0);
+		expect(main?.dead_letter_queue).toBe(dlq?.queue);
+	});
+
+	it("consumes the dead-letter queue, with explicit values", () => {
+		expect(dlq).toBeDefined();
+		expect(dlq?.max_batch_size).toBe(10);
+		expect(dlq?.max_batch_timeout).toBeLessThanOrEqual(2);
+		expect(dlq?.max_retries).toBeGreaterThanOrEqual(MAX_RETRIES);
+	});
+
+	it("produces to the main queue and to the dead-letter queue under the contract's names", () => {
+		expect(producers.find((p) => p.binding === "EVENTS_QUEUE")?.queue).toBe(main?.queue);
+		expect(producers.find((p) => p.binding === "DEAD_LETTER_QUEUE")?.queue).toBe(dlq?.queue);
+	});
+
+	it("binds D1 as DB with migrations and a SQLite-backed idempotency object", () => {
+		expect(config.d1_databases).toEqual([expect.objectContaining({ binding: "DB", migrations_dir: "migrations" })]);
+		expect(config.durable_objects.bindings).toEqual([expect.objectContaining({ name: "IDEMPOTENCY", class_name: "IdempotencyShard" })]);
+		expect(config.migrations.flatMap((m) => m.new_sqlite_classes ?? [])).toContain("IdempotencyShard");
+	});
+});
