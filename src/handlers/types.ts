@@ -14,7 +14,9 @@ export interface UserRow {
 	last_event_id: string;
 }
 
-export interface SubscriptionRow {
+// What a subscription event says, shared by the current-state row and the
+// history row.
+export interface SubscriptionFields {
 	subscription_id: string;
 	user_id: string | null;
 	plan: string;
@@ -23,20 +25,15 @@ export interface SubscriptionRow {
 	interval: string;
 	monthly_amount: number;
 	status: string;
+}
+
+export interface SubscriptionRow extends SubscriptionFields {
 	updated_at: number;
 	last_event_id: string;
 }
 
-export interface SubscriptionChangeRow {
+export interface SubscriptionChangeRow extends SubscriptionFields {
 	event_id: string;
-	subscription_id: string;
-	user_id: string | null;
-	plan: string;
-	amount: number;
-	currency: string;
-	interval: string;
-	monthly_amount: number;
-	status: string;
 	occurred_at: number;
 }
 
