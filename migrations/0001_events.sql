@@ -18,7 +18,6 @@ CREATE TABLE events (
 CREATE INDEX events_type_time ON events (event_type, occurred_at);
 CREATE INDEX events_user_time ON events (user_id, occurred_at);
 CREATE INDEX events_received ON events (received_at);
-CREATE INDEX events_processed ON events (processed_at);
 
 -- Latest known state per user; last writer wins on the event's own timestamp
 -- (event_id breaks ties) so out-of-order delivery converges.
@@ -31,7 +30,6 @@ CREATE TABLE users (
   updated_at    INTEGER NOT NULL,
   last_event_id TEXT NOT NULL
 );
-CREATE INDEX users_signed_up ON users (signed_up_at);
 
 CREATE TABLE subscriptions (
   subscription_id TEXT PRIMARY KEY,
@@ -72,7 +70,6 @@ CREATE TABLE usage_records (
   occurred_at INTEGER NOT NULL
 );
 CREATE INDEX usage_feature_time ON usage_records (feature, occurred_at);
-CREATE INDEX usage_user_time ON usage_records (user_id, occurred_at);
 
 -- Failed attempts, one row per (event, attempt): the retry history.
 CREATE TABLE event_attempts (

@@ -3,6 +3,7 @@ import { queue } from "./consumer";
 import type { EventMessage } from "./ingest/envelope";
 
 export { IdempotencyShard } from "./idempotency/durable-object";
+export { IngestMetrics } from "./metrics/ingest-metrics";
 export type { EventMessage } from "./ingest/envelope";
 
 const app = createApp();

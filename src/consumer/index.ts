@@ -1,9 +1,5 @@
 import { consumeDeadLetters, consumeEvents } from "./consume";
-
-// Queues named "<name>-dlq" are dead-letter queues; everything else is events.
-export function isDeadLetterQueue(queueName: string): boolean {
-	return queueName.endsWith("-dlq");
-}
+import { isDeadLetterQueue } from "./queues";
 
 export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
 	if (isDeadLetterQueue(batch.queue)) await consumeDeadLetters(batch, env);

@@ -2,19 +2,13 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError } from "../shared/errors";
+import { rejectInvalid } from "../shared/validation";
 import { type AcceptOutcome, acceptEvents, eventHash, type Arrival } from "./accept";
+import { batchDoc, eventsDoc } from "./docs";
 import { eventEnvelopeSchema, type EventEnvelope, fieldIssues, SOURCE_PATTERN } from "./envelope";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
 
 const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
-
-// Hono validator hook: one 400 naming every bad field.
-function rejectInvalid(result: { success: boolean; error?: z.core.$ZodError }): void {
-	if (!result.success && result.error) {
-		const fields = fieldIssues(result.error);
-		throw new ApiError(400, "validation_failed", `Invalid field(s): ${fields.map((f) => f.field).join(", ")}`, { fields });
-	}
-}
 
 function arrivalOf(c: { req: { query(name: string): string | undefined; header(name: string): string | undefined } }): Arrival {
 	const source = (c.req.query("source") ?? c.req.header("x-webhook-source") ?? "direct").toLowerCase();
@@ -31,6 +25,7 @@ const RETRY_LATER = { "Retry-After": "1" };
 export const webhookRoutes = new Hono<IngestEnv>()
 	.post(
 		"/events",
+		eventsDoc,
 		jsonBody(),
 		webhookSignature(),
 		parseJson(),
@@ -61,6 +56,7 @@ export const webhookRoutes = new Hono<IngestEnv>()
 	)
 	.post(
 		"/batch",
+		batchDoc,
 		jsonBody(),
 		webhookSignature(),
 		parseJson(),

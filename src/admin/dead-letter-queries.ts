@@ -1,0 +1,89 @@
+import type { z } from "zod";
+import { type Keyset, nextCursor } from "./cursor";
+import { DEAD_LETTER_COLUMNS } from "./event-queries";
+import type { DeadLetter, deadLetterStatus } from "./schemas";
+import { afterKey, atLeast, before, type Condition, contains, eq, where } from "./sql";
+
+export interface DeadLetterMatch {
+	type?: string;
+	error?: string;
+	from?: number;
+	to?: number;
+}
+
+export interface DeadLetterFilter extends DeadLetterMatch {
+	status: z.infer<typeof deadLetterStatus> | "all";
+	cursor: Keyset | null;
+	limit: number;
+}
+
+// A dead letter with what replay needs to rebuild the original message.
+export type ReplayCandidate = Pick<DeadLetter, "id" | "event_id" | "source" | "received_at" | "failed_at" | "status"> & { payload: string };
+
+const REPLAY_COLUMNS = "id, event_id, source, received_at, failed_at, status, payload";
+
+const matchConditions = (m: DeadLetterMatch): Condition[] => [
+	eq("event_type", m.type),
+	contains("error", m.error),
+	atLeast("failed_at", m.from),
+	before("failed_at", m.to),
+];
+
+// Newest failures first; id (the rowid) breaks ties and is what the cursor holds.
+export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter) {
+	const clause = where([
+		filter.status === "all" ? undefined : eq("status", filter.status),
+		...matchConditions(filter),
+		afterKey("failed_at", "id", filter.cursor),
+	]);
+	const { results } = await db
+		.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters ${clause.sql} ORDER BY failed_at DESC, id DESC LIMIT ?`)
+		.bind(...clause.params, filter.limit + 1)
+		.all<DeadLetter>();
+	return {
+		data: results.slice(0, filter.limit),
+		next_cursor: nextCursor(results, filter.limit, (r) => ({ at: r.failed_at, id: r.id })),
+	};
+}
+
+export function getDeadLetter(db: D1Database, id: number) {
+	return db.prepare(`SELECT ${DEAD_LETTER_COLUMNS}, payload FROM dead_letters WHERE id = ?`).bind(id).first<DeadLetter & { payload: string }>();
+}
+
+export async function highestDeadLetterId(db: D1Database): Promise<number> {
+	return (await db.prepare("SELECT coalesce(max(id), 0) AS id FROM dead_letters").first<{ id: number }>())?.id ?? 0;
+}
+
+// One page of open dead letters matching the filter, in id order, after
+// `afterId` and up to `maxId` (so letters created by the replay itself are
+// not picked up again).
+export async function openMatches(db: D1Database, match: DeadLetterMatch, afterId: number, maxId: number, limit: number) {
+	const clause = where([eq("status", "open"), ...matchConditions(match), ["id > ?", afterId], ["id <= ?", maxId]]);
+	const { results } = await db
+		.prepare(`SELECT ${REPLAY_COLUMNS} FROM dead_letters ${clause.sql} ORDER BY id LIMIT ?`)
+		.bind(...clause.params, limit)
+		.all<ReplayCandidate>();
+	return results;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+
+// open → replayed/discarded, only for letters still open. Returns the ids
+// that moved, so two concurrent replays can never both re-enqueue one letter.
+export async function resolveOpen(db: D1Database, ids: readonly number[], status: "replayed" | "discarded", at: number) {
+	if (ids.length === 0) return [];
+	const { results } = await db
+		.prepare(`UPDATE dead_letters SET status = ?, resolved_at = ? WHERE status = 'open' AND id IN (${placeholders(ids.length)}) RETURNING id`)
+		.bind(status, at, ...ids)
+		.all<{ id: number }>();
+	return results.map((r) => r.id);
+}
+
+// Undo a claim whose enqueue failed, so the letter can be replayed again.
+export async function reopen(db: D1Database, ids: readonly number[]): Promise<void> {
+	if (ids.length === 0) return;
+	await db
+		.prepare(`UPDATE dead_letters SET status = 'open', resolved_at = NULL WHERE status = 'replayed' AND id IN (${placeholders(ids.length)})`)
+		.bind(...ids)
+		.run();
+}

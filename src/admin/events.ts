@@ -1,0 +1,51 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { documented } from "../openapi/describe";
+import { ApiError } from "../shared/errors";
+import { validated } from "../shared/validation";
+import { decodeCursor } from "./cursor";
+import { eventDetail, listEvents } from "./event-queries";
+import { cursorParam, pageLimit, timeRange } from "./params";
+import { eventDetailSchema, eventSummarySchema, page } from "./schemas";
+
+const listQuery = z.object({
+	type: z.string().min(1).max(100).optional().describe("event_type"),
+	status: z.enum(["processed", "unhandled"]).optional(),
+	user_id: z.string().min(1).max(200).optional(),
+	...timeRange,
+	limit: pageLimit(500, 50),
+	cursor: cursorParam,
+});
+
+// The event log in D1: newest first, keyset-paginated, and one event in full.
+export const eventsRoutes = new Hono<{ Bindings: Env }>()
+	.get(
+		"/",
+		documented({
+			summary: "List stored events, newest first (by event time)",
+			tags: ["Events"],
+			responses: { 200: ["One page of events", page(eventSummarySchema)] },
+		}),
+		validated("query", listQuery),
+		async (c) => {
+			const { cursor, ...filter } = c.req.valid("query");
+			return c.json(await listEvents(c.env.DB, { ...filter, cursor: decodeCursor(cursor) }));
+		},
+	)
+	.get(
+		"/:id",
+		documented({
+			summary: "One event with its payload, failed attempts and dead letters",
+			tags: ["Events"],
+			responses: { 200: ["The event", eventDetailSchema], 404: ["No event, attempt or dead letter has this id"] },
+		}),
+		validated("param", z.object({ id: z.string().min(1).max(200) })),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const detail = await eventDetail(c.env.DB, id);
+			if (!detail.event && detail.attempts.length === 0 && detail.dead_letters.length === 0) {
+				throw new ApiError(404, "event_not_found", `No event ${id}`, { event_id: id });
+			}
+			return c.json({ event_id: id, ...detail });
+		},
+	);

@@ -1,0 +1,45 @@
+import type { Histogram } from "./histogram";
+import type { IngestCounts, IngestMetrics, IngestSnapshot } from "./ingest-metrics";
+import type { IngestSample } from "./ingest-sample";
+
+// Ingest counters are spread over a few objects so one never limits ingest
+// throughput. Changing it loses nothing (reads sum over all shards) as long
+// as it only grows.
+export const INGEST_METRICS_SHARDS = 4;
+
+type Namespace = DurableObjectNamespace<IngestMetrics>;
+
+const stub = (namespace: Namespace, shard: number) => namespace.get(namespace.idFromName(`ingest-metrics-${shard}`));
+
+export function recordSample(namespace: Namespace, sample: IngestSample, random: () => number = Math.random): Promise<void> {
+	return stub(namespace, Math.floor(random() * INGEST_METRICS_SHARDS)).record([sample]);
+}
+
+function mergeCounts(into: IngestCounts, from: IngestCounts): void {
+	into.accepted += from.accepted;
+	into.duplicates += from.duplicates;
+	for (const [reason, n] of Object.entries(from.rejected)) into.rejected[reason] = (into.rejected[reason] ?? 0) + n;
+}
+
+function mergeHistogram(into: Histogram, from: Histogram): void {
+	into.count += from.count;
+	into.sum += from.sum;
+	from.buckets.forEach((b, i) => {
+		const target = into.buckets[i];
+		if (target) target.count += b.count;
+	});
+}
+
+// Totals across every shard (and the per-minute window since `since`).
+export async function ingestSnapshot(namespace: Namespace, since: number): Promise<IngestSnapshot> {
+	const shards = await Promise.all(Array.from({ length: INGEST_METRICS_SHARDS }, (_, i) => stub(namespace, i).snapshot(since)));
+	const [first, ...rest] = shards as [IngestSnapshot, ...IngestSnapshot[]];
+	for (const s of rest) {
+		mergeCounts(first.total, s.total);
+		mergeCounts(first.window, s.window);
+		mergeHistogram(first.ack, s.ack);
+	}
+	return first;
+}
+
+export const rejectedTotal = (counts: IngestCounts) => Object.values(counts.rejected).reduce((a, b) => a + b, 0);

@@ -1,0 +1,64 @@
+import { readPipelineCounters } from "../health/queries";
+import { shardCounters } from "../idempotency/client";
+import { readConfig } from "../shared/config";
+import { cumulate, type Histogram } from "./histogram";
+
+export interface DeadLetterCounts {
+	open: number;
+	replayed: number;
+	discarded: number;
+}
+
+// Durable totals from D1 (trigger-kept counters) and the idempotency objects.
+export interface PipelineState {
+	accepted: number;
+	duplicates: number;
+	conflicts: number;
+	live_claims: number;
+	processed: number;
+	unhandled: number;
+	retried: number;
+	dead_lettered: number;
+	dead_letters: DeadLetterCounts;
+	backlog: number;
+}
+
+// Accepted but not yet settled. Settled = stored in events, or dead-lettered
+// and still open or discarded; a replayed letter is pending again until its
+// event lands in events. Clamped: the counters are read a moment apart.
+export function backlogOf(s: Omit<PipelineState, "backlog">): number {
+	return Math.max(0, s.accepted - s.processed - s.unhandled - s.dead_letters.open - s.dead_letters.discarded);
+}
+
+async function deadLetterCounts(db: D1Database): Promise<DeadLetterCounts> {
+	const { results } = await db.prepare("SELECT status, count(*) AS n FROM dead_letters GROUP BY status").all<{ status: keyof DeadLetterCounts; n: number }>();
+	const counts: DeadLetterCounts = { open: 0, replayed: 0, discarded: 0 };
+	for (const r of results) counts[r.status] = r.n;
+	return counts;
+}
+
+export async function readPipelineState(env: Env): Promise<PipelineState> {
+	const [stored, claims, deadLetters] = await Promise.all([
+		readPipelineCounters(env.DB),
+		shardCounters(env.IDEMPOTENCY, readConfig(env).idempotencyShards),
+		deadLetterCounts(env.DB),
+	]);
+	const { accepted, duplicates, conflicts, live_claims } = claims;
+	const state = { accepted, duplicates, conflicts, live_claims, ...stored, dead_letters: deadLetters };
+	return { ...state, backlog: backlogOf(state) };
+}
+
+// End-to-end latency histogram kept by the triggers in 0002_admin.sql.
+export async function readE2eHistogram(db: D1Database): Promise<Histogram> {
+	const [buckets, totals] = await db.batch([
+		db.prepare("SELECT le, count FROM e2e_latency_buckets ORDER BY le"),
+		db.prepare(
+			"SELECT coalesce(sum(CASE WHEN name IN ('processed', 'unhandled') THEN value END), 0) AS count, coalesce(sum(CASE WHEN name = 'e2e_latency_ms_sum' THEN value END), 0) AS sum FROM pipeline_counters",
+		),
+	]);
+	const rows = (buckets?.results ?? []) as { le: number; count: number }[];
+	const total = (totals?.results[0] ?? { count: 0, sum: 0 }) as { count: number; sum: number };
+	// Stored counts are already cumulative: turn them back into per-bucket ones.
+	const perBucket = new Map(rows.map((r, i) => [r.le, r.count - (rows[i - 1]?.count ?? 0)]));
+	return cumulate(rows.map((r) => r.le), perBucket, total.count, total.sum);
+}

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { adminAuth } from "../admin/auth";
+import { documented } from "../openapi/describe";
+import { ingestSnapshot, rejectedTotal } from "./client";
+import { CONTENT_TYPE, histogramFamily, type MetricFamily, render, single } from "./exposition";
+import { readE2eHistogram, readPipelineState } from "./pipeline-state";
+
+// Prometheus scrape endpoint (admin token). Every number comes from durable
+// state (D1 counters and the idempotency and ingest-metrics objects), so it is
+// the same whichever isolate answers and survives restarts.
+export const metricsRoutes = new Hono<{ Bindings: Env }>().use(adminAuth()).get(
+	"/",
+	documented({
+		summary: "Prometheus metrics (text exposition format)",
+		tags: ["Operations"],
+		mediaType: CONTENT_TYPE,
+		responses: { 200: ["Counters, histograms and gauges"] },
+	}),
+	async (c) => {
+		const [state, ingest, e2e] = await Promise.all([readPipelineState(c.env), ingestSnapshot(c.env.INGEST_METRICS, Date.now()), readE2eHistogram(c.env.DB)]);
+		const rejected = ingest.total.rejected;
+		const families: MetricFamily[] = [
+			single("webhook_events_received_total", "Events received by the ingest API (accepted + duplicates + rejected)", "counter", state.accepted + state.duplicates + rejectedTotal(ingest.total)),
+			single("webhook_events_accepted_total", "Events accepted and enqueued (idempotency objects)", "counter", state.accepted),
+			single("webhook_events_duplicates_total", "Sender retries answered duplicate (idempotency objects)", "counter", state.duplicates),
+			{
+				name: "webhook_events_rejected_total",
+				help: "Events rejected by the ingest API, by the error code the sender got",
+				type: "counter",
+				samples: Object.entries(rejected).sort(([a], [b]) => a.localeCompare(b)).map(([reason, value]) => ({ labels: { reason }, value })),
+			},
+			single("webhook_events_processed_total", "Events stored with a handler (status processed)", "counter", state.processed),
+			single("webhook_events_unhandled_total", "Events stored without a handler for their type (status unhandled)", "counter", state.unhandled),
+			single("webhook_events_retried_total", "Failed delivery attempts that were retried", "counter", state.retried),
+			single("webhook_events_dead_lettered_total", "Dead letters recorded", "counter", state.dead_lettered),
+			{
+				name: "webhook_dead_letters",
+				help: "Dead letters by review status",
+				type: "gauge",
+				samples: Object.entries(state.dead_letters).map(([status, value]) => ({ labels: { status }, value })),
+			},
+			single("webhook_backlog_events", "Accepted events not yet processed or dead-lettered", "gauge", state.backlog),
+			histogramFamily("webhook_ack_latency_seconds", "Time to answer an ingest request", ingest.ack),
+			histogramFamily("webhook_end_to_end_latency_seconds", "From receipt to stored in D1 (events.latency_ms)", e2e),
+		];
+		return c.body(render(families), 200, { "content-type": CONTENT_TYPE, "cache-control": "no-store" });
+	},
+);

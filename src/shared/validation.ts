@@ -1,0 +1,22 @@
+import type { ValidationTargets } from "hono";
+import { validator } from "hono-openapi";
+import type { z } from "zod";
+import { fieldIssues } from "../ingest/envelope";
+import { ApiError } from "./errors";
+
+// Validator hook: one 400 naming every bad field. Takes zod's error (from
+// zValidator) or the Standard Schema issue list (from hono-openapi's
+// validator); zod hands its own issues to both, so one formatter serves.
+export function rejectInvalid(result: { success: boolean; error?: z.core.$ZodError | readonly unknown[] }): void {
+	if (result.success || !result.error) return;
+	const issues = (Array.isArray(result.error) ? result.error : (result.error as z.core.$ZodError).issues) as z.core.$ZodIssue[];
+	const fields = fieldIssues({ issues });
+	throw new ApiError(400, "validation_failed", `Invalid field(s): ${fields.map((f) => f.field).join(", ")}`, { fields });
+}
+
+// Validates one part of the request with a zod schema and records the schema
+// for the OpenAPI document, so what is checked and what is documented are the
+// same object.
+export function validated<S extends z.ZodType, T extends keyof ValidationTargets>(target: T, schema: S) {
+	return validator(target, schema, rejectInvalid);
+}
