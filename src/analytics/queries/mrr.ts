@@ -1,0 +1,94 @@
+import type { z } from "zod";
+import { bucketSql, cents, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
+import type { RangeQuery } from "../params";
+import type { mrrSchema } from "../schemas";
+import { type AnalyticsStatement, windowOf } from "./statement";
+
+// Subscription statuses that earn recurring revenue: the same list as the
+// mrr_ledger trigger in migrations/0003_analytics.sql.
+export const MRR_STATUSES = ["active", "past_due"] as const;
+
+// MRR is a running sum over mrr_ledger (kept by a trigger): each earning
+// subscription change adds its monthly amount when it starts and takes it
+// away when the subscription's next change replaces it.
+
+// Everything before `from`, in one ordered pass over mrr_ledger_key.
+export const mrrOpeningStatement: AnalyticsStatement<RangeQuery> = {
+	name: "mrr_opening",
+	sql: `SELECT NULL AS bucket, plan, currency, sum(mrr) AS mrr, sum(subscriptions) AS subscriptions
+FROM mrr_ledger
+WHERE at < ?1
+GROUP BY plan, currency`,
+	binds: (q) => [q.range.from],
+};
+
+// The changes inside the window, per bucket (range over mrr_ledger_time).
+export const mrrChangesStatement: AnalyticsStatement<RangeQuery> = {
+	name: "mrr_changes",
+	sql: `SELECT ${bucketSql("at")} AS bucket, plan, currency, sum(mrr) AS mrr, sum(subscriptions) AS subscriptions
+FROM mrr_ledger
+WHERE at >= ?1 AND at < ?2
+GROUP BY 1, 2, 3`,
+	binds: (q) => rangeBinds(q.range),
+};
+
+export interface MrrDeltaRow {
+	bucket: number | null;
+	plan: string;
+	currency: string;
+	mrr: number;
+	subscriptions: number;
+}
+
+type ByCurrency = z.infer<typeof mrrSchema>["current"];
+type Level = Omit<ByCurrency[string], "by_plan">;
+
+type Levels = Map<string, Level>; // key: `${currency}\u0000${plan}`
+
+const keyOf = (currency: string, plan: string) => `${currency}\u0000${plan}`;
+
+function apply(levels: Levels, row: MrrDeltaRow): void {
+	const key = keyOf(row.currency, row.plan);
+	const level = levels.get(key) ?? { mrr: 0, subscriptions: 0 };
+	level.mrr += Number(row.mrr);
+	level.subscriptions += Number(row.subscriptions);
+	levels.set(key, level);
+}
+
+// MRR and earning subscriptions per currency, and per plan within each
+// currency; amounts in different currencies are never added together.
+function snapshot(levels: Levels): ByCurrency {
+	const byCurrency: ByCurrency = {};
+	for (const [key, level] of [...levels].sort(([a], [b]) => (a < b ? -1 : 1))) {
+		const [currency, plan] = key.split("\u0000") as [string, string];
+		if (level.subscriptions === 0 && Math.abs(level.mrr) < 0.005) continue;
+		const total = (byCurrency[currency] ??= { mrr: 0, subscriptions: 0, by_plan: {} });
+		total.mrr = cents(total.mrr + level.mrr);
+		total.subscriptions += level.subscriptions;
+		total.by_plan[plan] = { mrr: cents(level.mrr), subscriptions: level.subscriptions };
+	}
+	return byCurrency;
+}
+
+// Replays the ledger bucket by bucket, after the opening rows (bucket NULL): each point is the MRR at the end of
+// its bucket (or at `to` for the last, partial one).
+export function shapeMrr(range: TimeRange, rows: readonly MrrDeltaRow[]): z.infer<typeof mrrSchema> {
+	const levels: Levels = new Map();
+	const byBucket = new Map<number, MrrDeltaRow[]>();
+	for (const row of rows) {
+		if (row.bucket === null) apply(levels, row);
+		else byBucket.set(Number(row.bucket), (byBucket.get(Number(row.bucket)) ?? []).concat(row));
+	}
+	const opening = snapshot(levels);
+	const series = [...emptySeries(range, () => null).keys()].map((bucket) => {
+		for (const row of byBucket.get(bucket) ?? []) apply(levels, row);
+		return { bucket: iso(bucket), by_currency: snapshot(levels) };
+	});
+	return {
+		...windowOf(range),
+		statuses: [...MRR_STATUSES],
+		opening,
+		current: series.at(-1)?.by_currency ?? opening,
+		series,
+	};
+}
