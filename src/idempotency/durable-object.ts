@@ -70,16 +70,12 @@ export class IdempotencyShard extends DurableObject<Env> {
 	// pending → committed, only for claims this caller (token) still holds.
 	async commit(eventIds: string[], token: string): Promise<number> {
 		const expiresAt = Date.now() + this.ttlMs;
-		let committed = 0;
-		for (const eventId of eventIds) {
-			// Counted through RETURNING: rowsWritten also counts index writes.
-			committed += this.sql.exec(
-				"UPDATE claims SET state = 'committed', expires_at = ? WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1",
-				expiresAt,
-				eventId,
-				token,
-			).toArray().length;
-		}
+		const committed = this.changeHeldClaims(
+			eventIds,
+			token,
+			"UPDATE claims SET state = 'committed', expires_at = ? WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1",
+			expiresAt,
+		);
 		this.bump("accepted", committed);
 		await this.schedulePurge(expiresAt);
 		return committed;
@@ -87,15 +83,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 
 	// Drops claims whose enqueue failed, so the sender's retry is accepted.
 	release(eventIds: string[], token: string): number {
-		let released = 0;
-		for (const eventId of eventIds) {
-			released += this.sql.exec(
-				"DELETE FROM claims WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1",
-				eventId,
-				token,
-			).toArray().length;
-		}
-		return released;
+		return this.changeHeldClaims(eventIds, token, "DELETE FROM claims WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1");
 	}
 
 	counters(): ShardCounters {
@@ -117,6 +105,14 @@ export class IdempotencyShard extends DurableObject<Env> {
 		this.sql.exec("DELETE FROM claims WHERE expires_at <= ?", now);
 		const next = this.sql.exec<{ next: number | null }>("SELECT min(expires_at) AS next FROM claims").one().next;
 		if (next !== null) await this.ctx.storage.setAlarm(roundUp(next));
+	}
+
+	// Runs `sql` (ending "event_id = ? AND token = ? … RETURNING 1") per id and
+	// counts the rows it touched: rowsWritten would also count index writes.
+	private changeHeldClaims(eventIds: string[], token: string, sql: string, ...leading: unknown[]): number {
+		let changed = 0;
+		for (const eventId of eventIds) changed += this.sql.exec(sql, ...leading, eventId, token).toArray().length;
+		return changed;
 	}
 
 	private bump(name: string, by: number): void {
