@@ -9,6 +9,12 @@ import { sha256Hex } from "./signature";
 
 export type AcceptOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
 
+// An event with the content hash its idempotency claim is made with.
+export interface HashedEvent {
+	event: EventEnvelope;
+	bodyHash: string;
+}
+
 export interface Arrival {
 	source: string;
 	receivedAt: number;
@@ -26,11 +32,11 @@ export function eventHash(event: EventEnvelope): Promise<string> {
 export async function acceptEvents(
 	env: Env,
 	config: PipelineConfig,
-	events: EventEnvelope[],
+	events: HashedEvent[],
 	arrival: Arrival,
 ): Promise<Map<string, AcceptOutcome>> {
 	const session = new ClaimSession(env.IDEMPOTENCY, config.idempotencyShards);
-	const requests = await Promise.all(events.map(async (event) => ({ eventId: event.event_id, bodyHash: await eventHash(event) })));
+	const requests = events.map(({ event, bodyHash }) => ({ eventId: event.event_id, bodyHash }));
 
 	let claims: Map<string, ClaimOutcome>;
 	try {
@@ -42,7 +48,7 @@ export async function acceptEvents(
 
 	const outcomes = new Map<string, AcceptOutcome>();
 	const fresh: EventMessage[] = [];
-	for (const event of events) {
+	for (const { event } of events) {
 		const claim = claims.get(event.event_id) ?? "in_flight";
 		if (claim === "new") fresh.push({ event, received_at: arrival.receivedAt, source: arrival.source });
 		else outcomes.set(event.event_id, claim);

@@ -3,9 +3,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError } from "../shared/errors";
 import { rejectInvalid } from "../shared/validation";
-import { type AcceptOutcome, acceptEvents, eventHash, type Arrival } from "./accept";
+import { type AcceptOutcome, acceptEvents, eventHash, type Arrival, type HashedEvent } from "./accept";
 import { batchDoc, eventsDoc } from "./docs";
-import { eventEnvelopeSchema, type EventEnvelope, fieldIssues, SOURCE_PATTERN } from "./envelope";
+import { eventEnvelopeSchema, fieldIssues, SOURCE_PATTERN } from "./envelope";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
 
 const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
@@ -32,7 +32,8 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		zValidator("json", eventEnvelopeSchema, rejectInvalid),
 		async (c) => {
 			const event = c.req.valid("json");
-			const outcome = (await acceptEvents(c.env, c.get("config"), [event], arrivalOf(c))).get(event.event_id);
+			const hashed = { event, bodyHash: await eventHash(event) };
+			const outcome = (await acceptEvents(c.env, c.get("config"), [hashed], arrivalOf(c))).get(event.event_id);
 			const eventId = event.event_id;
 			switch (outcome) {
 				case "accepted":
@@ -71,7 +72,7 @@ export const webhookRoutes = new Hono<IngestEnv>()
 			}
 			const arrival = arrivalOf(c);
 			const results = await triageBatch(events);
-			const unique = results.flatMap((r) => (r.event && r.status === "pending" ? [r.event] : []));
+			const unique = results.flatMap((r) => (r.hashed && r.status === "pending" ? [r.hashed] : []));
 			const outcomes = unique.length ? await acceptEvents(c.env, config, unique, arrival) : new Map<string, AcceptOutcome>();
 
 			const response = results.map(({ index, eventId, status, error, fields }) => {
@@ -99,7 +100,7 @@ export const webhookRoutes = new Hono<IngestEnv>()
 interface Triage {
 	index: number;
 	eventId?: string;
-	event?: EventEnvelope;
+	hashed?: HashedEvent;
 	status: "pending" | "duplicate" | "rejected";
 	error?: string;
 	fields?: { field: string; message: string }[];
@@ -123,7 +124,7 @@ async function triageBatch(events: unknown[]): Promise<Triage[]> {
 		const seen = firstSeen.get(event.event_id);
 		if (seen === undefined) {
 			firstSeen.set(event.event_id, hash);
-			triaged.push({ index, eventId: event.event_id, event, status: "pending" });
+			triaged.push({ index, eventId: event.event_id, hashed: { event, bodyHash: hash }, status: "pending" });
 		} else if (seen === hash) {
 			triaged.push({ index, eventId: event.event_id, status: "duplicate" });
 		} else {
