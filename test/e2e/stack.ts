@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { queryD1 } from "../../scripts/events/d1";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -17,6 +18,8 @@ export interface LocalStack {
 	url: string;
 	port: number;
 	persistDir: string;
+	// Where the stack's wrangler.toml is (D1 reads must use the same config).
+	cwd: string;
 	logs: () => string;
 	// Runs SQL against the stack's local D1 and returns the rows.
 	query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
@@ -28,6 +31,9 @@ export interface StackOptions {
 	vars?: Record<string, string>;
 	persistDir?: string;
 	readyTimeoutMs?: number;
+	// Directory holding wrangler.toml (default: the repo). The bench passes a
+	// snapshot so that edits made during a run do not reload the Worker.
+	cwd?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -42,20 +48,16 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-export async function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
-	const { stdout } = await run(
-		WRANGLER,
-		["d1", "execute", "DB", "--local", "--persist-to", persistDir, "--json", "--command", sql],
-		{ cwd: ROOT, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, CI: "true" } },
-	);
-	const parsed = JSON.parse(stdout) as { results: T[] }[];
-	return parsed.flatMap((p) => p.results);
+// One way to read D1 for tests, the event generator and the bench.
+export function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
+	return queryD1<T>({ persistDir }, sql);
 }
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
 	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
 	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
-	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd: ROOT, env });
+	const cwd = options.cwd ?? ROOT;
+	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd, env });
 
 	const port = await freePort();
 	const inspectorPort = await freePort();
@@ -63,7 +65,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 	const child: ChildProcess = spawn(
 		WRANGLER,
 		["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, ...varArgs],
-		{ cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+		{ cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
 	);
 	let output = "";
 	child.stdout?.on("data", (d) => (output += d));
@@ -90,8 +92,9 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 		url,
 		port,
 		persistDir,
+		cwd,
 		logs: () => output,
-		query: (sql) => d1Query(persistDir, sql),
+		query: (sql) => queryD1({ persistDir, configDir: cwd }, sql),
 		async stop() {
 			killTree(child);
 			await new Promise((r) => setTimeout(r, 300));

@@ -1,0 +1,117 @@
+// `npm run bench [-- --quick]`: starts a fresh local stack, runs the fixed
+// plan (see plan.ts) and writes bench/results.json, bench/RESULTS.md and
+// bench/chart.svg. Exit code 1 if any step lost or double-counted events.
+// `npm run bench -- --render` re-renders the last results.json.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { type LocalStack, startLocalStack } from "../../test/e2e/stack";
+import type { D1Target } from "../events/d1";
+import { backlogOf } from "../events/drain";
+import { type Snapshot, snapshotWorker } from "../stack/snapshot";
+import { describeMachine } from "./machine";
+import { benchPlan, highestSustained, isSaturated, ratio } from "./plan";
+import { type BenchResults, renderBenchChart, renderMarkdown } from "./results";
+import { type BenchContext, backlogStep, loadStep, type StepResult } from "./steps";
+
+const OUT_DIR = path.resolve(import.meta.dirname, "../../bench");
+
+async function withStack<T>(snapshot: Snapshot, vars: Record<string, string>, body: (stack: LocalStack, d1: D1Target) => Promise<T>): Promise<T> {
+	process.stderr.write(`starting a fresh local stack${Object.keys(vars).length ? ` with ${JSON.stringify(vars)}` : ""}…\n`);
+	const stack = await startLocalStack({ vars, cwd: snapshot.dir });
+	// Ctrl-C: never leave a wrangler behind.
+	const stop = () => void stack.stop().finally(() => process.exit(130));
+	process.once("SIGINT", stop);
+	try {
+		return await body(stack, { persistDir: stack.persistDir, configDir: snapshot.dir });
+	} finally {
+		process.off("SIGINT", stop);
+		await stack.stop();
+	}
+}
+
+function writeOutputs(results: BenchResults): void {
+	mkdirSync(OUT_DIR, { recursive: true });
+	writeFileSync(path.join(OUT_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+	writeFileSync(path.join(OUT_DIR, "RESULTS.md"), renderMarkdown(results));
+	writeFileSync(path.join(OUT_DIR, "chart.svg"), renderBenchChart(results));
+}
+
+async function retriedCount(url: string): Promise<number | null> {
+	try {
+		const res = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(5_000) });
+		return ((await res.json()) as { events?: { retried?: number } }).events?.retried ?? null;
+	} catch {
+		return null;
+	}
+}
+
+async function main(): Promise<number> {
+	const { values } = parseArgs({ options: { quick: { type: "boolean" }, seed: { type: "string" }, render: { type: "boolean" } } });
+	if (values.render) {
+		// Re-render RESULTS.md and the chart from an existing results.json.
+		writeOutputs(JSON.parse(readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as BenchResults);
+		return 0;
+	}
+	const quick = values.quick ?? false;
+	const seed = Number(values.seed ?? 20261127);
+
+	// The code under test, frozen for the whole bench.
+	const snapshot = snapshotWorker();
+	try {
+		return await runPlan(snapshot, quick, seed);
+	} finally {
+		snapshot.remove();
+	}
+}
+
+async function runPlan(snapshot: Snapshot, quick: boolean, seed: number): Promise<number> {
+	const plan = benchPlan(quick);
+	const machine = describeMachine();
+	const started = performance.now();
+	const main = await withStack(snapshot, {}, async (stack, d1) => {
+		const ctx: BenchContext = { stack, d1, plan, seed };
+		await loadStep(ctx, plan.warmup, { withNoop: true });
+		const ceilingStep = { name: "ceiling (closed loop)", ratePerSecond: 0, durationMs: plan.ceiling.durationMs };
+		const ceilingIngest = await loadStep(ctx, ceilingStep, { withNoop: true, closedLoop: { concurrency: plan.ceiling.concurrency } });
+		const ladder: StepResult[] = [];
+		for (const step of plan.ladder) {
+			const result = await loadStep(ctx, step, { withNoop: true });
+			ladder.push(result);
+			process.stderr.write(`== ${step.name}: ${result.failures.length ? `not sustained (${result.failures.join("; ")})` : "sustained"}\n`);
+			if (isSaturated({ ...result.ingest, ackP99: result.ingest.ack.p99 })) break;
+		}
+		const sustained = await loadStep(ctx, plan.sustained, { withNoop: false });
+		const backlog = await backlogStep(ctx);
+		return { ceilingIngest, ladder, sustained, backlog };
+	});
+
+	const chaos = await withStack(snapshot, { CHAOS_FAIL_RATE: String(plan.chaos.failRate) }, async (stack, d1) => {
+		const result = await loadStep({ stack, d1, plan, seed }, plan.chaos, { withNoop: false });
+		const backlog = await backlogOf(stack.url);
+		process.stderr.write(`== chaos: lost ${result.ingest.lost}, double-counted ${result.ingest.doubleCounted}, backlog ${backlog}\n`);
+		return { ...result, failRate: plan.chaos.failRate, retried: await retriedCount(stack.url) };
+	});
+
+	const { ceilingIngest, ladder, sustained, backlog } = main;
+	const all = [ceilingIngest, ...ladder, sustained, chaos];
+	const results: BenchResults = {
+		quick,
+		machine,
+		startedAt: machine.date,
+		durationSeconds: Math.round((performance.now() - started) / 1000),
+		plan,
+		ceiling: { step: ceilingIngest, throughputRatio: ratio(ceilingIngest.ingest.achievedRate, ceilingIngest.noop?.achievedRate ?? null) },
+		ladder,
+		highestSustainedRate: highestSustained(ladder.map((s) => ({ ...s.ingest, offeredRate: s.offeredRate ?? 0, ackP99: s.ingest.ack.p99 }))),
+		sustained,
+		backlog,
+		chaos,
+		ok: [...all.map((s) => s.ingest), backlog.ingest].every((r) => r.lost === 0 && r.doubleCounted === 0),
+	};
+	writeOutputs(results);
+	process.stdout.write(`${renderMarkdown(results)}\nwrote bench/results.json, bench/RESULTS.md, bench/chart.svg in ${results.durationSeconds} s\n`);
+	return results.ok ? 0 : 1;
+}
+
+process.exitCode = await main();

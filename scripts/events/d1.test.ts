@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { d1ExecuteArgs, landedRowsSql, prefixRange, sqlString } from "./d1";
+
+describe("D1 access", () => {
+	it("reads local D1 by default, a given persist dir, or the remote database", () => {
+		expect(d1ExecuteArgs({}, "SELECT 1")).toEqual(["d1", "execute", "DB", "--local", "--json", "--command", "SELECT 1"]);
+		expect(d1ExecuteArgs({ persistDir: "/tmp/s" }, "SELECT 1")).toContain("/tmp/s");
+		const remote = d1ExecuteArgs({ remote: true, persistDir: "/ignored" }, "SELECT 1");
+		expect(remote).toContain("--remote");
+		expect(remote).not.toContain("--local");
+		expect(remote).not.toContain("/ignored");
+	});
+
+	it("selects a run by id prefix as a key range that stops at the next prefix", () => {
+		expect(prefixRange("evabc")).toBe("event_id >= 'evabc-' AND event_id < 'evabc.'");
+		// Every id of the run sorts inside the range; a longer run id does not.
+		const inRange = (id: string) => id >= "evabc-" && id < "evabc.";
+		expect(inRange("evabc-000001")).toBe(true);
+		expect(inRange("evabc-zzzzzz")).toBe(true);
+		expect(inRange("evabcd-000001")).toBe(false);
+		expect(inRange("evab-000001")).toBe(false);
+	});
+
+	it("quotes SQL strings so a quote cannot end the literal", () => {
+		expect(sqlString("o'clock")).toBe("'o''clock'");
+	});
+
+	it("reads processed and open dead-lettered rows of the run in one statement", () => {
+		const sql = landedRowsSql("evabc");
+		expect(sql.match(/SELECT/g)).toHaveLength(2);
+		expect(sql).toContain("UNION ALL");
+		expect(sql).toContain("status = 'open'");
+	});
+});

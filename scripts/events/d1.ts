@@ -1,0 +1,65 @@
+// Reads D1 the way an operator does: `wrangler d1 execute DB --json`, local
+// (optionally from a given persist dir) or --remote for a deployed stack.
+// Runs are selected by their event-id prefix with one primary-key range scan,
+// so reconciling tens of thousands of events is one query, not thousands.
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { LandedRow } from "./reconcile";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const WRANGLER = path.join(ROOT, "node_modules", ".bin", "wrangler");
+
+export interface D1Target {
+	remote?: boolean;
+	persistDir?: string;
+	// Where wrangler.toml is (default: this repo).
+	configDir?: string;
+}
+
+export function d1ExecuteArgs(target: D1Target, sql: string): string[] {
+	const where = target.remote ? ["--remote"] : ["--local", ...(target.persistDir ? ["--persist-to", target.persistDir] : [])];
+	return ["d1", "execute", "DB", ...where, "--json", "--command", sql];
+}
+
+export async function queryD1<T>(target: D1Target, sql: string): Promise<T[]> {
+	const { stdout } = await run(WRANGLER, d1ExecuteArgs(target, sql), {
+		cwd: target.configDir ?? ROOT,
+		maxBuffer: 512 * 1024 * 1024,
+		timeout: 120_000,
+		env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+	});
+	const parsed = JSON.parse(stdout) as { results: T[] }[];
+	return parsed.flatMap((p) => p.results);
+}
+
+export function sqlString(value: string): string {
+	return `'${value.replaceAll("'", "''")}'`;
+}
+
+// `event_id >= 'run-' AND event_id < 'run.'`: every id with the prefix, as an
+// index range ('.' is the character after '-'), unlike LIKE, which scans.
+export function prefixRange(runId: string, column = "event_id"): string {
+	return `${column} >= ${sqlString(`${runId}-`)} AND ${column} < ${sqlString(`${runId}.`)}`;
+}
+
+export function landedRowsSql(runId: string): string {
+	return [
+		`SELECT event_id, 'events' AS "table", latency_ms, NULL AS error FROM events WHERE ${prefixRange(runId)}`,
+		`SELECT event_id, 'dead_letters' AS "table", NULL AS latency_ms, error FROM dead_letters WHERE ${prefixRange(runId)} AND status = 'open'`,
+	].join(" UNION ALL ");
+}
+
+export function landedCountSql(runId: string): string {
+	return `SELECT (SELECT count(*) FROM events WHERE ${prefixRange(runId)}) + (SELECT count(*) FROM dead_letters WHERE ${prefixRange(runId)} AND status = 'open') AS n`;
+}
+
+export function landedRows(target: D1Target, runId: string): Promise<LandedRow[]> {
+	return queryD1<LandedRow>(target, landedRowsSql(runId));
+}
+
+export async function landedCount(target: D1Target, runId: string): Promise<number> {
+	const [row] = await queryD1<{ n: number }>(target, landedCountSql(runId));
+	return row?.n ?? 0;
+}
