@@ -30,11 +30,19 @@ async function withStack<T>(snapshot: Snapshot, vars: Record<string, string>, bo
 	}
 }
 
-function writeOutputs(results: BenchResults): void {
-	mkdirSync(OUT_DIR, { recursive: true });
-	writeFileSync(path.join(OUT_DIR, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-	writeFileSync(path.join(OUT_DIR, "RESULTS.md"), renderMarkdown(results));
-	writeFileSync(path.join(OUT_DIR, "chart.svg"), renderBenchChart(results));
+// A --quick smoke run writes beside the full results (bench/quick/, not
+// committed) so it never overwrites the numbers the README quotes.
+function outputDir(results: BenchResults): string {
+	return results.quick ? path.join(OUT_DIR, "quick") : OUT_DIR;
+}
+
+function writeOutputs(results: BenchResults): string {
+	const dir = outputDir(results);
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(path.join(dir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+	writeFileSync(path.join(dir, "RESULTS.md"), renderMarkdown(results));
+	writeFileSync(path.join(dir, "chart.svg"), renderBenchChart(results));
+	return path.relative(process.cwd(), dir);
 }
 
 async function retriedCount(url: string): Promise<number | null> {
@@ -109,8 +117,8 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number): Promis
 		chaos,
 		ok: [...all.map((s) => s.ingest), backlog.ingest].every((r) => r.lost === 0 && r.doubleCounted === 0),
 	};
-	writeOutputs(results);
-	process.stdout.write(`${renderMarkdown(results)}\nwrote bench/results.json, bench/RESULTS.md, bench/chart.svg in ${results.durationSeconds} s\n`);
+	const dir = writeOutputs(results);
+	process.stdout.write(`${renderMarkdown(results)}\nwrote ${dir}/results.json, RESULTS.md and chart.svg in ${results.durationSeconds} s\n`);
 	return results.ok ? 0 : 1;
 }
 
