@@ -11,7 +11,12 @@ import { type LocalStack, startLocalStack } from "./stack";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 const TOKEN = "dev-admin-token-do-not-use-in-production";
-const DOCS = path.resolve(import.meta.dirname, "../../docs");
+// The README's screenshots are refreshed only on request
+// (UPDATE_SCREENSHOTS=1); ordinary runs write them to a scratch directory so
+// a test run never dirties the checkout.
+const DOCS = process.env.UPDATE_SCREENSHOTS
+	? path.resolve(import.meta.dirname, "../../docs")
+	: path.join(tmpdir(), "webhook-dashboard-screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 let stack: LocalStack;
