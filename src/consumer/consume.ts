@@ -4,7 +4,7 @@ import { logLine } from "../shared/log";
 import { injectChaos } from "./chaos";
 import { type DeadLetterBody, deadLetterRow, deadLetterStatements } from "./dead-letter";
 import { parseMessage, type ProcessedEvent, processMessage } from "./process";
-import { retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
+import { DEAD_LETTER_MAX_RETRIES, retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
 import { attemptStatements, statementsFor } from "./writes";
 
 interface Failure {
@@ -133,6 +133,11 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
 		});
 	} catch (err) {
 		logLine("error", "dead_letter_write_failed", { size: rows.length, error: describe(err) });
+		// The dead-letter queue has no queue behind it: on its last attempt the
+		// full dead letter goes to the error log, the one place left to recover
+		// it from, rather than vanishing with the message.
+		const lastTries = rows.filter((_, i) => (batch.messages[i]?.attempts ?? 0) > DEAD_LETTER_MAX_RETRIES);
+		if (lastTries.length > 0) logLine("error", "dead_letter_unstored", { dead_letters: lastTries });
 		for (const m of batch.messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
 	}
 }

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { DeadLetterBody } from "../../src/consumer/dead-letter";
 import { countRows, queueMessage, validEvent } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
@@ -52,5 +52,28 @@ describe("dead-letter consumer", () => {
 		await deliver(DLQ, messages);
 		const row = await env.DB.prepare("SELECT payload FROM dead_letters WHERE event_id = ?").bind(`unparseable:${messages[0]!.id}`).first();
 		expect(row).toEqual({ payload: '"garbage"' });
+	});
+});
+
+describe("dead-letter consumer when D1 is down", () => {
+	it("retries the batch, and logs the full dead letter on its last attempt", async () => {
+		const { DEAD_LETTER_MAX_RETRIES } = await import("../../src/consumer/retry-policy");
+		const event = validEvent("usage_tracked");
+		const brokenDb = { batch: () => Promise.reject(new Error("D1 down")), prepare: env.DB.prepare.bind(env.DB) } as unknown as D1Database;
+		const errors: string[] = [];
+		const spy = vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
+		try {
+			const early = await deliver(DLQ, asMessages([queueMessage(event)], 1), { DB: brokenDb });
+			expect(early.retryMessages).toHaveLength(1);
+			expect(errors.some((l) => l.includes("dead_letter_unstored"))).toBe(false);
+
+			const last = await deliver(DLQ, asMessages([queueMessage(event)], DEAD_LETTER_MAX_RETRIES + 1), { DB: brokenDb });
+			expect(last.retryMessages).toHaveLength(1);
+			const unstored = errors.find((l) => l.includes("dead_letter_unstored"));
+			expect(unstored).toContain(event.event_id);
+			expect(unstored).toContain("api_calls");
+		} finally {
+			spy.mockRestore();
+		}
 	});
 });
