@@ -55,7 +55,7 @@ export const statsRoutes = new Hono<{ Bindings: Env }>().get(
 		const oldest = state.backlog > 0 ? await oldestRetrying(c.env.DB) : null;
 		const sum = (key: "processed" | "unhandled" | "dead_lettered") => d1.byType.reduce((n, t) => n + t[key], 0);
 		const stored = sum("processed") + sum("unhandled");
-		const rejected = rejectedTotal(ingest.window);
+		const rejected = rejectedTotal(ingest.window.rejected);
 		return c.json({
 			window,
 			since,

@@ -15,10 +15,14 @@ export function recordSample(namespace: Namespace, sample: IngestSample, random:
 	return stub(namespace, Math.floor(random() * INGEST_METRICS_SHARDS)).record([sample]);
 }
 
+function mergeRejected(into: Record<string, number>, from: Record<string, number>): void {
+	for (const [reason, n] of Object.entries(from)) into[reason] = (into[reason] ?? 0) + n;
+}
+
 function mergeCounts(into: IngestCounts, from: IngestCounts): void {
 	into.accepted += from.accepted;
 	into.duplicates += from.duplicates;
-	for (const [reason, n] of Object.entries(from.rejected)) into.rejected[reason] = (into.rejected[reason] ?? 0) + n;
+	mergeRejected(into.rejected, from.rejected);
 }
 
 function mergeHistogram(into: Histogram, from: Histogram): void {
@@ -35,11 +39,11 @@ export async function ingestSnapshot(namespace: Namespace, since: number): Promi
 	const shards = await Promise.all(Array.from({ length: INGEST_METRICS_SHARDS }, (_, i) => stub(namespace, i).snapshot(since)));
 	const [first, ...rest] = shards as [IngestSnapshot, ...IngestSnapshot[]];
 	for (const s of rest) {
-		mergeCounts(first.total, s.total);
+		mergeRejected(first.rejected, s.rejected);
 		mergeCounts(first.window, s.window);
 		mergeHistogram(first.ack, s.ack);
 	}
 	return first;
 }
 
-export const rejectedTotal = (counts: IngestCounts) => Object.values(counts.rejected).reduce((a, b) => a + b, 0);
+export const rejectedTotal = (rejected: Record<string, number>) => Object.values(rejected).reduce((a, b) => a + b, 0);

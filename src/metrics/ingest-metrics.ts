@@ -13,11 +13,15 @@ export interface IngestCounts {
 }
 
 export interface IngestSnapshot {
-	total: IngestCounts;
+	// All-time rejections by reason. All-time accepted and duplicate counts
+	// come from the idempotency objects, so they are not kept here twice.
+	rejected: Record<string, number>;
 	// Only the minutes at or after `since`.
 	window: IngestCounts;
 	ack: Histogram;
 }
+
+const REJECTED = "rejected:";
 
 const emptyCounts = (): IngestCounts => ({ accepted: 0, duplicates: 0, rejected: {} });
 
@@ -42,11 +46,11 @@ export class IngestMetrics extends DurableObject<Env> {
 			const counts: [string, number][] = [
 				["accepted", s.accepted],
 				["duplicates", s.duplicates],
-				...Object.entries(s.rejected).map(([reason, n]): [string, number] => [`rejected:${reason}`, n]),
+				...Object.entries(s.rejected).map(([reason, n]): [string, number] => [`${REJECTED}${reason}`, n]),
 			];
 			for (const [name, n] of counts) {
 				if (n === 0) continue;
-				this.addTotal(name, n);
+				if (name.startsWith(REJECTED)) this.addTotal(name, n);
 				this.sql.exec(
 					"INSERT INTO minutes (minute, name, value) VALUES (?, ?, ?) ON CONFLICT (minute, name) DO UPDATE SET value = value + excluded.value",
 					s.minute,
@@ -68,7 +72,7 @@ export class IngestMetrics extends DurableObject<Env> {
 			.toArray();
 		const perBucket = new Map(ACK_BUCKETS_MS.map((le) => [le, totals.get(`ack_bucket:${le}`) ?? 0]));
 		return {
-			total: countsOf(totals),
+			rejected: countsOf(totals).rejected,
 			window: countsOf(new Map(window.map((r) => [r.name, r.value]))),
 			ack: cumulate(ACK_BUCKETS_MS, perBucket, totals.get("ack_count") ?? 0, totals.get("ack_sum_ms") ?? 0),
 		};
@@ -89,7 +93,7 @@ function countsOf(values: ReadonlyMap<string, number>): IngestCounts {
 	for (const [name, value] of values) {
 		if (name === "accepted") counts.accepted = value;
 		else if (name === "duplicates") counts.duplicates = value;
-		else if (name.startsWith("rejected:")) counts.rejected[name.slice("rejected:".length)] = value;
+		else if (name.startsWith(REJECTED)) counts.rejected[name.slice(REJECTED.length)] = value;
 	}
 	return counts;
 }

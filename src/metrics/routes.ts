@@ -18,9 +18,9 @@ export const metricsRoutes = new Hono<{ Bindings: Env }>().use(adminAuth()).get(
 	}),
 	async (c) => {
 		const [state, ingest, e2e] = await Promise.all([readPipelineState(c.env), ingestSnapshot(c.env.INGEST_METRICS, Date.now()), readE2eHistogram(c.env.DB)]);
-		const rejected = ingest.total.rejected;
+		const rejected = ingest.rejected;
 		const families: MetricFamily[] = [
-			single("webhook_events_received_total", "Events received by the ingest API (accepted + duplicates + rejected)", "counter", state.accepted + state.duplicates + rejectedTotal(ingest.total)),
+			single("webhook_events_received_total", "Events received by the ingest API (accepted + duplicates + rejected)", "counter", state.accepted + state.duplicates + rejectedTotal(rejected)),
 			single("webhook_events_accepted_total", "Events accepted and enqueued (idempotency objects)", "counter", state.accepted),
 			single("webhook_events_duplicates_total", "Sender retries answered duplicate (idempotency objects)", "counter", state.duplicates),
 			{
