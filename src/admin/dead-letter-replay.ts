@@ -1,5 +1,7 @@
 import { chunkForSendBatch } from "../ingest/chunks";
-import { type EventMessage, eventMessageSchema, fieldIssues } from "../ingest/envelope";
+import { parseMessage } from "../consumer/process";
+import { PermanentError } from "../handlers/types";
+import type { EventMessage } from "../ingest/envelope";
 import { logLine } from "../shared/log";
 import { type DeadLetterMatch, highestDeadLetterId, openMatches, type ReplayCandidate, reopen, resolveOpen } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";
@@ -11,13 +13,17 @@ export type Rebuilt = { ok: true; message: EventMessage } | { ok: false; reason:
 // not a valid event (garbage that reached the dead-letter queue) cannot be
 // replayed: there is nothing to process.
 export function rebuildMessage(letter: ReplayCandidate): Rebuilt {
-	const parsed = eventMessageSchema.safeParse({
-		event: parsePayload(letter.payload),
-		received_at: letter.received_at ?? letter.failed_at,
-		source: letter.source ?? "replay",
-	});
-	if (parsed.success) return { ok: true, message: parsed.data };
-	return { ok: false, reason: `not a replayable event: ${fieldIssues(parsed.error).map((f) => `${f.field} ${f.message}`).join("; ")}` };
+	try {
+		const message = parseMessage({
+			event: parsePayload(letter.payload),
+			received_at: letter.received_at ?? letter.failed_at,
+			source: letter.source ?? "replay",
+		});
+		return { ok: true, message };
+	} catch (err) {
+		if (err instanceof PermanentError) return { ok: false, reason: `not a replayable event: ${err.message}` };
+		throw err;
+	}
 }
 
 export interface ReplayOutcome {
