@@ -1,19 +1,12 @@
 import { z } from "zod";
+import { instant as adminInstant } from "../admin/params";
 import { bucketCount, DEFAULT_SPAN_MS, INTERVALS, MAX_BUCKETS, type TimeRange, timeRange } from "./buckets";
 
-const isoDate = z.iso.date();
-const isoDateTime = z.iso.datetime({ offset: true });
-
-// An instant as epoch ms: a date (UTC midnight), a date-time with a zone, or
-// epoch milliseconds (like the admin routes' from/to).
-const EPOCH_MS = /^\d{1,15}$/;
-const instant = z
-	.string()
-	.refine(
-		(s) => EPOCH_MS.test(s) || isoDate.safeParse(s).success || isoDateTime.safeParse(s).success,
-		"must be an ISO 8601 date (2026-11-01), a date-time with a zone (2026-11-01T00:00:00Z) or epoch milliseconds",
-	)
-	.transform((s) => (EPOCH_MS.test(s) ? Number(s) : Date.parse(s)));
+// An instant as epoch ms: the admin routes' instant (a date-time with a zone
+// or epoch milliseconds), or also a plain date (UTC midnight).
+const instant = z.union([z.iso.date().transform((s) => Date.parse(s)), adminInstant], {
+	error: "must be an ISO 8601 date (2026-11-01), a date-time with a zone (2026-11-01T00:00:00Z) or epoch milliseconds",
+});
 
 // Query parameters every analytics route takes (also what OpenAPI describes).
 export const rangeParams = z.object({
