@@ -7,7 +7,7 @@ import { eventEnvelopeSchema } from "./envelope";
 
 const ack = (status: string) => z.object({ status: z.literal(status), event_id: z.string() });
 
-const batchResultSchema = z.object({
+export const batchResultSchema = z.object({
 	accepted: z.number().int(),
 	duplicates: z.number().int(),
 	rejected: z.number().int(),
@@ -21,6 +21,9 @@ const batchResultSchema = z.object({
 		}),
 	),
 });
+
+// What /webhook/batch answers: the route's response is checked against it.
+export type BatchResponse = z.infer<typeof batchResultSchema>;
 
 const SHARED_ERRORS = {
 	401: ["X-Webhook-Signature missing or wrong"],

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ApiError } from "../shared/errors";
 import { rejectInvalid } from "../shared/validation";
 import { type AcceptOutcome, acceptEvents, eventHash, type Arrival, type HashedEvent } from "./accept";
-import { batchDoc, eventsDoc } from "./docs";
+import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
 import { eventEnvelopeSchema, fieldIssues, SOURCE_PATTERN } from "./envelope";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
 
@@ -80,7 +80,12 @@ export const webhookRoutes = new Hono<IngestEnv>()
 				return batchResult(index, eventId, outcome ?? status, error, fields);
 			});
 			const count = (s: string) => response.filter((r) => r.status === s).length;
-			const summary = { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), results: response };
+			const summary = {
+				accepted: count("accepted"),
+				duplicates: count("duplicate"),
+				rejected: count("rejected"),
+				results: response,
+			} satisfies BatchResponse;
 
 			if (summary.accepted > 0) return c.json(summary, 202);
 			if (unique.length === 0 && summary.duplicates === 0) {
