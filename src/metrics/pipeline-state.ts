@@ -1,4 +1,4 @@
-import { readPipelineCounters } from "../health/queries";
+import { readPipelineCounters } from "./pipeline-counters";
 import { shardCounters } from "../idempotency/client";
 import { readConfig } from "../shared/config";
 import { cumulate, type Histogram } from "./histogram";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayArchive } from "../../src/admin/archive-replay";
-import { readPipelineCounters } from "../../src/health/queries";
+import { readPipelineCounters } from "../../src/metrics/pipeline-counters";
 import { registry } from "../../src/handlers/registry";
 import type { EventHandler } from "../../src/handlers/types";
 import { validEvent } from "../support/builders";
