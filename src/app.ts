@@ -1,20 +1,27 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { analyticsRoutes } from "./analytics/routes";
 import { healthRoutes } from "./health/routes";
 import { webhookRoutes } from "./ingest/routes";
 import { ingestMetrics } from "./metrics/middleware";
 import { metricsRoutes } from "./metrics/routes";
 import { openApiRoutes } from "./openapi/routes";
 import { accessLog } from "./shared/access-log";
+import { adminAuth } from "./shared/auth";
 import { errorResponse } from "./shared/errors";
 
+// The whole HTTP surface in one place: which route group lives where, and
+// which ones the admin token guards (admin, analytics and metrics).
 export function createApp() {
 	const app = new Hono<{ Bindings: Env }>();
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.use("/webhook/*", ingestMetrics());
 	app.route("/webhook", webhookRoutes);
+	app.use("/api/*", adminAuth());
+	app.use("/metrics", adminAuth());
 	app.route("/api", adminRoutes);
+	app.route("/api/analytics", analyticsRoutes);
 	app.route("/metrics", metricsRoutes);
 	app.route("/", openApiRoutes(app));
 	app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}` }, 404));

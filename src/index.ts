@@ -1,10 +1,10 @@
 import { createApp } from "./app";
 import { queue } from "./consumer";
-import type { EventMessage } from "./ingest/envelope";
+import type { EventMessage } from "./events/envelope";
 
 export { IdempotencyShard } from "./idempotency/durable-object";
 export { IngestMetrics } from "./metrics/ingest-metrics";
-export type { EventMessage } from "./ingest/envelope";
+export type { EventMessage } from "./events/envelope";
 
 const app = createApp();
 

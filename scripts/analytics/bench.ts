@@ -10,7 +10,7 @@ import { DatabaseSync } from "node:sqlite";
 import { parseArgs, promisify } from "node:util";
 import { funnelQuery, usageQuery } from "../../src/analytics/params";
 import { type AnyAnalyticsQuery, analyticsStatements } from "../../src/analytics/queries";
-import { startLocalStack } from "../../test/e2e/stack";
+import { startLocalStack } from "../stack/local-stack";
 import { seed } from "./seed";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type LocalStack, startLocalStack } from "../../test/e2e/stack";
+import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import type { D1Target } from "../events/d1";
 import { backlogOf } from "../events/drain";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";

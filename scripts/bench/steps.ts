@@ -1,7 +1,7 @@
 // One bench step each: a load step paired with the same schedule against the
 // no-op route, the closed-loop ceiling, the backlog drain and the chaos run.
 import os from "node:os";
-import type { LocalStack } from "../../test/e2e/stack";
+import type { LocalStack } from "../stack/local-stack";
 import type { D1Target } from "../events/d1";
 import { createEventFactory, newRunId, seededRandom } from "../events/data";
 import type { Target } from "../events/http";

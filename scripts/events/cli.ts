@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type LocalStack, startLocalStack } from "../../test/e2e/stack";
+import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";
 import { createEventFactory, newRunId, seededRandom } from "./data";
 import { type CliOptions, parseOptions, USAGE } from "./options";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventEnvelopeSchema } from "../../src/ingest/envelope";
+import { eventEnvelopeSchema } from "../../src/events/envelope";
 import { createEventFactory, newRunId, seededRandom, TYPE_MIX, weightedPick } from "./data";
 
 const NOW = Date.parse("2026-11-27T12:00:00Z");

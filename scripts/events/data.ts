@@ -1,7 +1,7 @@
 // Realistic webhook traffic: users sign up and are then reused by their
 // subscriptions and usage, plans and amounts make MRR meaningful, and event
 // times are spread over the past weeks. Seeded, so a run can be replayed.
-import type { EventEnvelope } from "../../src/ingest/envelope";
+import type { EventEnvelope } from "../../src/events/envelope";
 
 // Share of each type in real traffic (issue 3): 35 / 28 / 37.
 export const TYPE_MIX = [

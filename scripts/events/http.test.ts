@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { verifySignature } from "../../src/ingest/signature";
+import { verifySignature } from "../../src/shared/crypto";
 import { isCleanRejection, outcomeOf, SIGNATURE_HEADER, signedHeaders } from "./http";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";

@@ -1,7 +1,7 @@
 // Signed HTTP to the ingest Worker, with the exact signing scheme the Worker
 // verifies (the same module), so the CLI works against local and deployed
 // stacks alike. Every request has a timeout: no send can hang a run.
-import { signBody } from "../../src/ingest/signature";
+import { signBody } from "../../src/shared/crypto";
 
 export interface Target {
 	url: string;

@@ -2,7 +2,7 @@
 // with node:util and validated (and typed) by one zod schema.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { SOURCE_PATTERN } from "../../src/ingest/envelope";
+import { SOURCE_PATTERN } from "../../src/events/envelope";
 
 export const SCENARIOS = ["basic", "idempotency", "burst", "batch", "invalid", "load"] as const;
 export const DEFAULT_URL = "http://127.0.0.1:8787";

@@ -2,7 +2,7 @@
 // whatever happened to earlier ones, and its latency is measured from that due
 // time. Concurrency is capped (a sender has finite sockets); a request that
 // waits for a free slot is late, and the wait counts in its latency.
-import type { EventEnvelope } from "../../src/ingest/envelope";
+import type { EventEnvelope } from "../../src/events/envelope";
 import type { EventFactory } from "./data";
 import { type HttpResult, outcomeOf, postSigned, request, type Target } from "./http";
 import type { SendRecord } from "./reconcile";

@@ -1,6 +1,6 @@
 import { parseMessage, type ProcessedEvent, processMessage } from "../consumer/process";
 import { statementsFor } from "../consumer/writes";
-import { PermanentError } from "../handlers/types";
+import { PermanentError } from "../events/contract";
 import { logLine } from "../shared/log";
 import type { Keyset } from "./cursor";
 import { parsePayload } from "./event-queries";

@@ -1,7 +1,7 @@
-import { chunkForSendBatch } from "../ingest/chunks";
+import { chunkForSendBatch } from "../shared/send-batch";
 import { parseMessage } from "../consumer/process";
-import { PermanentError } from "../handlers/types";
-import type { EventMessage } from "../ingest/envelope";
+import { PermanentError } from "../events/contract";
+import type { EventMessage } from "../events/envelope";
 import { logLine } from "../shared/log";
 import { type DeadLetterMatch, highestDeadLetterId, openMatches, type ReplayCandidate, reopen, resolveOpen } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { validated } from "../shared/validation";
@@ -8,7 +8,7 @@ import { decodeCursor } from "./cursor";
 import { getDeadLetter, listDeadLetters, resolveOpen } from "./dead-letter-queries";
 import { QueueUnavailable, rebuildMessage, replayLetters, replayMatching, type ReplayOutcome } from "./dead-letter-replay";
 import { parsePayload } from "./event-queries";
-import { cursorParam, idParam, instant, pageLimit, timeRange } from "./params";
+import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { deadLetterDetailSchema, deadLetterSchema, deadLetterStatus, page } from "./schemas";
 
 const matchFields = {

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { validated } from "../shared/validation";
 import { decodeCursor } from "./cursor";
 import { eventDetail, listEvents } from "./event-queries";
-import { cursorParam, pageLimit, timeRange } from "./params";
+import { cursorParam, pageLimit, timeRange } from "../shared/params";
 import { eventDetailSchema, eventSummarySchema, page } from "./schemas";
 
 const listQuery = z.object({

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { validated } from "../shared/validation";
 import { replayArchive } from "./archive-replay";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { instant } from "./params";
+import { instant } from "../shared/params";
 
 const replayBody = z
 	.strictObject({

@@ -51,9 +51,3 @@ export const eventDetailSchema = z.object({
 
 export const page = <T extends z.ZodType>(item: T) =>
 	z.object({ data: z.array(item), next_cursor: z.string().nullable().describe("Pass as cursor for the next page; null on the last") });
-
-export const errorSchema = z.looseObject({
-	error: z.string(),
-	message: z.string(),
-	fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { ingestSnapshot, rejectedTotal } from "../metrics/client";
 import { readPipelineState } from "../metrics/pipeline-state";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { validated } from "../shared/validation";
 import { oldestRetrying, windowStats } from "./stats-queries";
 import { fillSeries, share, WINDOWS, type WindowName } from "./stats-math";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { instant as adminInstant } from "../admin/params";
+import { instant as adminInstant } from "../shared/params";
 import { bucketCount, DEFAULT_SPAN_MS, INTERVALS, MAX_BUCKETS, type TimeRange, timeRange } from "./buckets";
 
 // An instant as epoch ms: the admin routes' instant (a date-time with a zone

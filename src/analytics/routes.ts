@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { validated } from "../shared/validation";
 import { funnelQuery, rangeQuery, usageQuery } from "./params";
 import { type FunnelRow, funnelStatement, shapeFunnel } from "./queries/funnel";

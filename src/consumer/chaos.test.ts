@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TransientError } from "../handlers/types";
+import { TransientError } from "../events/contract";
 import { injectChaos } from "./chaos";
 
 describe("chaos switch", () => {

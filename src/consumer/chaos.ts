@@ -1,4 +1,4 @@
-import { TransientError } from "../handlers/types";
+import { TransientError } from "../events/contract";
 
 // Dev-only fault switch (CHAOS_FAIL_RATE): fails that share of handler calls
 // with a transient error, to exercise retries and dead-lettering under load.

@@ -1,4 +1,4 @@
-import { PermanentError } from "../handlers/types";
+import { PermanentError } from "../events/contract";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
 import { injectChaos } from "./chaos";

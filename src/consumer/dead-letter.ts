@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { eventMessageSchema } from "../ingest/envelope";
+import { eventMessageSchema } from "../events/envelope";
 import { insertRows } from "./sql";
 import { MAX_RETRIES } from "./retry-policy";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PermanentError } from "../handlers/types";
+import { PermanentError } from "../events/contract";
 import { parseMessage, processMessage } from "./process";
 
 const receivedAt = Date.parse("2026-11-27T10:00:01.000Z");

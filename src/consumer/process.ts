@@ -1,6 +1,7 @@
-import { type EventMessage, eventMessageSchema, fieldIssues } from "../ingest/envelope";
-import { handlerFor } from "../handlers/registry";
-import { type DerivedRows, PermanentError } from "../handlers/types";
+import { type EventMessage, eventMessageSchema } from "../events/envelope";
+import { fieldIssues } from "../shared/validation";
+import { eventTypeFor } from "../events/registry";
+import { type DerivedRows, PermanentError } from "../events/contract";
 
 export interface EventRow {
 	event_id: string;
@@ -33,7 +34,7 @@ export function parseMessage(body: unknown): EventMessage {
 export function processMessage(message: EventMessage, attempts: number, now: number): ProcessedEvent {
 	const { event } = message;
 	const occurredAt = Date.parse(event.timestamp);
-	const handler = handlerFor(event.event_type);
+	const handler = eventTypeFor(event.event_type);
 	const derived = handler ? handler.derive(event, occurredAt) : {};
 	return {
 		event: {

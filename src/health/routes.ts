@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { readConfig } from "../shared/config";
 import { readPipelineState } from "../metrics/pipeline-state";
 

@@ -3,9 +3,10 @@ import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import type { ClaimOutcome } from "../idempotency/claims";
 import { ClaimSession } from "../idempotency/client";
-import { chunkForSendBatch } from "./chunks";
-import { canonicalJson, type EventEnvelope, type EventMessage } from "./envelope";
-import { sha256Hex } from "./signature";
+import { chunkForSendBatch } from "../shared/send-batch";
+import type { EventEnvelope, EventMessage } from "../events/envelope";
+import { canonicalJson } from "../shared/canonical-json";
+import { sha256Hex } from "../shared/crypto";
 
 export type AcceptOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
 

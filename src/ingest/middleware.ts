@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { readConfig, type PipelineConfig } from "../shared/config";
 import { ApiError } from "../shared/errors";
-import { verifySignature } from "./signature";
+import { verifySignature } from "../shared/crypto";
 
 export type IngestEnv = {
 	Bindings: Env;

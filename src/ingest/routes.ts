@@ -5,7 +5,8 @@ import { ApiError } from "../shared/errors";
 import { rejectInvalid } from "../shared/validation";
 import { type AcceptOutcome, acceptEvents, eventHash, type Arrival, type HashedEvent } from "./accept";
 import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
-import { eventEnvelopeSchema, fieldIssues, SOURCE_PATTERN } from "./envelope";
+import { eventEnvelopeSchema, SOURCE_PATTERN } from "../events/envelope";
+import { fieldIssues } from "../shared/validation";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
 
 const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });

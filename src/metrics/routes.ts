@@ -1,14 +1,13 @@
 import { Hono } from "hono";
-import { adminAuth } from "../admin/auth";
-import { documented } from "../openapi/describe";
+import { documented } from "../shared/describe";
 import { ingestSnapshot, rejectedTotal } from "./client";
 import { CONTENT_TYPE, histogramFamily, type MetricFamily, render, single } from "./exposition";
 import { readE2eHistogram, readPipelineState } from "./pipeline-state";
 
-// Prometheus scrape endpoint (admin token). Every number comes from durable
+// Prometheus scrape endpoint (behind the admin token, applied in app.ts). Every number comes from durable
 // state (D1 counters and the idempotency and ingest-metrics objects), so it is
 // the same whichever isolate answers and survives restarts.
-export const metricsRoutes = new Hono<{ Bindings: Env }>().use(adminAuth()).get(
+export const metricsRoutes = new Hono<{ Bindings: Env }>().get(
 	"/",
 	documented({
 		summary: "Prometheus metrics (text exposition format)",

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { generateSpecs } from "hono-openapi";
 import { z } from "zod";
-import { errorSchema } from "../admin/schemas";
-import { documented } from "./describe";
+import { errorSchema } from "../shared/errors";
+import { documented } from "../shared/describe";
 import { renderReference, type SpecLike } from "./reference-page";
 
 const DOCUMENTATION = {

@@ -1,9 +1,16 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { logLine } from "./log";
 
-// The one error shape every route answers with.
+// The one error shape every route answers with, as documented in OpenAPI.
+export const errorSchema = z.looseObject({
+	error: z.string(),
+	message: z.string(),
+	fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
 export interface ErrorBody {
 	error: string;
 	message: string;

@@ -1,8 +1,20 @@
 import type { ValidationTargets } from "hono";
 import { validator } from "hono-openapi";
 import type { z } from "zod";
-import { fieldIssues } from "../ingest/envelope";
 import { ApiError } from "./errors";
+
+export interface FieldIssue {
+	field: string;
+	message: string;
+}
+
+// Flattens zod issues into one entry per bad field, with dotted paths.
+export function fieldIssues(error: { issues: readonly z.core.$ZodIssue[] }, prefix = ""): FieldIssue[] {
+	return error.issues.map((issue) => ({
+		field: prefix + (issue.path.length ? issue.path.map(String).join(".") : "(root)"),
+		message: issue.message,
+	}));
+}
 
 // Validator hook: one 400 naming every bad field. Takes zod's error (from
 // zValidator) or the Standard Schema issue list (from hono-openapi's

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { DeadLetter } from "../../src/admin/schemas";
 import worker from "../../src/index";
-import type { EventMessage } from "../../src/ingest/envelope";
+import type { EventMessage } from "../../src/events/envelope";
 import { countRows, validEvent } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 import { admin, adminJson, DLQ, deadLetter, expectBadParam } from "./helpers";

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { DeadLetterBody } from "../../src/consumer/dead-letter";
 import worker from "../../src/index";
-import type { EventEnvelope } from "../../src/ingest/envelope";
+import type { EventEnvelope } from "../../src/events/envelope";
 import { queueMessage } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 

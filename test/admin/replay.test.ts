@@ -2,13 +2,14 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayArchive } from "../../src/admin/archive-replay";
 import { readPipelineCounters } from "../../src/metrics/pipeline-counters";
-import { registry } from "../../src/handlers/registry";
-import type { EventHandler } from "../../src/handlers/types";
+import { registry } from "../../src/events/registry";
+import type { EventType } from "../../src/events/contract";
+import { usageRecordsTable } from "../../src/events/types/usage-tracked";
 import { validEvent } from "../support/builders";
 import { admin, adminJson, expectBadParam, processEvents } from "./helpers";
 
 const day = (d: number, h = 10) => new Date(Date.UTC(2026, 9, d, h)).toISOString();
-const handlers = registry as Map<string, EventHandler>;
+const handlers = registry as Map<string, EventType>;
 const original = new Map(handlers);
 
 afterEach(() => {
@@ -71,6 +72,7 @@ describe("POST /api/replay (event replay from the archive)", () => {
 
 		handlers.set("future_type", {
 			type: "future_type",
+			tables: { usage_records: usageRecordsTable },
 			derive: (event, occurredAt) => ({
 				usage_records: [{ event_id: event.event_id, user_id: event.user_id ?? null, feature: "seats", quantity: Number(event.metadata?.seats), occurred_at: occurredAt }],
 			}),
@@ -79,6 +81,7 @@ describe("POST /api/replay (event replay from the archive)", () => {
 		// A "fixed" usage handler: doubles every quantity.
 		handlers.set("usage_tracked", {
 			type: "usage_tracked",
+			tables: usage.tables,
 			derive: (event, at) => ({ usage_records: usage.derive(event, at).usage_records?.map((r) => ({ ...r, quantity: r.quantity * 2 })) }),
 		});
 

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { EventEnvelope } from "../../src/ingest/envelope";
+import type { EventEnvelope } from "../../src/events/envelope";
 import { queueMessage } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 

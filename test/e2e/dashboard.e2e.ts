@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signBody } from "../../src/ingest/signature";
-import { type LocalStack, startLocalStack } from "./stack";
+import { signBody } from "../../src/shared/crypto";
+import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 const TOKEN = "dev-admin-token-do-not-use-in-production";

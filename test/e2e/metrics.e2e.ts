@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { signBody } from "../../src/ingest/signature";
-import { type LocalStack, startLocalStack } from "./stack";
+import { signBody } from "../../src/shared/crypto";
+import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 const ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";

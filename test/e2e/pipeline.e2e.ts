@@ -1,8 +1,8 @@
 // End to end against the real local stack over HTTP: signed events in,
 // rows in D1 out, each accepted event exactly once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signBody } from "../../src/ingest/signature";
-import { type LocalStack, startLocalStack } from "./stack";
+import { signBody } from "../../src/shared/crypto";
+import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 let stack: LocalStack;

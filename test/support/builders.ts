@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { signBody } from "../../src/ingest/signature";
-import type { EventEnvelope, EventMessage } from "../../src/ingest/envelope";
+import { signBody } from "../../src/shared/crypto";
+import type { EventEnvelope, EventMessage } from "../../src/events/envelope";
 
 let sequence = 0;
 

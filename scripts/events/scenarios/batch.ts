@@ -1,6 +1,6 @@
 // N events through POST /webhook/batch, at most `perRequest` per request
 // (one request for the default 20).
-import type { EventEnvelope } from "../../../src/ingest/envelope";
+import type { EventEnvelope } from "../../../src/events/envelope";
 import { type HttpResult, postSigned, type Target } from "../http";
 import type { SendRecord } from "../reconcile";
 import { openLoop } from "../traffic";

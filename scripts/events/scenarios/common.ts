@@ -1,5 +1,5 @@
 // What every scenario gets, and what it hands back for the report.
-import type { EventEnvelope } from "../../../src/ingest/envelope";
+import type { EventEnvelope } from "../../../src/events/envelope";
 import type { EventFactory } from "../data";
 import { type HttpResult, outcomeOf, postSigned, type Target } from "../http";
 import type { CliOptions } from "../options";

@@ -2,7 +2,7 @@
 // the expected clean 4xx (JSON {error, message}) is flagged. Poison (valid
 // envelope, bad data) is accepted and must then reach dead_letters, which the
 // reconciliation checks.
-import type { EventEnvelope } from "../../../src/ingest/envelope";
+import type { EventEnvelope } from "../../../src/events/envelope";
 import { type HttpResult, isCleanRejection, type RawRequest, request, signedHeaders } from "../http";
 import type { SendRecord } from "../reconcile";
 import { type Scenario, type ScenarioContext, detailOf, elapsedSince, recordOf } from "./common";

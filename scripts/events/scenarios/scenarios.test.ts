@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventEnvelope } from "../../../src/ingest/envelope";
+import type { EventEnvelope } from "../../../src/events/envelope";
 import { batchRecords } from "./batch";
 import { judge } from "./invalid";
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { describeRoute, resolver } from "hono-openapi";
 import type { z } from "zod";
-import { errorSchema } from "../admin/schemas";
+import { errorSchema } from "./errors";
 
 // Route documentation next to the route, from the same zod schemas the code
 // validates with and answers with. Request parameters come from the route's

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { ApiError } from "../shared/errors";
+import { ApiError } from "./errors";
 
 export interface AdminAuthOptions {
 	// Where the expected token comes from; defaults to the ADMIN_TOKEN secret.

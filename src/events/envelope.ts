@@ -31,30 +31,3 @@ export const eventMessageSchema = z.object({
 });
 
 export type EventMessage = z.infer<typeof eventMessageSchema>;
-
-export interface FieldIssue {
-	field: string;
-	message: string;
-}
-
-// Flattens zod issues into one entry per bad field, with dotted paths.
-export function fieldIssues(error: { issues: readonly z.core.$ZodIssue[] }, prefix = ""): FieldIssue[] {
-	return error.issues.map((issue) => ({
-		field: prefix + (issue.path.length ? issue.path.map(String).join(".") : "(root)"),
-		message: issue.message,
-	}));
-}
-
-// JSON with object keys sorted at every depth: two bodies that differ only in
-// key order or whitespace hash the same, so the idempotency check compares
-// content, not formatting.
-export function canonicalJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-	if (value !== null && typeof value === "object") {
-		const entries = Object.entries(value as Record<string, unknown>)
-			.filter(([, v]) => v !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-	}
-	return JSON.stringify(value);
-}

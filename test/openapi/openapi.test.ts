@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WINDOWS } from "../../src/admin/stats-math";
 import { createApp } from "../../src/app";
-import { admin } from "./helpers";
+import { admin } from "../admin/helpers";
 
 type Doc = {
 	openapi: string;

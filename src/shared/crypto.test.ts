@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSignatureHeader, signBody, verifySignature } from "./signature";
+import { parseSignatureHeader, signBody, verifySignature } from "./crypto";
 
 const secret = "unit-test-secret";
 const body = new TextEncoder().encode('{"event_id":"evt_1","event_type":"user_signup"}');

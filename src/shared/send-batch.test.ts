@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chunkForSendBatch } from "./chunks";
+import { chunkForSendBatch } from "./send-batch";
 
 describe("sendBatch chunking", () => {
 	it("keeps every chunk within the message count limit, in order", () => {

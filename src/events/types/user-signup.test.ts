@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PermanentError } from "./types";
+import { PermanentError } from "../contract";
 import { userSignup } from "./user-signup";
 
 const at = Date.parse("2026-11-27T10:00:00Z");

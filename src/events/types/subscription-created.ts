@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { type EventHandler, parseEventData } from "./types";
+import { keyedByEvent, replaceIfNewer } from "../conflict";
+import { defineEventType, parseEventData, type TableSpec } from "../contract";
 
 // Billing intervals, as months per period, so MRR can normalise them.
 const MONTHS_PER_INTERVAL = { week: 12 / 52, month: 1, quarter: 3, year: 12 } as const;
@@ -39,8 +40,50 @@ export function monthlyAmount(amount: number, interval: keyof typeof MONTHS_PER_
 	return Math.round((amount / MONTHS_PER_INTERVAL[interval]) * 100) / 100;
 }
 
-export const subscriptionCreated: EventHandler = {
+// What a subscription event says, shared by the current-state row and the
+// history row.
+export interface SubscriptionFields {
+	subscription_id: string;
+	user_id: string | null;
+	plan: string;
+	amount: number;
+	currency: string;
+	interval: string;
+	monthly_amount: number;
+	status: string;
+}
+
+export interface SubscriptionRow extends SubscriptionFields {
+	updated_at: number;
+	last_event_id: string;
+}
+
+export interface SubscriptionChangeRow extends SubscriptionFields {
+	event_id: string;
+	occurred_at: number;
+}
+
+const FIELD_COLUMNS = ["subscription_id", "user_id", "plan", "amount", "currency", "interval", "monthly_amount", "status"] as const;
+const STATE_COLUMNS = [...FIELD_COLUMNS, "updated_at", "last_event_id"] as const;
+const CHANGE_COLUMNS = [...FIELD_COLUMNS, "event_id", "occurred_at"] as const;
+
+// Current state per subscription: the newest event wins.
+export const subscriptionsTable: TableSpec<SubscriptionRow> = {
+	table: "subscriptions",
+	columns: STATE_COLUMNS,
+	conflict: (replay) => replaceIfNewer("subscriptions", "subscription_id", STATE_COLUMNS, replay),
+};
+
+// Every change, one row per event: the MRR ledger triggers read these.
+export const subscriptionChangesTable: TableSpec<SubscriptionChangeRow> = {
+	table: "subscription_changes",
+	columns: CHANGE_COLUMNS,
+	conflict: (replay) => keyedByEvent(CHANGE_COLUMNS, replay),
+};
+
+export const subscriptionCreated = defineEventType({
 	type: "subscription_created",
+	tables: { subscriptions: subscriptionsTable, subscription_changes: subscriptionChangesTable },
 	derive(event, occurredAt) {
 		const { user_id, metadata } = parseEventData(subscriptionSchema, event, "subscription_created");
 		const subscriptionId = metadata.subscription_id ?? `user:${user_id}`;
@@ -59,4 +102,4 @@ export const subscriptionCreated: EventHandler = {
 			subscription_changes: [{ ...common, event_id: event.event_id, occurred_at: occurredAt }],
 		};
 	},
-};
+});

@@ -1,0 +1,66 @@
+import type { z } from "zod";
+import type { EventEnvelope } from "./envelope";
+import { fieldIssues } from "../shared/validation";
+
+// How one D1 table is written: its columns and the ON CONFLICT clause that
+// makes a second delivery (or an archive replay) a no-op or a forward move.
+// Table, column and clause text are code constants; values are always bound.
+export interface TableSpec<Row extends object> {
+	readonly table: string;
+	readonly columns: readonly (keyof Row & string)[];
+	conflict(replay: boolean): string;
+}
+
+type RowOf<S> = S extends TableSpec<infer R> ? R : never;
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds specs of many row types.
+export type AnyTableSpec = TableSpec<any>;
+
+// Rows one event derives, by table name. Plain data: the consumer turns them
+// into SQL, so event types stay pure and testable without a database.
+export type DerivedRows<Tables extends Record<string, AnyTableSpec> = Record<string, AnyTableSpec>> = {
+	[K in keyof Tables]?: RowOf<Tables[K]>[];
+};
+
+// A failure that no retry can fix (the event's own data is wrong): it goes to
+// the dead-letter path at once, with this reason.
+export class PermanentError extends Error {
+	constructor(
+		readonly code: string,
+		message: string,
+	) {
+		super(message);
+		this.name = "PermanentError";
+	}
+}
+
+// A failure that may pass on a later attempt (a database hiccup, say).
+export class TransientError extends Error {
+	override name = "TransientError";
+}
+
+// One event type, in one module: its payload schema (inside derive), the
+// rows it derives and the tables those rows go to. The consumer writes every
+// table the registry's types declare; nothing else needs to know the type.
+export interface EventType<Tables extends Record<string, AnyTableSpec> = Record<string, AnyTableSpec>> {
+	readonly type: string;
+	readonly tables: Tables;
+	derive(event: EventEnvelope, occurredAt: number): DerivedRows<Tables>;
+}
+
+// Checks a type's derive against its own tables while keeping the registry's
+// element type uniform.
+export function defineEventType<Tables extends Record<string, AnyTableSpec>>(definition: EventType<Tables>): EventType {
+	return definition as unknown as EventType;
+}
+
+// Parses a handler's own slice of the event, or fails permanently naming
+// every bad field.
+export function parseEventData<S extends z.ZodType>(schema: S, input: unknown, eventType: string): z.infer<S> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const fields = fieldIssues(result.error);
+	throw new PermanentError(
+		"invalid_event_data",
+		`${eventType}: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`,
+	);
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { keyedByEvent } from "../conflict";
+import { defineEventType, parseEventData, type TableSpec } from "../contract";
+
+// usage_tracked: one usage record per event.
+const usageSchema = z.object({
+	user_id: z.string().optional(),
+	metadata: z.object({
+		feature: z.string().min(1),
+		quantity: z.number().finite().nonnegative().default(1),
+	}),
+});
+
+export interface UsageRow {
+	event_id: string;
+	user_id: string | null;
+	feature: string;
+	quantity: number;
+	occurred_at: number;
+}
+
+const USAGE_COLUMNS = ["event_id", "user_id", "feature", "quantity", "occurred_at"] as const;
+
+export const usageRecordsTable: TableSpec<UsageRow> = {
+	table: "usage_records",
+	columns: USAGE_COLUMNS,
+	conflict: (replay) => keyedByEvent(USAGE_COLUMNS, replay),
+};
+
+export const usageTracked = defineEventType({
+	type: "usage_tracked",
+	tables: { usage_records: usageRecordsTable },
+	derive(event, occurredAt) {
+		const { user_id, metadata } = parseEventData(usageSchema, event, "usage_tracked");
+		return {
+			usage_records: [
+				{ event_id: event.event_id, user_id: user_id ?? null, feature: metadata.feature, quantity: metadata.quantity, occurred_at: occurredAt },
+			],
+		};
+	},
+});
