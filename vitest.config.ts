@@ -1,28 +1,56 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { ensureDevVars } from "./scripts/stack/dev-vars";
 
-// Unit tests (beside the code in src/) and binding tests (test/) run inside
-// workerd with the real local D1, Queues and Durable Objects from wrangler.toml.
+// Three projects, one runner:
+// - workers: unit tests beside the code in src/ and binding tests in test/,
+//   inside workerd with the real local D1, Queues and Durable Objects from
+//   wrangler.toml;
+// - node: the scripts' own unit tests (generator, bench, checks), in Node;
+// - e2e: the real local stack (`wrangler dev`) driven over HTTP, as a user
+//   runs it.
 export default defineConfig(async () => {
+	// A fresh clone has only .dev.vars.example; the workers pool and wrangler
+	// dev both read .dev.vars.
+	ensureDevVars();
 	const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
 	return {
-		plugins: [
-			cloudflareTest({
-				wrangler: { configPath: "./wrangler.toml" },
-				miniflare: {
-					// Test-only binding: the setup file applies these to the local D1.
-					bindings: { TEST_MIGRATIONS: migrations },
-				},
-			}),
-		],
 		test: {
-			include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-			exclude: ["test/e2e/**", "node_modules/**"],
-			setupFiles: ["./test/setup/apply-migrations.ts"],
-			testTimeout: 20_000,
-			// Request and batch log lines are noise unless a test fails.
-			silent: "passed-only" as const,
+			projects: [
+				{
+					plugins: [
+						cloudflareTest({
+							wrangler: { configPath: "./wrangler.toml" },
+							miniflare: {
+								// Test-only binding: the setup file applies these to the local D1.
+								bindings: { TEST_MIGRATIONS: migrations },
+							},
+						}),
+					],
+					test: {
+						name: "workers",
+						include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+						setupFiles: ["./test/setup/apply-migrations.ts"],
+						testTimeout: 20_000,
+						// Request and batch log lines are noise unless a test fails.
+						silent: "passed-only" as const,
+					},
+				},
+				{
+					test: { name: "node", include: ["scripts/**/*.test.ts"], environment: "node" },
+				},
+				{
+					test: {
+						name: "e2e",
+						include: ["test/e2e/**/*.e2e.ts"],
+						environment: "node",
+						testTimeout: 120_000,
+						hookTimeout: 120_000,
+						fileParallelism: false,
+					},
+				},
+			],
 		},
 	};
 });

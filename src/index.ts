@@ -2,9 +2,9 @@ import { createApp } from "./app";
 import { queue } from "./consumer";
 import type { EventMessage } from "./events/envelope";
 
+export type { EventMessage } from "./events/envelope";
 export { IdempotencyShard } from "./idempotency/durable-object";
 export { IngestMetrics } from "./metrics/ingest-metrics";
-export type { EventMessage } from "./events/envelope";
 
 const app = createApp();
 

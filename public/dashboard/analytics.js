@@ -12,7 +12,8 @@ const DAY_MS = 86_400_000;
 const MAX_FEATURES = 6;
 
 const times = (series) => series.map((p) => Date.parse(p.bucket));
-const chips = (entries, label) => entries.map(([name, value]) => h("span", { class: "chip", dataset: { name, value } }, `${name} ${label(value)}`));
+const chips = (entries, label) =>
+	entries.map(([name, value]) => h("span", { class: "chip", dataset: { name, value } }, `${name} ${label(value)}`));
 
 function renderSignups(data) {
 	setValue($('[data-analytics="signups-total"]'), count(data.total), data.total);
@@ -23,29 +24,54 @@ function renderSignups(data) {
 
 function renderMrr(data) {
 	const currencies = [...new Set(data.series.flatMap((p) => Object.keys(p.by_currency)))].sort();
-	mrrChart(times(data.series), currencies, currencies.map((c) => data.series.map((p) => p.by_currency[c]?.mrr ?? 0)));
+	mrrChart(
+		times(data.series),
+		currencies,
+		currencies.map((c) => data.series.map((p) => p.by_currency[c]?.mrr ?? 0)),
+	);
 	const current = Object.entries(data.current).map(([currency, level]) =>
-		h("span", { class: "chip", dataset: { currency, value: level.mrr } }, `${money(level.mrr, currency)} · ${count(level.subscriptions)} subs`),
+		h(
+			"span",
+			{ class: "chip", dataset: { currency, value: level.mrr } },
+			`${money(level.mrr, currency)} · ${count(level.subscriptions)} subs`,
+		),
 	);
 	$("#mrr-current").replaceChildren(...(current.length ? current : [h("span", { class: "muted" }, "No paying subscriptions")]));
 }
 
 function renderUsage(data) {
 	const features = data.features.slice(0, MAX_FEATURES).map((f) => f.feature);
-	usageChart(times(data.series), features, features.map((f) => data.series.map((p) => p.by_feature[f] ?? 0)));
+	usageChart(
+		times(data.series),
+		features,
+		features.map((f) => data.series.map((p) => p.by_feature[f] ?? 0)),
+	);
 	$("#top-users").replaceChildren(
-		...data.top_users.map((u) => h("li", { dataset: { user: u.user_id, value: u.quantity } }, h("span", {}, u.user_id), h("strong", {}, number(u.quantity)))),
+		...data.top_users.map((u) =>
+			h("li", { dataset: { user: u.user_id, value: u.quantity } }, h("span", {}, u.user_id), h("strong", {}, number(u.quantity))),
+		),
 	);
 }
 
 function renderFunnel(data) {
 	const [signedUp, subscribed] = data.steps;
 	const step = (label, users, width) =>
-		h("div", { class: "step" }, h("span", { class: "bar", style: { width: `${width}%` } }), h("span", {}, label), h("strong", { dataset: { value: users } }, count(users)));
+		h(
+			"div",
+			{ class: "step" },
+			h("span", { class: "bar", style: { width: `${width}%` } }),
+			h("span", {}, label),
+			h("strong", { dataset: { value: users } }, count(users)),
+		);
 	$("#funnel").replaceChildren(
 		step("Signed up", signedUp.users, 100),
 		step(`Subscribed within ${data.days} days`, subscribed.users, 100 * (data.conversion_rate || 0)),
-		h("p", {}, "Conversion ", h("strong", { dataset: { analytics: "funnel-rate", value: data.conversion_rate } }, percent(data.conversion_rate))),
+		h(
+			"p",
+			{},
+			"Conversion ",
+			h("strong", { dataset: { analytics: "funnel-rate", value: data.conversion_rate } }, percent(data.conversion_rate)),
+		),
 	);
 }
 

@@ -1,8 +1,9 @@
 // Dashboard bootstrap: ask for the admin token once (session storage), then
 // refresh the operator view every few seconds and analytics every minute,
 // pausing while the tab is hidden.
-import { token, Unauthorized } from "./api.js";
+
 import { refreshAnalytics } from "./analytics.js";
+import { token, Unauthorized } from "./api.js";
 import { $ } from "./dom.js";
 import { clock } from "./format.js";
 import { refreshOps } from "./ops.js";

@@ -10,7 +10,12 @@ export function h(tag, attrs = {}, ...children) {
 		else if (name === "style") Object.assign(node.style, value);
 		else node.setAttribute(name, value === true ? "" : String(value));
 	}
-	node.append(...children.flat().filter((c) => c != null).map((c) => (c instanceof Node ? c : String(c))));
+	node.append(
+		...children
+			.flat()
+			.filter((c) => c != null)
+			.map((c) => (c instanceof Node ? c : String(c))),
+	);
 	return node;
 }
 

@@ -25,12 +25,14 @@ const note = (name) => document.querySelector(`[data-kpi-note="${name}"]`);
 function renderStats(window, stats) {
 	const settled = stats.processed + stats.unhandled + stats.dead_lettered;
 	setValue(kpi("received"), count(stats.received.total), stats.received.total);
-	note("received").textContent = `${count(stats.received.accepted)} accepted · ${count(stats.received.duplicates)} dup · ${count(stats.received.rejected)} rejected`;
+	note("received").textContent =
+		`${count(stats.received.accepted)} accepted · ${count(stats.received.duplicates)} dup · ${count(stats.received.rejected)} rejected`;
 	setValue(kpi("processed"), count(stats.processed), stats.processed);
 	note("processed").textContent = `${count(stats.unhandled)} unhandled`;
 	setValue(kpi("dead_lettered"), count(stats.dead_lettered), stats.dead_lettered);
 	setValue(kpi("backlog"), count(stats.backlog.pending), stats.backlog.pending);
-	note("backlog").textContent = stats.backlog.oldest_pending_age_ms == null ? "nothing retrying" : `oldest ${duration(stats.backlog.oldest_pending_age_ms)}`;
+	note("backlog").textContent =
+		stats.backlog.oldest_pending_age_ms == null ? "nothing retrying" : `oldest ${duration(stats.backlog.oldest_pending_age_ms)}`;
 	setValue(kpi("p50"), duration(stats.latency_ms.p50), stats.latency_ms.p50);
 	setValue(kpi("p95_p99"), `${duration(stats.latency_ms.p95)} / ${duration(stats.latency_ms.p99)}`, stats.latency_ms.p99);
 	note("max").textContent = `max ${duration(stats.latency_ms.max)}`;
@@ -39,9 +41,17 @@ function renderStats(window, stats) {
 	setValue(kpi("retry_rate"), percent(retried), retried);
 
 	const series = stats.throughput.series;
-	throughputChart(series.map((p) => p.t), ["events/min"], [series.map((p) => p.per_minute)]);
+	throughputChart(
+		series.map((p) => p.t),
+		["events/min"],
+		[series.map((p) => p.per_minute)],
+	);
 	const history = latencyHistory(window, stats);
-	latencyChart(history.map((s) => s[0]), ["p50", "p95", "p99"], [1, 2, 3].map((i) => history.map((s) => s[i])));
+	latencyChart(
+		history.map((s) => s[0]),
+		["p50", "p95", "p99"],
+		[1, 2, 3].map((i) => history.map((s) => s[i])),
+	);
 
 	const total = stats.by_type.reduce((n, t) => n + t.processed + t.unhandled + t.dead_lettered, 0);
 	fillRows(
@@ -55,7 +65,12 @@ function renderStats(window, stats) {
 				h("td", { dataset: { value: t.processed } }, count(t.processed)),
 				h("td", { dataset: { value: t.unhandled } }, count(t.unhandled)),
 				h("td", { dataset: { value: t.dead_lettered } }, count(t.dead_lettered)),
-				h("td", { class: "bar-col" }, h("span", { class: "bar", style: { width: `${(100 * all) / Math.max(1, total)}%` } }), percent(share(all, total))),
+				h(
+					"td",
+					{ class: "bar-col" },
+					h("span", { class: "bar", style: { width: `${(100 * all) / Math.max(1, total)}%` } }),
+					percent(share(all, total)),
+				),
 			);
 		}),
 		"No events in this window",
@@ -110,7 +125,11 @@ function renderDeadLetters(page, refresh) {
 					"td",
 					{ class: "actions" },
 					h("button", { type: "button", dataset: { action: "replay" }, onclick: () => resolve(d, "replay", refresh) }, "Replay"),
-					h("button", { type: "button", class: "secondary", dataset: { action: "discard" }, onclick: () => resolve(d, "discard", refresh) }, "Discard"),
+					h(
+						"button",
+						{ type: "button", class: "secondary", dataset: { action: "discard" }, onclick: () => resolve(d, "discard", refresh) },
+						"Discard",
+					),
 				),
 			),
 		),

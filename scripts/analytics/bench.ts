@@ -65,7 +65,11 @@ try {
 	// Printed as it goes: the SQLite numbers stay even if wrangler dev fails.
 	const lines = { push: (...text: string[]) => console.log(text.join("\n")) };
 	lines.push(`Measured ${new Date().toISOString()} on ${cpus().length}× ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}.`);
-	lines.push(`Seeded in ${seedSeconds} s: ${Object.entries(tableRows).map(([t, n]) => `${t} ${n.toLocaleString("en")}`).join(", ")}.`);
+	lines.push(
+		`Seeded in ${seedSeconds} s: ${Object.entries(tableRows)
+			.map(([t, n]) => `${t} ${n.toLocaleString("en")}`)
+			.join(", ")}.`,
+	);
 	lines.push("", "Query plans:", "");
 	const queryFor = (w: (typeof WINDOWS)[number]): AnyAnalyticsQuery => ({ ...funnelQuery.parse(w), ...usageQuery.parse(w) });
 	for (const statement of analyticsStatements) {

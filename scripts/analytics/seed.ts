@@ -18,14 +18,20 @@ export interface SeedCounts {
 export function seedCounts(events: number): SeedCounts {
 	const signups = Math.floor(events * 0.2);
 	const subscriptionChanges = Math.floor(events * 0.15);
-	return { signups, subscriptionChanges, subscriptions: Math.ceil(subscriptionChanges / 2.5), usage: events - signups - subscriptionChanges };
+	return {
+		signups,
+		subscriptionChanges,
+		subscriptions: Math.ceil(subscriptionChanges / 2.5),
+		usage: events - signups - subscriptionChanges,
+	};
 }
 
 // Rows 0..n-1 of a recursive sequence, each spread evenly over the span.
 const sequence = (n: number) => `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n - 1})`;
 const at = (n: number) => `(${SEED_START} + i * ${SPAN} / ${n})`;
 
-const EVENT_COLUMNS = "event_id, source, event_type, user_id, occurred_at, received_at, processed_at, latency_ms, attempts, status, payload";
+const EVENT_COLUMNS =
+	"event_id, source, event_type, user_id, occurred_at, received_at, processed_at, latency_ms, attempts, status, payload";
 // The events row behind each derived row of table t, as the consumer would
 // have stored it (latency 200-900 ms, first try).
 function eventRows(type: string, from: string, columns: { id: string; time: string; metadata: string }): string {
@@ -74,7 +80,8 @@ FROM rows`);
 		eventRows("subscription_created", "subscription_changes", {
 			id: "t.event_id",
 			time: "t.occurred_at",
-			metadata: "json_object('subscription_id', t.subscription_id, 'plan', t.plan, 'amount', t.amount, 'currency', t.currency, 'interval', t.interval, 'status', t.status)",
+			metadata:
+				"json_object('subscription_id', t.subscription_id, 'plan', t.plan, 'amount', t.amount, 'currency', t.currency, 'interval', t.interval, 'status', t.status)",
 		}),
 	);
 	db.exec(`INSERT INTO subscriptions (subscription_id, user_id, plan, amount, currency, interval, monthly_amount, status, updated_at, last_event_id)

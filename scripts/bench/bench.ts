@@ -5,9 +5,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import type { D1Target } from "../events/d1";
 import { backlogOf } from "../events/drain";
+import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";
 import { describeMachine } from "./machine";
 import { benchPlan, highestSustained, isSaturated, ratio } from "./plan";
@@ -16,7 +16,11 @@ import { type BenchContext, backlogStep, loadStep, type StepResult } from "./ste
 
 const OUT_DIR = path.resolve(import.meta.dirname, "../../bench");
 
-async function withStack<T>(snapshot: Snapshot, vars: Record<string, string>, body: (stack: LocalStack, d1: D1Target) => Promise<T>): Promise<T> {
+async function withStack<T>(
+	snapshot: Snapshot,
+	vars: Record<string, string>,
+	body: (stack: LocalStack, d1: D1Target) => Promise<T>,
+): Promise<T> {
 	process.stderr.write(`starting a fresh local stack${Object.keys(vars).length ? ` with ${JSON.stringify(vars)}` : ""}…\n`);
 	const stack = await startLocalStack({ vars, cwd: snapshot.dir });
 	// Ctrl-C: never leave a wrangler behind.

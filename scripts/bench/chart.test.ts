@@ -17,8 +17,24 @@ describe("chart", () => {
 			xLabel: "offered events/s",
 			yLabel: "ms",
 			series: [
-				{ label: "ack p99", color: "#d62728", points: [{ x: 10, y: 5 }, { x: 20, y: 8 }, { x: 40, y: null }] },
-				{ label: "e2e p99", color: "#1f77b4", dashed: true, points: [{ x: 10, y: 900 }, { x: 20, y: 1100 }] },
+				{
+					label: "ack p99",
+					color: "#d62728",
+					points: [
+						{ x: 10, y: 5 },
+						{ x: 20, y: 8 },
+						{ x: 40, y: null },
+					],
+				},
+				{
+					label: "e2e p99",
+					color: "#1f77b4",
+					dashed: true,
+					points: [
+						{ x: 10, y: 900 },
+						{ x: 20, y: 1100 },
+					],
+				},
 				{ label: "single", color: "#2ca02c", points: [{ x: 10, y: 3 }] },
 			],
 			thresholds: [{ y: 50, label: "ack budget 50 ms" }],

@@ -31,7 +31,12 @@ export function describeMachine(now = new Date()): Machine {
 function wranglerVersion(): string {
 	try {
 		const bin = path.resolve(import.meta.dirname, "../../node_modules/.bin/wrangler");
-		return execFileSync(bin, ["--version"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 30_000 }).trim().split("\n").at(-1) ?? "unknown";
+		return (
+			execFileSync(bin, ["--version"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 30_000 })
+				.trim()
+				.split("\n")
+				.at(-1) ?? "unknown"
+		);
 	} catch {
 		return "unknown";
 	}

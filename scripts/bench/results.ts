@@ -1,8 +1,9 @@
 // The bench's output: one JSON document, rendered to RESULTS.md and a chart.
+
+import { type ChartSpec, renderChart } from "./chart";
 import type { Machine } from "./machine";
 import { ACK_P99_BUDGET_MS, type BenchPlan, E2E_BUDGET_MS, highestKeptUp } from "./plan";
 import type { BacklogResult, StepResult } from "./steps";
-import { type ChartSpec, renderChart } from "./chart";
 
 export interface BenchResults {
 	quick: boolean;

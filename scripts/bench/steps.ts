@@ -1,16 +1,16 @@
 // One bench step each: a load step paired with the same schedule against the
 // no-op route, the closed-loop ceiling, the backlog drain and the chaos run.
 import os from "node:os";
-import type { LocalStack } from "../stack/local-stack";
 import type { D1Target } from "../events/d1";
 import { createEventFactory, newRunId, seededRandom } from "../events/data";
 import type { Target } from "../events/http";
 import { buildReport, type RunReport } from "../events/report";
-import { achievedRate, arrivalOffsets } from "../events/schedule";
 import { sendBatches } from "../events/scenarios/batch";
+import { achievedRate, arrivalOffsets } from "../events/schedule";
 import { settle } from "../events/settle";
 import { type LatencySummary, summarize } from "../events/stats";
 import { type ProbeResult, runLoad, runNoop } from "../events/traffic";
+import type { LocalStack } from "../stack/local-stack";
 import { type BenchPlan, failures, type LoadStep, ratio } from "./plan";
 
 export interface BenchContext {
@@ -40,7 +40,12 @@ export interface StepResult {
 	loadAverage: number;
 }
 
-const target = (stack: LocalStack): Target => ({ url: stack.url, secret: "dev-webhook-secret-do-not-use-in-production", source: "bench", timeoutMs: 15_000 });
+const target = (stack: LocalStack): Target => ({
+	url: stack.url,
+	secret: "dev-webhook-secret-do-not-use-in-production",
+	source: "bench",
+	timeoutMs: 15_000,
+});
 
 function noopNumbers(probe: ProbeResult): NoopNumbers {
 	return { achievedRate: achievedRate(probe.latencies.length, probe.windowMs), ack: summarize(probe.latencies), failures: probe.failures };
@@ -75,7 +80,16 @@ export async function loadStep(
 	});
 	const settled = await settle(load.records, { d1: ctx.d1, url: ctx.stack.url, runId, timeoutMs: ctx.plan.drainTimeoutMs });
 	const offeredRate = closed ? null : Math.round(step.ratePerSecond * 100) / 100;
-	const ingest = buildReport({ scenario: step.name, runId, url: ctx.stack.url, startedAt, records: load.records, windowMs: load.windowMs, offeredRate: offeredRate ?? undefined, ...settled });
+	const ingest = buildReport({
+		scenario: step.name,
+		runId,
+		url: ctx.stack.url,
+		startedAt,
+		records: load.records,
+		windowMs: load.windowMs,
+		offeredRate: offeredRate ?? undefined,
+		...settled,
+	});
 	return {
 		name: step.name,
 		offeredRate,
@@ -107,7 +121,12 @@ export async function backlogStep(ctx: BenchContext): Promise<BacklogResult> {
 	const startedAt = new Date();
 	const factory = createEventFactory({ runId, seed: ctx.seed, expectedEvents: events });
 	process.stderr.write(`[backlog] queueing ${events} events in batches of ${perRequest}\n`);
-	const sent = await sendBatches(target(ctx.stack), Array.from({ length: events }, () => factory.next()), perRequest, concurrency);
+	const sent = await sendBatches(
+		target(ctx.stack),
+		Array.from({ length: events }, () => factory.next()),
+		perRequest,
+		concurrency,
+	);
 	const settled = await settle(sent.records, { d1: ctx.d1, url: ctx.stack.url, runId, timeoutMs: ctx.plan.drainTimeoutMs });
 	const ingest = buildReport({
 		scenario: "backlog",
@@ -121,5 +140,10 @@ export async function backlogStep(ctx: BenchContext): Promise<BacklogResult> {
 		...settled,
 	});
 	const drainMs = sent.windowMs + settled.drain.ms;
-	return { events, ingest, drainSeconds: Math.round(drainMs / 100) / 10, drainRate: Math.round((ingest.processed / drainMs) * 1000 * 10) / 10 };
+	return {
+		events,
+		ingest,
+		drainSeconds: Math.round(drainMs / 100) / 10,
+		drainRate: Math.round((ingest.processed / drainMs) * 1000 * 10) / 10,
+	};
 }

@@ -8,7 +8,14 @@ const edge = (from: string, to: string) => ({ from, to });
 describe("layer check", () => {
 	it("allows imports within a folder and down the layers", () => {
 		expect(
-			violations([edge("src/ingest/routes.ts", "src/ingest/accept"), edge("src/ingest/routes.ts", "src/shared/errors"), edge("src/admin/x.ts", "src/events/envelope")], layers),
+			violations(
+				[
+					edge("src/ingest/routes.ts", "src/ingest/accept"),
+					edge("src/ingest/routes.ts", "src/shared/errors"),
+					edge("src/admin/x.ts", "src/events/envelope"),
+				],
+				layers,
+			),
 		).toEqual([]);
 	});
 

@@ -66,7 +66,8 @@ export function violations(edges: readonly ImportEdge[], layers: Readonly<Record
 	return found;
 }
 
-const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^"'`;]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+const IMPORT =
+	/(?:^|\n)\s*(?:import|export)\b[^"'`;]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
 
 export function importsOf(source: string): string[] {
 	return [...source.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? "").filter((s) => s.startsWith("."));
@@ -84,7 +85,10 @@ export function collectEdges(root: string, dirs = ["src", "scripts", "test"]): I
 		for (const abs of listTs(path.join(root, dir))) {
 			const from = path.relative(root, abs).split(path.sep).join("/");
 			for (const spec of importsOf(readFileSync(abs, "utf8"))) {
-				const to = path.relative(root, path.resolve(path.dirname(abs), spec)).split(path.sep).join("/");
+				const to = path
+					.relative(root, path.resolve(path.dirname(abs), spec))
+					.split(path.sep)
+					.join("/");
 				edges.push({ from, to });
 			}
 		}

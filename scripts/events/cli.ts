@@ -35,7 +35,15 @@ async function runScenario(options: CliOptions, stack: LocalStack | null): Promi
 	});
 
 	const settled = options.reconcile ? await settle(run.records, { d1, url, runId, timeoutMs: options.drainTimeout }) : null;
-	return buildReport({ scenario: options.scenario, runId, url, startedAt, ...run, reconciliation: settled?.reconciliation ?? null, drain: settled?.drain });
+	return buildReport({
+		scenario: options.scenario,
+		runId,
+		url,
+		startedAt,
+		...run,
+		reconciliation: settled?.reconciliation ?? null,
+		drain: settled?.drain,
+	});
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -61,7 +69,11 @@ async function main(argv: string[]): Promise<number> {
 			process.stderr.write("starting a fresh local stack…\n");
 			stateDir = mkdtempSync(path.join(tmpdir(), "events-stack-"));
 			snapshot = snapshotWorker();
-			stack = await startLocalStack({ persistDir: stateDir, cwd: snapshot.dir, vars: options.chaos === undefined ? {} : { CHAOS_FAIL_RATE: String(options.chaos) } });
+			stack = await startLocalStack({
+				persistDir: stateDir,
+				cwd: snapshot.dir,
+				vars: options.chaos === undefined ? {} : { CHAOS_FAIL_RATE: String(options.chaos) },
+			});
 			process.stderr.write(`local stack on ${stack.url} (state ${stack.persistDir})\n`);
 		}
 		const report = await runScenario(options, stack);

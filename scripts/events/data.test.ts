@@ -77,8 +77,24 @@ describe("helpers", () => {
 	});
 
 	it("weighted pick honours the weights", () => {
-		expect(weightedPick([["a", 1], ["b", 0]] as const, () => 0.99)).toBe("a");
-		expect(weightedPick([["a", 1], ["b", 3]] as const, () => 0.3)).toBe("b");
+		expect(
+			weightedPick(
+				[
+					["a", 1],
+					["b", 0],
+				] as const,
+				() => 0.99,
+			),
+		).toBe("a");
+		expect(
+			weightedPick(
+				[
+					["a", 1],
+					["b", 3],
+				] as const,
+				() => 0.3,
+			),
+		).toBe("b");
 	});
 
 	it("run ids are key-safe and distinct", () => {

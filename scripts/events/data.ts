@@ -17,8 +17,17 @@ const PLANS = [
 	{ plan: "pro", month: 29, year: 290, weight: 0.35 },
 	{ plan: "business", month: 99, year: 990, weight: 0.15 },
 ] as const;
-const CURRENCIES = [["USD", 0.7], ["EUR", 0.2], ["GBP", 0.1]] as const;
-const SIGNUP_SOURCES = [["organic", 0.45], ["google_ads", 0.25], ["referral", 0.2], ["product_hunt", 0.1]] as const;
+const CURRENCIES = [
+	["USD", 0.7],
+	["EUR", 0.2],
+	["GBP", 0.1],
+] as const;
+const SIGNUP_SOURCES = [
+	["organic", 0.45],
+	["google_ads", 0.25],
+	["referral", 0.2],
+	["product_hunt", 0.1],
+] as const;
 const FEATURES = ["api_calls", "storage_gb", "seats", "exports"] as const;
 
 // mulberry32: tiny, fast, good enough for traffic shapes (not for secrets).
@@ -46,7 +55,9 @@ export function weightedPick<T>(entries: readonly (readonly [T, number])[], rand
 // A run id that sorts as a key prefix: every event id of the run starts with
 // `${runId}-`, so reconciliation selects the run with one index range scan.
 export function newRunId(now = Date.now(), random: () => number = Math.random): string {
-	const suffix = Math.floor(random() * 36 ** 4).toString(36).padStart(4, "0");
+	const suffix = Math.floor(random() * 36 ** 4)
+		.toString(36)
+		.padStart(4, "0");
 	return `ev${now.toString(36)}${suffix}`;
 }
 
@@ -97,7 +108,10 @@ export function createEventFactory(options: FactoryOptions): EventFactory {
 
 	function subscription(): EventEnvelope {
 		const userId = existingUser();
-		const plan = weightedPick(PLANS.map((p) => [p, p.weight] as const), random);
+		const plan = weightedPick(
+			PLANS.map((p) => [p, p.weight] as const),
+			random,
+		);
 		const yearly = random() < 0.25;
 		return envelope("subscription_created", userId, {
 			subscription_id: `sub_${userId}`,

@@ -86,7 +86,13 @@ const FLAGS = {
 
 export function parseOptions(argv: readonly string[]): CliOptions {
 	const { values, positionals } = parseArgs({ args: [...argv], options: FLAGS, allowPositionals: true, strict: true });
-	const { "persist-to": persistTo, "no-reconcile": noReconcile, "drain-timeout": drainTimeout, "local-stack": localStack, ...rest } = values;
+	const {
+		"persist-to": persistTo,
+		"no-reconcile": noReconcile,
+		"drain-timeout": drainTimeout,
+		"local-stack": localStack,
+		...rest
+	} = values;
 	const parsed = optionsSchema.safeParse({
 		...rest,
 		scenario: positionals[0] ?? (values.help ? "basic" : undefined),
@@ -99,7 +105,9 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 		throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".") || "?"}: ${i.message}`).join("\n"));
 	}
 	if (parsed.data.chaos !== undefined && !parsed.data.localStack) {
-		throw new Error("--chaos sets the Worker's CHAOS_FAIL_RATE, so it needs --local-stack (or start `npm run dev -- --var CHAOS_FAIL_RATE:0.2` yourself)");
+		throw new Error(
+			"--chaos sets the Worker's CHAOS_FAIL_RATE, so it needs --local-stack (or start `npm run dev -- --var CHAOS_FAIL_RATE:0.2` yourself)",
+		);
 	}
 	return parsed.data;
 }

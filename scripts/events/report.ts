@@ -67,10 +67,11 @@ export function buildReport(input: ReportInput): RunReport {
 	const r = input.reconciliation;
 	const sent = input.requests ?? input.records.length;
 	const flagged = [...(input.flagged ?? [])];
-	if (r && r.lost.length) flagged.push(`${r.lost.length} accepted event(s) never landed in D1`);
-	if (r && r.doubleCounted.length) flagged.push(`${r.doubleCounted.length} event(s) counted more than once`);
-	if (r && r.misrouted.length) flagged.push(`${r.misrouted.length} poison event(s) processed instead of dead-lettered`);
-	if (input.drain && !input.drain.drained) flagged.push(`backlog did not drain within the timeout (backlog ${input.drain.backlog ?? "unknown"})`);
+	if (r?.lost.length) flagged.push(`${r.lost.length} accepted event(s) never landed in D1`);
+	if (r?.doubleCounted.length) flagged.push(`${r.doubleCounted.length} event(s) counted more than once`);
+	if (r?.misrouted.length) flagged.push(`${r.misrouted.length} poison event(s) processed instead of dead-lettered`);
+	if (input.drain && !input.drain.drained)
+		flagged.push(`backlog did not drain within the timeout (backlog ${input.drain.backlog ?? "unknown"})`);
 	return {
 		scenario: input.scenario,
 		runId: input.runId,
@@ -110,7 +111,9 @@ export function formatReport(report: RunReport): string {
 	if (report.details.length) {
 		const width = Math.max(...report.details.map((d) => d.label.length));
 		for (const d of report.details) {
-			lines.push(`${d.flagged ? "!!" : "  "} ${d.label.padEnd(width)}  ${String(d.status).padStart(3)} ${d.outcome}${d.note ? `  ${d.note}` : ""}`);
+			lines.push(
+				`${d.flagged ? "!!" : "  "} ${d.label.padEnd(width)}  ${String(d.status).padStart(3)} ${d.outcome}${d.note ? `  ${d.note}` : ""}`,
+			);
 		}
 		lines.push("");
 	}
@@ -126,7 +129,14 @@ export function formatReport(report: RunReport): string {
 		lines.push(
 			`  landed        processed ${report.processed}  dead-lettered ${dl.poison} poison + ${dl.afterRetries} after retries  (drained in ${(report.drain.ms / 1000).toFixed(1)} s)`,
 			`  lost          ${report.lost}${report.lostIds.length ? `  e.g. ${report.lostIds.slice(0, 5).join(", ")}` : ""}`,
-			`  double-counted ${report.doubleCounted}${report.doubleCountedIds.length ? `  e.g. ${report.doubleCountedIds.slice(0, 3).map((d) => `${d.eventId} (${d.reason})`).join(", ")}` : ""}`,
+			`  double-counted ${report.doubleCounted}${
+				report.doubleCountedIds.length
+					? `  e.g. ${report.doubleCountedIds
+							.slice(0, 3)
+							.map((d) => `${d.eventId} (${d.reason})`)
+							.join(", ")}`
+					: ""
+			}`,
 			`  end-to-end    ${latencyLine(report.e2e, false)}`,
 		);
 		if (report.unconfirmed) lines.push(`  unconfirmed   ${report.unconfirmed} landed without a 202 the sender saw (ack timed out)`);

@@ -33,7 +33,10 @@ describe("send mix", () => {
 
 	it("keeps close to the ratio over many arrivals", () => {
 		let seed = 7;
-		const lcg = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+		const lcg = () => {
+			seed = (seed * 1103515245 + 12345) % 2 ** 31;
+			return seed / 2 ** 31;
+		};
 		const kinds = planKinds(10_000, { duplicateRatio: 0.1, poisonRatio: 0 }, lcg);
 		const duplicates = kinds.filter((k) => k === "duplicate").length;
 		expect(duplicates).toBeGreaterThan(900);

@@ -1,7 +1,7 @@
 // After sending: wait for the run's accepted events to land, then reconcile.
 // Shared by the CLI and the bench so both judge a run the same way.
 import type { D1Target } from "./d1";
-import { drainAndRead, type DrainStatus } from "./drain";
+import { type DrainStatus, drainAndRead } from "./drain";
 import { acceptedIds, type Reconciliation, reconcile, type SendRecord } from "./reconcile";
 import type { RunReport } from "./report";
 

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { queryD1 } from "../events/d1";
+import { ensureDevVars } from "./dev-vars";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -57,6 +58,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
 	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
 	const cwd = options.cwd ?? ROOT;
+	ensureDevVars(cwd);
 	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd, env });
 
 	const port = await freePort();

@@ -1,4 +1,4 @@
-import { parseMessage, type ProcessedEvent, processMessage } from "../consumer/process";
+import { type ProcessedEvent, parseMessage, processMessage } from "../consumer/process";
 import { statementsFor } from "../consumer/writes";
 import { PermanentError } from "../events/contract";
 import { logLine } from "../shared/log";
@@ -72,7 +72,12 @@ async function readPage(db: D1Database, range: ArchiveRange, after: Keyset | nul
 // consumer's own idempotent statements in replay mode: the event log keeps one
 // row per event and derived tables end as if each event were processed once,
 // however often this runs.
-export async function replayArchive(db: D1Database, range: ArchiveRange, start: Keyset | null, now = Date.now()): Promise<ArchiveReplayResult> {
+export async function replayArchive(
+	db: D1Database,
+	range: ArchiveRange,
+	start: Keyset | null,
+	now = Date.now(),
+): Promise<ArchiveReplayResult> {
 	const result: ArchiveReplayResult = { scanned: 0, reprocessed: 0, newly_processed: 0, failed: [], complete: false, resume: start };
 	for (let page = 0; page < ARCHIVE_PAGES_PER_CALL; page++) {
 		const events = await readPage(db, range, result.resume);
@@ -102,6 +107,13 @@ export async function replayArchive(db: D1Database, range: ArchiveRange, start: 
 			break;
 		}
 	}
-	logLine("info", "archive_replay", { ...range, scanned: result.scanned, reprocessed: result.reprocessed, newly_processed: result.newly_processed, failed: result.failed.length, complete: result.complete });
+	logLine("info", "archive_replay", {
+		...range,
+		scanned: result.scanned,
+		reprocessed: result.reprocessed,
+		newly_processed: result.newly_processed,
+		failed: result.failed.length,
+		complete: result.complete,
+	});
 	return result;
 }

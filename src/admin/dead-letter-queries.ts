@@ -47,7 +47,10 @@ export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter) 
 }
 
 export function getDeadLetter(db: D1Database, id: number) {
-	return db.prepare(`SELECT ${DEAD_LETTER_COLUMNS}, payload FROM dead_letters WHERE id = ?`).bind(id).first<DeadLetter & { payload: string }>();
+	return db
+		.prepare(`SELECT ${DEAD_LETTER_COLUMNS}, payload FROM dead_letters WHERE id = ?`)
+		.bind(id)
+		.first<DeadLetter & { payload: string }>();
 }
 
 export async function highestDeadLetterId(db: D1Database): Promise<number> {
@@ -73,7 +76,9 @@ const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",
 export async function resolveOpen(db: D1Database, ids: readonly number[], status: "replayed" | "discarded", at: number) {
 	if (ids.length === 0) return [];
 	const { results } = await db
-		.prepare(`UPDATE dead_letters SET status = ?, resolved_at = ? WHERE status = 'open' AND id IN (${placeholders(ids.length)}) RETURNING id`)
+		.prepare(
+			`UPDATE dead_letters SET status = ?, resolved_at = ? WHERE status = 'open' AND id IN (${placeholders(ids.length)}) RETURNING id`,
+		)
 		.bind(status, at, ...ids)
 		.all<{ id: number }>();
 	return results.map((r) => r.id);
@@ -83,7 +88,9 @@ export async function resolveOpen(db: D1Database, ids: readonly number[], status
 export async function reopen(db: D1Database, ids: readonly number[]): Promise<void> {
 	if (ids.length === 0) return;
 	await db
-		.prepare(`UPDATE dead_letters SET status = 'open', resolved_at = NULL WHERE status = 'replayed' AND id IN (${placeholders(ids.length)})`)
+		.prepare(
+			`UPDATE dead_letters SET status = 'open', resolved_at = NULL WHERE status = 'replayed' AND id IN (${placeholders(ids.length)})`,
+		)
 		.bind(...ids)
 		.run();
 }

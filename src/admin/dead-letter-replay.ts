@@ -1,8 +1,8 @@
-import { chunkForSendBatch } from "../shared/send-batch";
 import { parseMessage } from "../consumer/process";
 import { PermanentError } from "../events/contract";
 import type { EventMessage } from "../events/envelope";
 import { logLine } from "../shared/log";
+import { chunkForSendBatch } from "../shared/send-batch";
 import { type DeadLetterMatch, highestDeadLetterId, openMatches, type ReplayCandidate, reopen, resolveOpen } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";
 
@@ -43,7 +43,12 @@ export class QueueUnavailable extends Error {
 // replayed event opens a fresh dead letter instead of updating this one),
 // then puts the original messages back on EVENTS_QUEUE. If the queue refuses,
 // the claim is undone and QueueUnavailable reports what did go through.
-export async function replayLetters(env: Env, letters: readonly ReplayCandidate[], now: number, done?: ReplayOutcome): Promise<ReplayOutcome> {
+export async function replayLetters(
+	env: Env,
+	letters: readonly ReplayCandidate[],
+	now: number,
+	done?: ReplayOutcome,
+): Promise<ReplayOutcome> {
 	const outcome: ReplayOutcome = done ?? { replayed: [], not_replayable: [], skipped: [] };
 	const ready = new Map<number, EventMessage>();
 	for (const letter of letters) {
@@ -60,7 +65,10 @@ export async function replayLetters(env: Env, letters: readonly ReplayCandidate[
 			outcome.replayed.push(...chunk.map((i) => i.id));
 		} catch (err) {
 			const sent = new Set(outcome.replayed);
-			await reopen(env.DB, [...claimed].filter((id) => !sent.has(id)));
+			await reopen(
+				env.DB,
+				[...claimed].filter((id) => !sent.has(id)),
+			);
 			logLine("error", "dead_letter_replay_enqueue_failed", { error: String(err), replayed: outcome.replayed.length });
 			throw new QueueUnavailable(outcome);
 		}

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
+import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
 import { decodeCursor } from "./cursor";
 import { getDeadLetter, listDeadLetters, resolveOpen } from "./dead-letter-queries";
-import { QueueUnavailable, rebuildMessage, replayLetters, replayMatching, type ReplayOutcome } from "./dead-letter-replay";
+import { QueueUnavailable, type ReplayOutcome, rebuildMessage, replayLetters, replayMatching } from "./dead-letter-replay";
 import { parsePayload } from "./event-queries";
-import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { deadLetterDetailSchema, deadLetterSchema, deadLetterStatus, page } from "./schemas";
 
 const matchFields = {
@@ -44,7 +44,13 @@ const TAGS = ["Dead letters"];
 function queueDown(err: unknown, extra: Record<string, unknown> = {}): never {
 	if (!(err instanceof QueueUnavailable)) throw err;
 	const { replayed, not_replayable, skipped }: ReplayOutcome = err.partial;
-	throw new ApiError(503, "queue_unavailable", "The events queue is unavailable; retry later", { ...extra, replayed, not_replayable, skipped }, { "Retry-After": "5" });
+	throw new ApiError(
+		503,
+		"queue_unavailable",
+		"The events queue is unavailable; retry later",
+		{ ...extra, replayed, not_replayable, skipped },
+		{ "Retry-After": "5" },
+	);
 }
 
 async function findLetter(db: D1Database, id: number) {
@@ -56,7 +62,11 @@ async function findLetter(db: D1Database, id: number) {
 async function openLetter(db: D1Database, id: number) {
 	const letter = await findLetter(db, id);
 	if (letter.status !== "open") {
-		throw new ApiError(409, "dead_letter_resolved", `Dead letter ${id} is already ${letter.status}`, { id, status: letter.status, resolved_at: letter.resolved_at });
+		throw new ApiError(409, "dead_letter_resolved", `Dead letter ${id} is already ${letter.status}`, {
+			id,
+			status: letter.status,
+			resolved_at: letter.resolved_at,
+		});
 	}
 	return letter;
 }
@@ -74,7 +84,11 @@ const resolvedMeanwhile = (id: number) => new ApiError(409, "dead_letter_resolve
 export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 	.get(
 		"/",
-		documented({ summary: "List dead letters, newest failure first", tags: TAGS, responses: { 200: ["One page", page(deadLetterSchema)] } }),
+		documented({
+			summary: "List dead letters, newest failure first",
+			tags: TAGS,
+			responses: { 200: ["One page", page(deadLetterSchema)] },
+		}),
 		validated("query", listQuery),
 		async (c) => {
 			const { cursor, ...filter } = c.req.valid("query");
@@ -101,7 +115,11 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 	)
 	.get(
 		"/:id",
-		documented({ summary: "One dead letter with its payload", tags: TAGS, responses: { 200: ["The dead letter", deadLetterDetailSchema], 404: ["Unknown id"] } }),
+		documented({
+			summary: "One dead letter with its payload",
+			tags: TAGS,
+			responses: { 200: ["The dead letter", deadLetterDetailSchema], 404: ["Unknown id"] },
+		}),
 		validated("param", idParam),
 		async (c) => {
 			const letter = await findLetter(c.env.DB, c.req.valid("param").id);

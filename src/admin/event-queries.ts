@@ -12,8 +12,7 @@ export interface EventFilter {
 	limit: number;
 }
 
-const SUMMARY_COLUMNS =
-	"event_id, source, event_type, user_id, occurred_at, received_at, processed_at, latency_ms, attempts, status";
+const SUMMARY_COLUMNS = "event_id, source, event_type, user_id, occurred_at, received_at, processed_at, latency_ms, attempts, status";
 
 export const DEAD_LETTER_COLUMNS = "id, event_id, event_type, source, error, attempts, received_at, failed_at, status, resolved_at";
 

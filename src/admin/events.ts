@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
+import { cursorParam, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
 import { decodeCursor } from "./cursor";
 import { eventDetail, listEvents } from "./event-queries";
-import { cursorParam, pageLimit, timeRange } from "../shared/params";
 import { eventDetailSchema, eventSummarySchema, page } from "./schemas";
 
 const listQuery = z.object({

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { documented } from "../shared/describe";
+import { instant } from "../shared/params";
 import { validated } from "../shared/validation";
 import { replayArchive } from "./archive-replay";
 import { decodeCursor, encodeCursor } from "./cursor";
-import { instant } from "../shared/params";
 
 const replayBody = z
 	.strictObject({

@@ -20,15 +20,21 @@ export async function windowStats(db: D1Database, since: number, bucketMs: numbe
 				 FROM events WHERE processed_at >= ? GROUP BY event_type, status`,
 			)
 			.bind(since),
-		db.prepare("SELECT coalesce(event_type, '(unknown)') AS event_type, count(*) AS n FROM dead_letters WHERE failed_at >= ? GROUP BY 1").bind(since),
-		db.prepare("SELECT CAST(processed_at / ?1 AS INTEGER) * ?1 AS t, count(*) AS n FROM events WHERE processed_at >= ?2 GROUP BY 1 ORDER BY 1").bind(bucketMs, since),
+		db
+			.prepare("SELECT coalesce(event_type, '(unknown)') AS event_type, count(*) AS n FROM dead_letters WHERE failed_at >= ? GROUP BY 1")
+			.bind(since),
+		db
+			.prepare(
+				"SELECT CAST(processed_at / ?1 AS INTEGER) * ?1 AS t, count(*) AS n FROM events WHERE processed_at >= ?2 GROUP BY 1 ORDER BY 1",
+			)
+			.bind(bucketMs, since),
 		db.prepare("SELECT count(*) AS n, max(latency_ms) AS max, avg(latency_ms) AS mean FROM events WHERE processed_at >= ?").bind(since),
 	]);
 
 	const types = new Map<string, TypeCounts>();
 	const typeRow = (event_type: string) => {
-		let row = types.get(event_type);
-		if (!row) types.set(event_type, (row = { event_type, processed: 0, unhandled: 0, dead_lettered: 0 }));
+		const row = types.get(event_type) ?? { event_type, processed: 0, unhandled: 0, dead_lettered: 0 };
+		types.set(event_type, row);
 		return row;
 	};
 	let firstTry = 0;
@@ -40,10 +46,17 @@ export async function windowStats(db: D1Database, since: number, bucketMs: numbe
 
 	const summary = (latency?.results[0] ?? { n: 0, max: null, mean: null }) as { n: number; max: number | null; mean: number | null };
 	return {
-		byType: [...types.values()].sort((a, b) => b.processed + b.unhandled - (a.processed + a.unhandled) || a.event_type.localeCompare(b.event_type)),
+		byType: [...types.values()].sort(
+			(a, b) => b.processed + b.unhandled - (a.processed + a.unhandled) || a.event_type.localeCompare(b.event_type),
+		),
 		firstTry,
 		series: (series?.results ?? []) as { t: number; n: number }[],
-		latency: { count: summary.n, max: summary.max, mean: summary.mean === null ? null : Math.round(summary.mean), ...(await percentiles(db, since, summary.n)) },
+		latency: {
+			count: summary.n,
+			max: summary.max,
+			mean: summary.mean === null ? null : Math.round(summary.mean),
+			...(await percentiles(db, since, summary.n)),
+		},
 	};
 }
 
@@ -53,10 +66,12 @@ async function percentiles(db: D1Database, since: number, n: number): Promise<Re
 	if (n === 0) return { p50: null, p95: null, p99: null };
 	const rows = await db.batch(
 		PERCENTILES.map((p) =>
-			db.prepare("SELECT latency_ms FROM events WHERE processed_at >= ? ORDER BY latency_ms LIMIT 1 OFFSET ?").bind(since, percentileOffset(p, n)),
+			db
+				.prepare("SELECT latency_ms FROM events WHERE processed_at >= ? ORDER BY latency_ms LIMIT 1 OFFSET ?")
+				.bind(since, percentileOffset(p, n)),
 		),
 	);
-	const at = (i: number) => ((rows[i]?.results[0] as { latency_ms: number } | undefined)?.latency_ms ?? null);
+	const at = (i: number) => (rows[i]?.results[0] as { latency_ms: number } | undefined)?.latency_ms ?? null;
 	return { p50: at(0), p95: at(1), p99: at(2) };
 }
 

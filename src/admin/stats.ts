@@ -4,8 +4,8 @@ import { ingestSnapshot, rejectedTotal } from "../metrics/client";
 import { readPipelineState } from "../metrics/pipeline-state";
 import { documented } from "../shared/describe";
 import { validated } from "../shared/validation";
-import { oldestRetrying, windowStats } from "./stats-queries";
 import { fillSeries, share, WINDOWS, type WindowName } from "./stats-math";
+import { oldestRetrying, windowStats } from "./stats-queries";
 
 const statsQuery = z.object({
 	window: z.enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]).default("1h"),
@@ -18,7 +18,13 @@ const statsSchema = z.object({
 	window: z.string(),
 	since: count,
 	until: count,
-	received: z.object({ total: count, accepted: count, duplicates: count, rejected: count, rejected_by_reason: z.record(z.string(), count) }),
+	received: z.object({
+		total: count,
+		accepted: count,
+		duplicates: count,
+		rejected: count,
+		rejected_by_reason: z.record(z.string(), count),
+	}),
 	processed: count,
 	unhandled: count,
 	dead_lettered: count,

@@ -10,7 +10,11 @@ describe("analytics query parameters", () => {
 		vi.useFakeTimers({ now: Date.parse("2026-11-27T10:00:00Z") });
 		try {
 			const day = rangeQuery.parse({});
-			expect([iso(day.range.from), iso(day.range.to), day.interval]).toEqual(["2026-10-28T10:00:00.000Z", "2026-11-27T10:00:00.000Z", "day"]);
+			expect([iso(day.range.from), iso(day.range.to), day.interval]).toEqual([
+				"2026-10-28T10:00:00.000Z",
+				"2026-11-27T10:00:00.000Z",
+				"day",
+			]);
 			expect(iso(rangeQuery.parse({ interval: "hour" }).range.from)).toBe("2026-11-25T10:00:00.000Z");
 			expect(iso(rangeQuery.parse({ interval: "week" }).range.from)).toBe("2026-05-29T10:00:00.000Z");
 		} finally {
@@ -24,7 +28,10 @@ describe("analytics query parameters", () => {
 	});
 
 	it("takes epoch milliseconds too", () => {
-		expect(rangeQuery.parse({ from: "1790812800000", to: "1790899200000" }).range).toMatchObject({ from: 1790812800000, to: 1790899200000 });
+		expect(rangeQuery.parse({ from: "1790812800000", to: "1790899200000" }).range).toMatchObject({
+			from: 1790812800000,
+			to: 1790899200000,
+		});
 	});
 
 	it("names the parameter at fault", () => {

@@ -4,7 +4,7 @@ import { validated } from "../shared/validation";
 import { funnelQuery, rangeQuery, usageQuery } from "./params";
 import { type FunnelRow, funnelStatement, shapeFunnel } from "./queries/funnel";
 import { type MrrDeltaRow, mrrChangesStatement, mrrOpeningStatement, shapeMrr } from "./queries/mrr";
-import { shapeSignups, type SignupRow, signupsStatement } from "./queries/signups";
+import { type SignupRow, shapeSignups, signupsStatement } from "./queries/signups";
 import type { AnalyticsStatement } from "./queries/statement";
 import { shapeUsage, type TopUserRow, topUsersStatement, type UsageRow, usageStatement } from "./queries/usage";
 import { funnelSchema, mrrSchema, signupsSchema, usageSchema } from "./schemas";
@@ -47,24 +47,38 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 		async (c) => {
 			const query = c.req.valid("query");
 			const db = c.env.DB;
-			const [opening, changes] = await db.batch<MrrDeltaRow>([prepare(db, mrrOpeningStatement, query), prepare(db, mrrChangesStatement, query)]);
+			const [opening, changes] = await db.batch<MrrDeltaRow>([
+				prepare(db, mrrOpeningStatement, query),
+				prepare(db, mrrChangesStatement, query),
+			]);
 			return c.json(shapeMrr(query.range, [...(opening?.results ?? []), ...(changes?.results ?? [])]));
 		},
 	)
 	.get(
 		"/usage",
-		documented({ summary: "Usage quantity per feature per interval, and top users", tags: TAGS, responses: { 200: ["Usage series", usageSchema] } }),
+		documented({
+			summary: "Usage quantity per feature per interval, and top users",
+			tags: TAGS,
+			responses: { 200: ["Usage series", usageSchema] },
+		}),
 		validated("query", usageQuery),
 		async (c) => {
 			const query = c.req.valid("query");
 			const db = c.env.DB;
-			const [perBucket, top] = await db.batch<UsageRow | TopUserRow>([prepare(db, usageStatement, query), prepare(db, topUsersStatement, query)]);
+			const [perBucket, top] = await db.batch<UsageRow | TopUserRow>([
+				prepare(db, usageStatement, query),
+				prepare(db, topUsersStatement, query),
+			]);
 			return c.json(shapeUsage(query, (perBucket?.results ?? []) as UsageRow[], (top?.results ?? []) as TopUserRow[]));
 		},
 	)
 	.get(
 		"/funnel",
-		documented({ summary: "Signed up → subscribed within N days, per signup cohort", tags: TAGS, responses: { 200: ["Funnel series", funnelSchema] } }),
+		documented({
+			summary: "Signed up → subscribed within N days, per signup cohort",
+			tags: TAGS,
+			responses: { 200: ["Funnel series", funnelSchema] },
+		}),
 		validated("query", funnelQuery),
 		async (c) => {
 			const query = c.req.valid("query");

@@ -3,7 +3,7 @@ import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
 import { injectChaos } from "./chaos";
 import { type DeadLetterBody, deadLetterRow, deadLetterStatements } from "./dead-letter";
-import { parseMessage, type ProcessedEvent, processMessage } from "./process";
+import { type ProcessedEvent, parseMessage, processMessage } from "./process";
 import { DEAD_LETTER_MAX_RETRIES, retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
 import { attemptStatements, statementsFor } from "./writes";
 
@@ -61,7 +61,12 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]): Promise<Ready[]> {
 	if (ready.length === 0) return [];
 	try {
-		await db.batch(statementsFor(db, ready.map((r) => r.processed)));
+		await db.batch(
+			statementsFor(
+				db,
+				ready.map((r) => r.processed),
+			),
+		);
 		return ready;
 	} catch (err) {
 		logLine("warn", "batch_write_failed", { size: ready.length, error: describe(err) });

@@ -1,7 +1,7 @@
-import { type EventMessage, eventMessageSchema } from "../events/envelope";
-import { fieldIssues } from "../shared/validation";
-import { eventTypeFor } from "../events/registry";
 import { type DerivedRows, PermanentError } from "../events/contract";
+import { type EventMessage, eventMessageSchema } from "../events/envelope";
+import { eventTypeFor } from "../events/registry";
+import { fieldIssues } from "../shared/validation";
 
 export interface EventRow {
 	event_id: string;

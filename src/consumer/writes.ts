@@ -32,9 +32,21 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 		? "ON CONFLICT (event_id) DO UPDATE SET status = excluded.status WHERE events.status <> excluded.status"
 		: "ON CONFLICT (event_id) DO NOTHING";
 	return [
-		...insertRows(db, "events", EVENT_COLUMNS, processed.map((p) => p.event), eventConflict),
+		...insertRows(
+			db,
+			"events",
+			EVENT_COLUMNS,
+			processed.map((p) => p.event),
+			eventConflict,
+		),
 		...derivedTables().flatMap((spec) =>
-			insertRows(db, spec.table, spec.columns, processed.flatMap((p) => p.derived[spec.table] ?? []), spec.conflict(replay)),
+			insertRows(
+				db,
+				spec.table,
+				spec.columns,
+				processed.flatMap((p) => p.derived[spec.table] ?? []),
+				spec.conflict(replay),
+			),
 		),
 	];
 }

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { EventEnvelope } from "./envelope";
 import { fieldIssues } from "../shared/validation";
+import type { EventEnvelope } from "./envelope";
 
 // How one D1 table is written: its columns and the ON CONFLICT clause that
 // makes a second delivery (or an archive replay) a no-op or a forward move.
@@ -59,8 +59,5 @@ export function parseEventData<S extends z.ZodType>(schema: S, input: unknown, e
 	const result = schema.safeParse(input);
 	if (result.success) return result.data;
 	const fields = fieldIssues(result.error);
-	throw new PermanentError(
-		"invalid_event_data",
-		`${eventType}: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`,
-	);
+	throw new PermanentError("invalid_event_data", `${eventType}: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`);
 }

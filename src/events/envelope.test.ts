@@ -26,7 +26,11 @@ describe("event envelope", () => {
 	});
 
 	it("names every missing required field", () => {
-		expect(issuesOf({}).map((i) => i.field).sort()).toEqual(["event_id", "event_type", "timestamp"]);
+		expect(
+			issuesOf({})
+				.map((i) => i.field)
+				.sort(),
+		).toEqual(["event_id", "event_type", "timestamp"]);
 	});
 
 	it("rejects event ids with whitespace, empty or over 200 chars", () => {
@@ -43,7 +47,9 @@ describe("event envelope", () => {
 	});
 
 	it("rejects a metadata that is not an object and a non-string user_id", () => {
-		const fields = issuesOf({ ...valid, metadata: [1, 2], user_id: 7 }).map((i) => i.field).sort();
+		const fields = issuesOf({ ...valid, metadata: [1, 2], user_id: 7 })
+			.map((i) => i.field)
+			.sort();
 		expect(fields).toEqual(["metadata", "user_id"]);
 	});
 

@@ -3,16 +3,8 @@ import { z } from "zod";
 // The webhook envelope every event must carry. Unknown top-level fields are
 // kept (looseObject) so providers can send their own extras.
 export const eventEnvelopeSchema = z.looseObject({
-	event_id: z
-		.string()
-		.min(1)
-		.max(200)
-		.regex(/^\S+$/, "must not contain whitespace"),
-	event_type: z
-		.string()
-		.min(1)
-		.max(100)
-		.regex(/^\S+$/, "must not contain whitespace"),
+	event_id: z.string().min(1).max(200).regex(/^\S+$/, "must not contain whitespace"),
+	event_type: z.string().min(1).max(100).regex(/^\S+$/, "must not contain whitespace"),
 	timestamp: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a zone (Z or ±hh:mm)" }),
 	user_id: z.string().min(1).max(200).optional(),
 	metadata: z.record(z.string(), z.unknown()).optional(),

@@ -25,7 +25,7 @@ export class ClaimSession {
 		await Promise.all(
 			[...groups].map(async ([shard, members]) => {
 				const results = await stubFor(this.namespace, shard).claim(members, this.token);
-				members.forEach((m, i) => outcomes.set(m.eventId, results[i] ?? "in_flight"));
+				for (const [i, m] of members.entries()) outcomes.set(m.eventId, results[i] ?? "in_flight");
 			}),
 		);
 		return outcomes;
@@ -39,19 +39,14 @@ export class ClaimSession {
 		return this.settle(eventIds, (stub, ids) => stub.release(ids, this.token));
 	}
 
-	private async settle(
-		eventIds: string[],
-		call: (stub: ReturnType<typeof stubFor>, ids: string[]) => Promise<number>,
-	): Promise<void> {
+	private async settle(eventIds: string[], call: (stub: ReturnType<typeof stubFor>, ids: string[]) => Promise<number>): Promise<void> {
 		const groups = groupByShard(eventIds, (id) => id, this.shardCount);
 		await Promise.all([...groups].map(([shard, ids]) => call(stubFor(this.namespace, shard), ids)));
 	}
 }
 
 export async function shardCounters(namespace: ShardNamespace, shardCount: number): Promise<ShardCounters> {
-	const all = await Promise.all(
-		Array.from({ length: shardCount }, (_, shard) => stubFor(namespace, shard).counters()),
-	);
+	const all = await Promise.all(Array.from({ length: shardCount }, (_, shard) => stubFor(namespace, shard).counters()));
 	const total: ShardCounters = { accepted: 0, duplicates: 0, conflicts: 0, in_flight: 0, live_claims: 0 };
 	for (const counters of all) {
 		for (const key of Object.keys(total) as (keyof ShardCounters)[]) total[key] += counters[key];

@@ -88,7 +88,10 @@ export class IdempotencyShard extends DurableObject<Env> {
 
 	counters(): ShardCounters {
 		const values = Object.fromEntries(
-			this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM counters").toArray().map((r) => [r.name, r.value]),
+			this.sql
+				.exec<{ name: string; value: number }>("SELECT name, value FROM counters")
+				.toArray()
+				.map((r) => [r.name, r.value]),
 		);
 		const live = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM claims WHERE expires_at > ?", Date.now()).one().n;
 		return {

@@ -1,12 +1,12 @@
-import type { PipelineConfig } from "../shared/config";
-import { ApiError } from "../shared/errors";
-import { logLine } from "../shared/log";
+import type { EventEnvelope, EventMessage } from "../events/envelope";
 import type { ClaimOutcome } from "../idempotency/claims";
 import { ClaimSession } from "../idempotency/client";
-import { chunkForSendBatch } from "../shared/send-batch";
-import type { EventEnvelope, EventMessage } from "../events/envelope";
 import { canonicalJson } from "../shared/canonical-json";
+import type { PipelineConfig } from "../shared/config";
 import { sha256Hex } from "../shared/crypto";
+import { ApiError } from "../shared/errors";
+import { logLine } from "../shared/log";
+import { chunkForSendBatch } from "../shared/send-batch";
 
 export type AcceptOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
 

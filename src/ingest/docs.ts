@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { documented } from "../shared/describe";
 import { eventEnvelopeSchema } from "../events/envelope";
+import { documented } from "../shared/describe";
 
 // OpenAPI descriptions of the ingest routes, built from the envelope schema
 // the routes validate with. Pass-through middleware: no behaviour of its own.

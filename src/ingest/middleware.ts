@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
-import { readConfig, type PipelineConfig } from "../shared/config";
-import { ApiError } from "../shared/errors";
+import { type PipelineConfig, readConfig } from "../shared/config";
 import { verifySignature } from "../shared/crypto";
+import { ApiError } from "../shared/errors";
 
 export type IngestEnv = {
 	Bindings: Env;
@@ -86,7 +86,7 @@ export function webhookSignature(options: SignatureOptions = {}): MiddlewareHand
 			throw new ApiError(
 				503,
 				"signing_not_configured",
-				"WEBHOOK_SECRET is not set; set it with `wrangler secret put WEBHOOK_SECRET` (or ALLOW_UNSIGNED=\"true\" to accept unsigned events)",
+				'WEBHOOK_SECRET is not set; set it with `wrangler secret put WEBHOOK_SECRET` (or ALLOW_UNSIGNED="true" to accept unsigned events)',
 			);
 		}
 		const signature = c.req.header(header);

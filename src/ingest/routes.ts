@@ -1,12 +1,11 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError } from "../shared/errors";
-import { rejectInvalid } from "../shared/validation";
-import { type AcceptOutcome, acceptEvents, eventHash, type Arrival, type HashedEvent } from "./accept";
-import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
 import { eventEnvelopeSchema, SOURCE_PATTERN } from "../events/envelope";
-import { fieldIssues } from "../shared/validation";
+import { ApiError } from "../shared/errors";
+import { fieldIssues, rejectInvalid } from "../shared/validation";
+import { type AcceptOutcome, type Arrival, acceptEvents, eventHash, type HashedEvent } from "./accept";
+import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
 
 const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
@@ -44,7 +43,13 @@ export const webhookRoutes = new Hono<IngestEnv>()
 				case "conflict":
 					throw new ApiError(409, "idempotency_conflict", "This event_id was already used with a different body", { event_id: eventId });
 				case "queue_unavailable":
-					throw new ApiError(503, "queue_unavailable", "The event queue is unavailable; retry later", { event_id: eventId }, { "Retry-After": "5" });
+					throw new ApiError(
+						503,
+						"queue_unavailable",
+						"The event queue is unavailable; retry later",
+						{ event_id: eventId },
+						{ "Retry-After": "5" },
+					);
 				default:
 					throw new ApiError(
 						409,
@@ -56,48 +61,40 @@ export const webhookRoutes = new Hono<IngestEnv>()
 			}
 		},
 	)
-	.post(
-		"/batch",
-		batchDoc,
-		jsonBody(),
-		webhookSignature(),
-		parseJson(),
-		zValidator("json", batchBodySchema, rejectInvalid),
-		async (c) => {
-			const config = c.get("config");
-			const { events } = c.req.valid("json");
-			if (events.length > config.maxBatchEvents) {
-				throw new ApiError(400, "validation_failed", `A batch holds at most ${config.maxBatchEvents} events, got ${events.length}`, {
-					fields: [{ field: "events", message: `at most ${config.maxBatchEvents} events` }],
-				});
-			}
-			const arrival = arrivalOf(c);
-			const results = await triageBatch(events);
-			const unique = results.flatMap((r) => (r.hashed && r.status === "pending" ? [r.hashed] : []));
-			const outcomes = unique.length ? await acceptEvents(c.env, config, unique, arrival) : new Map<string, AcceptOutcome>();
-
-			const response = results.map(({ index, eventId, status, error, fields }) => {
-				const outcome = status === "pending" ? outcomes.get(eventId ?? "") : undefined;
-				return batchResult(index, eventId, outcome ?? status, error, fields);
+	.post("/batch", batchDoc, jsonBody(), webhookSignature(), parseJson(), zValidator("json", batchBodySchema, rejectInvalid), async (c) => {
+		const config = c.get("config");
+		const { events } = c.req.valid("json");
+		if (events.length > config.maxBatchEvents) {
+			throw new ApiError(400, "validation_failed", `A batch holds at most ${config.maxBatchEvents} events, got ${events.length}`, {
+				fields: [{ field: "events", message: `at most ${config.maxBatchEvents} events` }],
 			});
-			const count = (s: string) => response.filter((r) => r.status === s).length;
-			const summary = {
-				accepted: count("accepted"),
-				duplicates: count("duplicate"),
-				rejected: count("rejected"),
-				results: response,
-			} satisfies BatchResponse;
+		}
+		const arrival = arrivalOf(c);
+		const results = await triageBatch(events);
+		const unique = results.flatMap((r) => (r.hashed && r.status === "pending" ? [r.hashed] : []));
+		const outcomes = unique.length ? await acceptEvents(c.env, config, unique, arrival) : new Map<string, AcceptOutcome>();
 
-			if (summary.accepted > 0) return c.json(summary, 202);
-			if (unique.length === 0 && summary.duplicates === 0) {
-				throw new ApiError(400, "validation_failed", "No event in the batch is valid", summary);
-			}
-			if (response.some((r) => "error" in r && r.error === "queue_unavailable")) {
-				throw new ApiError(503, "queue_unavailable", "The event queue is unavailable; retry later", summary, { "Retry-After": "5" });
-			}
-			return c.json(summary, 200);
-		},
-	)
+		const response = results.map(({ index, eventId, status, error, fields }) => {
+			const outcome = status === "pending" ? outcomes.get(eventId ?? "") : undefined;
+			return batchResult(index, eventId, outcome ?? status, error, fields);
+		});
+		const count = (s: string) => response.filter((r) => r.status === s).length;
+		const summary = {
+			accepted: count("accepted"),
+			duplicates: count("duplicate"),
+			rejected: count("rejected"),
+			results: response,
+		} satisfies BatchResponse;
+
+		if (summary.accepted > 0) return c.json(summary, 202);
+		if (unique.length === 0 && summary.duplicates === 0) {
+			throw new ApiError(400, "validation_failed", "No event in the batch is valid", summary);
+		}
+		if (response.some((r) => "error" in r && r.error === "queue_unavailable")) {
+			throw new ApiError(503, "queue_unavailable", "The event queue is unavailable; retry later", summary, { "Retry-After": "5" });
+		}
+		return c.json(summary, 200);
+	})
 	.on(["GET", "PUT", "PATCH", "DELETE"], ["/events", "/batch"], (c) => {
 		c.header("Allow", "POST");
 		throw new ApiError(405, "method_not_allowed", `Use POST for ${c.req.path}`);

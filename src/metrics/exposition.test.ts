@@ -6,7 +6,12 @@ describe("Prometheus exposition", () => {
 	it("renders counters with HELP, TYPE and escaped labels", () => {
 		const text = render([
 			single("webhook_events_accepted_total", "Events accepted", "counter", 12),
-			{ name: "webhook_events_rejected_total", help: "By reason", type: "counter", samples: [{ labels: { reason: 'bad"one\\' }, value: 3 }] },
+			{
+				name: "webhook_events_rejected_total",
+				help: "By reason",
+				type: "counter",
+				samples: [{ labels: { reason: 'bad"one\\' }, value: 3 }],
+			},
 		]);
 		expect(text).toBe(
 			[
@@ -22,7 +27,15 @@ describe("Prometheus exposition", () => {
 	});
 
 	it("renders a millisecond histogram as cumulative buckets in seconds with +Inf, sum and count", () => {
-		const h = cumulate([10, 100], new Map([[10, 2], [100, 3]]), 6, 1500);
+		const h = cumulate(
+			[10, 100],
+			new Map([
+				[10, 2],
+				[100, 3],
+			]),
+			6,
+			1500,
+		);
 		const text = render([histogramFamily("x_seconds", "Latency", h)]);
 		expect(text).toContain('x_seconds_bucket{le="0.01"} 2\n');
 		expect(text).toContain('x_seconds_bucket{le="0.1"} 5\n');

@@ -66,7 +66,12 @@ export class IngestMetrics extends DurableObject<Env> {
 	}
 
 	snapshot(since: number): IngestSnapshot {
-		const totals = new Map(this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM totals").toArray().map((r) => [r.name, r.value]));
+		const totals = new Map(
+			this.sql
+				.exec<{ name: string; value: number }>("SELECT name, value FROM totals")
+				.toArray()
+				.map((r) => [r.name, r.value]),
+		);
 		const window = this.sql
 			.exec<{ name: string; value: number }>("SELECT name, sum(value) AS value FROM minutes WHERE minute >= ? GROUP BY name", since)
 			.toArray();
@@ -84,7 +89,11 @@ export class IngestMetrics extends DurableObject<Env> {
 	}
 
 	private addTotal(name: string, by: number): void {
-		this.sql.exec("INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", name, by);
+		this.sql.exec(
+			"INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+			name,
+			by,
+		);
 	}
 }
 

@@ -34,7 +34,9 @@ describe("ingest samples", () => {
 			rejected: { validation_failed: 2, idempotency_conflict: 1 },
 		});
 		// A batch refused as a whole with per-event results is still per event.
-		expect(ingestSample(400, { error: "validation_failed", results: [{ status: "rejected", error: "validation_failed" }] }, 1, now).rejected).toEqual({
+		expect(
+			ingestSample(400, { error: "validation_failed", results: [{ status: "rejected", error: "validation_failed" }] }, 1, now).rejected,
+		).toEqual({
 			validation_failed: 1,
 		});
 	});

@@ -1,7 +1,7 @@
-import { readPipelineCounters } from "./pipeline-counters";
 import { shardCounters } from "../idempotency/client";
 import { readConfig } from "../shared/config";
 import { cumulate, type Histogram } from "./histogram";
+import { readPipelineCounters } from "./pipeline-counters";
 
 export interface DeadLetterCounts {
 	open: number;
@@ -31,7 +31,9 @@ export function backlogOf(s: Omit<PipelineState, "backlog">): number {
 }
 
 async function deadLetterCounts(db: D1Database): Promise<DeadLetterCounts> {
-	const { results } = await db.prepare("SELECT status, count(*) AS n FROM dead_letters GROUP BY status").all<{ status: keyof DeadLetterCounts; n: number }>();
+	const { results } = await db
+		.prepare("SELECT status, count(*) AS n FROM dead_letters GROUP BY status")
+		.all<{ status: keyof DeadLetterCounts; n: number }>();
 	const counts: DeadLetterCounts = { open: 0, replayed: 0, discarded: 0 };
 	for (const r of results) counts[r.status] = r.n;
 	return counts;
@@ -60,5 +62,10 @@ export async function readE2eHistogram(db: D1Database): Promise<Histogram> {
 	const total = (totals?.results[0] ?? { count: 0, sum: 0 }) as { count: number; sum: number };
 	// Stored counts are already cumulative: turn them back into per-bucket ones.
 	const perBucket = new Map(rows.map((r, i) => [r.le, r.count - (rows[i - 1]?.count ?? 0)]));
-	return cumulate(rows.map((r) => r.le), perBucket, total.count, total.sum);
+	return cumulate(
+		rows.map((r) => r.le),
+		perBucket,
+		total.count,
+		total.sum,
+	);
 }

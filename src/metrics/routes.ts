@@ -16,20 +16,36 @@ export const metricsRoutes = new Hono<{ Bindings: Env }>().get(
 		responses: { 200: ["Counters, histograms and gauges"] },
 	}),
 	async (c) => {
-		const [state, ingest, e2e] = await Promise.all([readPipelineState(c.env), ingestSnapshot(c.env.INGEST_METRICS, Date.now()), readE2eHistogram(c.env.DB)]);
+		const [state, ingest, e2e] = await Promise.all([
+			readPipelineState(c.env),
+			ingestSnapshot(c.env.INGEST_METRICS, Date.now()),
+			readE2eHistogram(c.env.DB),
+		]);
 		const rejected = ingest.rejected;
 		const families: MetricFamily[] = [
-			single("webhook_events_received_total", "Events received by the ingest API (accepted + duplicates + rejected)", "counter", state.accepted + state.duplicates + rejectedTotal(rejected)),
+			single(
+				"webhook_events_received_total",
+				"Events received by the ingest API (accepted + duplicates + rejected)",
+				"counter",
+				state.accepted + state.duplicates + rejectedTotal(rejected),
+			),
 			single("webhook_events_accepted_total", "Events accepted and enqueued (idempotency objects)", "counter", state.accepted),
 			single("webhook_events_duplicates_total", "Sender retries answered duplicate (idempotency objects)", "counter", state.duplicates),
 			{
 				name: "webhook_events_rejected_total",
 				help: "Events rejected by the ingest API, by the error code the sender got",
 				type: "counter",
-				samples: Object.entries(rejected).sort(([a], [b]) => a.localeCompare(b)).map(([reason, value]) => ({ labels: { reason }, value })),
+				samples: Object.entries(rejected)
+					.sort(([a], [b]) => a.localeCompare(b))
+					.map(([reason, value]) => ({ labels: { reason }, value })),
 			},
 			single("webhook_events_processed_total", "Events stored with a handler (status processed)", "counter", state.processed),
-			single("webhook_events_unhandled_total", "Events stored without a handler for their type (status unhandled)", "counter", state.unhandled),
+			single(
+				"webhook_events_unhandled_total",
+				"Events stored without a handler for their type (status unhandled)",
+				"counter",
+				state.unhandled,
+			),
 			single("webhook_events_retried_total", "Failed delivery attempts that were retried", "counter", state.retried),
 			single("webhook_events_dead_lettered_total", "Dead letters recorded", "counter", state.dead_lettered),
 			{

@@ -33,7 +33,10 @@ const esc = (s: unknown) =>
 
 const schemaBlock = (label: string, content: MediaContent | undefined) =>
 	Object.entries(content ?? {})
-		.map(([media, { schema }]) => `<details><summary>${esc(label)} <code>${esc(media)}</code></summary><pre>${esc(JSON.stringify(schema ?? {}, null, 2))}</pre></details>`)
+		.map(
+			([media, { schema }]) =>
+				`<details><summary>${esc(label)} <code>${esc(media)}</code></summary><pre>${esc(JSON.stringify(schema ?? {}, null, 2))}</pre></details>`,
+		)
 		.join("");
 
 function typeOf(schema: unknown): string {
@@ -56,7 +59,10 @@ function renderOperation(method: string, path: string, op: Operation): string {
 				.join("")}</tbody></table>`
 		: "";
 	const responses = Object.entries(op.responses ?? {})
-		.map(([status, r]) => `<li><b class="s${esc(status[0])}">${esc(status)}</b> ${esc(r.description ?? "")}${schemaBlock("Body", r.content)}</li>`)
+		.map(
+			([status, r]) =>
+				`<li><b class="s${esc(status[0])}">${esc(status)}</b> ${esc(r.description ?? "")}${schemaBlock("Body", r.content)}</li>`,
+		)
 		.join("");
 	const locked = op.security?.length ? ' <span class="lock" title="Authorization: Bearer ADMIN_TOKEN">🔒 admin token</span>' : "";
 	return `<section class="op" id="${esc(`${method}-${path}`)}">

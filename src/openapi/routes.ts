@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { generateSpecs } from "hono-openapi";
 import { z } from "zod";
-import { errorSchema } from "../shared/errors";
 import { documented } from "../shared/describe";
+import { errorSchema } from "../shared/errors";
 import { renderReference, type SpecLike } from "./reference-page";
 
 const DOCUMENTATION = {
@@ -38,13 +38,20 @@ export function openApiRoutes(app: Hono<{ Bindings: Env }>) {
 			},
 		}).then((doc) => {
 			const components = (doc.components ?? {}) as Record<string, Record<string, unknown>>;
-			return { ...doc, components: { ...components, schemas: { ...components.schemas, Error: errorJsonSchema } } } as unknown as SpecLike & Record<string, unknown>;
+			return { ...doc, components: { ...components, schemas: { ...components.schemas, Error: errorJsonSchema } } } as unknown as SpecLike &
+				Record<string, unknown>;
 		}));
 	return new Hono<{ Bindings: Env }>()
 		.get("/openapi.json", (c) => documentOf().then((doc) => c.json(doc)))
 		.get(
 			"/docs",
-			documented({ summary: "This API reference, rendered as HTML", tags: ["Reference"], auth: "none", mediaType: "text/html", responses: { 200: ["HTML page"] } }),
+			documented({
+				summary: "This API reference, rendered as HTML",
+				tags: ["Reference"],
+				auth: "none",
+				mediaType: "text/html",
+				responses: { 200: ["HTML page"] },
+			}),
 			async (c) => c.html(renderReference(await documentOf())),
 		);
 }

@@ -24,7 +24,11 @@ export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<{ B
 	return async (c, next) => {
 		const expected = tokenOf(c.env);
 		if (!expected) {
-			throw new ApiError(503, "admin_disabled", "ADMIN_TOKEN is not set; set it with `wrangler secret put ADMIN_TOKEN` to enable this route");
+			throw new ApiError(
+				503,
+				"admin_disabled",
+				"ADMIN_TOKEN is not set; set it with `wrangler secret put ADMIN_TOKEN` to enable this route",
+			);
 		}
 		const header = c.req.header("authorization") ?? "";
 		const match = /^Bearer\s+(.+)$/i.exec(header.trim());

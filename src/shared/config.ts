@@ -11,12 +11,7 @@ export interface PipelineConfig {
 
 export type ConfigVars = Partial<
 	Record<
-		| "MAX_BODY_BYTES"
-		| "MAX_BATCH_EVENTS"
-		| "IDEMPOTENCY_SHARDS"
-		| "IDEMPOTENCY_TTL_SECONDS"
-		| "ALLOW_UNSIGNED"
-		| "CHAOS_FAIL_RATE",
+		"MAX_BODY_BYTES" | "MAX_BATCH_EVENTS" | "IDEMPOTENCY_SHARDS" | "IDEMPOTENCY_TTL_SECONDS" | "ALLOW_UNSIGNED" | "CHAOS_FAIL_RATE",
 		string | undefined
 	>
 >;

@@ -42,6 +42,6 @@ describe("webhook signatures", () => {
 		expect(await verifySignature(secret, body, "")).toBe(false);
 		expect(await verifySignature(secret, body, signature.slice(0, 63))).toBe(false);
 		expect(await verifySignature(secret, body, `${"z".repeat(64)}`)).toBe(false);
-		expect(parseSignatureHeader("sha1=" + signature)).toBeNull();
+		expect(parseSignatureHeader(`sha1=${signature}`)).toBeNull();
 	});
 });

@@ -10,10 +10,7 @@ const keyCache = new Map<string, Promise<HmacKey>>();
 function hmacKey(secret: string): Promise<HmacKey> {
 	let key = keyCache.get(secret);
 	if (!key) {
-		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-			"sign",
-			"verify",
-		]);
+		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 		keyCache.set(secret, key);
 	}
 	return key;
@@ -38,11 +35,7 @@ export async function signBody(secret: string, body: ArrayBuffer | Uint8Array | 
 	return toHex(await crypto.subtle.sign("HMAC", await hmacKey(secret), data));
 }
 
-export async function verifySignature(
-	secret: string,
-	body: ArrayBuffer | Uint8Array,
-	header: string | null | undefined,
-): Promise<boolean> {
+export async function verifySignature(secret: string, body: ArrayBuffer | Uint8Array, header: string | null | undefined): Promise<boolean> {
 	const signature = parseSignatureHeader(header);
 	if (!signature) return false;
 	return crypto.subtle.verify("HMAC", await hmacKey(secret), signature, body);

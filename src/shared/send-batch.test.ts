@@ -11,7 +11,10 @@ describe("sendBatch chunking", () => {
 
 	it("keeps every chunk within the byte limit", () => {
 		const chunks = chunkForSendBatch([60, 60, 60, 60, 10], (n) => n, { maxMessages: 100, maxBytes: 130 });
-		expect(chunks).toEqual([[60, 60], [60, 60, 10]]);
+		expect(chunks).toEqual([
+			[60, 60],
+			[60, 60, 10],
+		]);
 	});
 
 	it("gives an oversized item a chunk of its own and no empty chunks", () => {

@@ -2,8 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { DeadLetter } from "../../src/admin/schemas";
-import worker from "../../src/index";
 import type { EventMessage } from "../../src/events/envelope";
+import worker from "../../src/index";
 import { countRows, validEvent } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 import { admin, adminJson, DLQ, deadLetter, expectBadParam } from "./helpers";
@@ -14,7 +14,11 @@ type Page = { data: DeadLetter[]; next_cursor: string | null };
 async function withQueue(queue: object, path: string, init: RequestInit = {}) {
 	const ctx = createExecutionContext();
 	const headers = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
-	const res = await worker.fetch(new Request(`https://pipeline.test${path}`, { ...init, headers }), { ...env, EVENTS_QUEUE: queue as Queue }, ctx);
+	const res = await worker.fetch(
+		new Request(`https://pipeline.test${path}`, { ...init, headers }),
+		{ ...env, EVENTS_QUEUE: queue as Queue },
+		ctx,
+	);
 	await waitOnExecutionContext(ctx);
 	return res;
 }
@@ -30,7 +34,8 @@ function capturingQueue() {
 }
 
 const brokenQueue = { sendBatch: () => Promise.reject(new Error("queue down")), send: () => Promise.reject(new Error("queue down")) };
-const statusOf = (id: number) => env.DB.prepare("SELECT status, resolved_at FROM dead_letters WHERE id = ?").bind(id).first<Pick<DeadLetter, "status" | "resolved_at">>();
+const statusOf = (id: number) =>
+	env.DB.prepare("SELECT status, resolved_at FROM dead_letters WHERE id = ?").bind(id).first<Pick<DeadLetter, "status" | "resolved_at">>();
 
 describe("reviewing dead letters", () => {
 	it("lists open letters newest first, filtered by type and error text, and shows one with its payload", async () => {
@@ -102,7 +107,9 @@ describe("replaying one dead letter", () => {
 	it("refuses (422) a letter whose payload is not an event", async () => {
 		const messages = asMessages(["garbage"]);
 		await deliver(DLQ, messages);
-		const row = await env.DB.prepare("SELECT id FROM dead_letters WHERE event_id = ?").bind(`unparseable:${messages[0]!.id}`).first<{ id: number }>();
+		const row = await env.DB.prepare("SELECT id FROM dead_letters WHERE event_id = ?")
+			.bind(`unparseable:${messages[0]!.id}`)
+			.first<{ id: number }>();
 		const res = await admin(`/api/dead-letters/${row!.id}/replay`, { method: "POST" });
 		expect(res.status).toBe(422);
 		expect(await res.json()).toMatchObject({ error: "not_replayable" });
@@ -117,17 +124,30 @@ describe("replaying by filter", () => {
 		const failedAt = Date.now();
 		await deliver(
 			DLQ,
-			asMessages(events.map((e) => ({ dead_letter: { reason: "permanent", error: "boom", attempts: 1, failed_at: failedAt }, message: { event: e, received_at: failedAt - 5, source: "test" } }))),
+			asMessages(
+				events.map((e) => ({
+					dead_letter: { reason: "permanent", error: "boom", attempts: 1, failed_at: failedAt },
+					message: { event: e, received_at: failedAt - 5, source: "test" },
+				})),
+			),
 		);
 		const other = await deadLetter(validEvent("usage_tracked"), "boom");
 		const { sent, queue } = capturingQueue();
-		const res = await withQueue(queue, "/api/dead-letters/replay", { method: "POST", body: JSON.stringify({ event_type: type, error: "boom" }) });
+		const res = await withQueue(queue, "/api/dead-letters/replay", {
+			method: "POST",
+			body: JSON.stringify({ event_type: type, error: "boom" }),
+		});
 		const body = (await res.json()) as { matched: number; replayed: number[] };
 		expect(res.status).toBe(200);
 		expect(body.matched).toBe(205);
 		expect(body.replayed).toHaveLength(205);
 		expect(sent.map((m) => m.event.event_id).sort()).toEqual(events.map((e) => e.event_id).sort());
-		expect(await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_type = ? AND status = 'replayed' AND resolved_at IS NOT NULL", type)).toBe(205);
+		expect(
+			await countRows(
+				"SELECT count(*) AS n FROM dead_letters WHERE event_type = ? AND status = 'replayed' AND resolved_at IS NOT NULL",
+				type,
+			),
+		).toBe(205);
 		expect((await statusOf(other))?.status).toBe("open");
 
 		// Nothing open is left to match: a second call replays nothing.

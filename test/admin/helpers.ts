@@ -2,8 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { DeadLetterBody } from "../../src/consumer/dead-letter";
-import worker from "../../src/index";
 import type { EventEnvelope } from "../../src/events/envelope";
+import worker from "../../src/index";
 import { queueMessage } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 
@@ -20,7 +20,11 @@ export function admin(path: string, init: RequestInit & { token?: string | null 
 	return exports.default.fetch(new Request(`https://pipeline.test${path}`, { ...rest, headers }));
 }
 
-export async function adminJson<T = Record<string, unknown>>(path: string, init: Parameters<typeof admin>[1] = {}, status = 200): Promise<T> {
+export async function adminJson<T = Record<string, unknown>>(
+	path: string,
+	init: Parameters<typeof admin>[1] = {},
+	status = 200,
+): Promise<T> {
 	const res = await admin(path, init);
 	const body = (await res.json()) as T;
 	expect(res.status, JSON.stringify(body)).toBe(status);
@@ -29,7 +33,13 @@ export async function adminJson<T = Record<string, unknown>>(path: string, init:
 
 // Stores events through the real queue consumer, as production does.
 export async function processEvents(events: EventEnvelope[], attempts = 1, receivedAt?: number) {
-	const result = await deliver(EVENTS, asMessages(events.map((e) => queueMessage(e, receivedAt)), attempts));
+	const result = await deliver(
+		EVENTS,
+		asMessages(
+			events.map((e) => queueMessage(e, receivedAt)),
+			attempts,
+		),
+	);
 	expect(result.explicitAcks.length + (result.ackAll ? events.length : 0)).toBe(events.length);
 }
 
@@ -40,7 +50,9 @@ export async function deadLetter(event: EventEnvelope, error = "usage_tracked: m
 		message: queueMessage(event),
 	};
 	await deliver(DLQ, asMessages([body]));
-	const row = await env.DB.prepare("SELECT id FROM dead_letters WHERE event_id = ? AND status = 'open'").bind(event.event_id).first<{ id: number }>();
+	const row = await env.DB.prepare("SELECT id FROM dead_letters WHERE event_id = ? AND status = 'open'")
+		.bind(event.event_id)
+		.first<{ id: number }>();
 	expect(row).not.toBeNull();
 	return row!.id;
 }

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 // The admin list queries page newest first on (time, rowid): each filter must
 // be served by an index in that order, with no sort of the matching rows.
 async function plan(sql: string, ...params: unknown[]): Promise<string> {
-	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+	const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+		.bind(...params)
+		.all<{ detail: string }>();
 	return results.map((r) => r.detail).join("\n");
 }
 
@@ -35,7 +37,10 @@ describe("admin query plans", () => {
 	});
 
 	it("GET /api/stats reads the window from the covering index only", async () => {
-		const detail = await plan("SELECT event_type, status, count(*), sum(attempts = 1) FROM events WHERE processed_at >= ? GROUP BY event_type, status", 0);
+		const detail = await plan(
+			"SELECT event_type, status, count(*), sum(attempts = 1) FROM events WHERE processed_at >= ? GROUP BY event_type, status",
+			0,
+		);
 		expect(detail).toContain("COVERING INDEX events_stats");
 	});
 });

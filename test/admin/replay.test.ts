@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayArchive } from "../../src/admin/archive-replay";
-import { readPipelineCounters } from "../../src/metrics/pipeline-counters";
-import { registry } from "../../src/events/registry";
 import type { EventType } from "../../src/events/contract";
+import { registry } from "../../src/events/registry";
 import { usageRecordsTable } from "../../src/events/types/usage-tracked";
+import { readPipelineCounters } from "../../src/metrics/pipeline-counters";
 import { validEvent } from "../support/builders";
 import { admin, adminJson, expectBadParam, processEvents } from "./helpers";
 
@@ -20,13 +20,20 @@ afterEach(() => {
 // Everything derived for one test's users, in a stable order.
 async function derivedState(userIds: string[]) {
 	const marks = userIds.map(() => "?").join(", ");
-	const read = async (sql: string) => (await env.DB.prepare(sql).bind(...userIds).all()).results;
+	const read = async (sql: string) =>
+		(
+			await env.DB.prepare(sql)
+				.bind(...userIds)
+				.all()
+		).results;
 	return {
 		users: await read(`SELECT * FROM users WHERE user_id IN (${marks}) ORDER BY user_id`),
 		subscriptions: await read(`SELECT * FROM subscriptions WHERE user_id IN (${marks}) ORDER BY subscription_id`),
 		changes: await read(`SELECT * FROM subscription_changes WHERE user_id IN (${marks}) ORDER BY event_id`),
 		usage: await read(`SELECT * FROM usage_records WHERE user_id IN (${marks}) ORDER BY event_id`),
-		events: await read(`SELECT event_id, status, attempts, processed_at, latency_ms FROM events WHERE user_id IN (${marks}) ORDER BY event_id`),
+		events: await read(
+			`SELECT event_id, status, attempts, processed_at, latency_ms FROM events WHERE user_id IN (${marks}) ORDER BY event_id`,
+		),
 	};
 }
 
@@ -36,8 +43,16 @@ function scenario(month: number) {
 	const events = [
 		validEvent("user_signup", { user_id: u1, timestamp: day(month), metadata: { email: "a@example.com", plan: "free" } }),
 		validEvent("user_signup", { user_id: u1, timestamp: day(month + 1), metadata: { email: "a@example.com", plan: "pro" } }),
-		validEvent("subscription_created", { user_id: u1, timestamp: day(month + 2), metadata: { plan: "pro", amount: 29, currency: "USD", interval: "month" } }),
-		validEvent("subscription_created", { user_id: u1, timestamp: day(month + 1), metadata: { plan: "basic", amount: 9, currency: "USD", interval: "month" } }),
+		validEvent("subscription_created", {
+			user_id: u1,
+			timestamp: day(month + 2),
+			metadata: { plan: "pro", amount: 29, currency: "USD", interval: "month" },
+		}),
+		validEvent("subscription_created", {
+			user_id: u1,
+			timestamp: day(month + 1),
+			metadata: { plan: "basic", amount: 9, currency: "USD", interval: "month" },
+		}),
 		validEvent("usage_tracked", { user_id: u2, timestamp: day(month), metadata: { feature: "api", quantity: 3 } }),
 		validEvent("usage_tracked", { user_id: u2, timestamp: day(month + 1), metadata: { feature: "api", quantity: 4 } }),
 		validEvent("future_type", { user_id: u2, timestamp: day(month + 2), metadata: { seats: 5 } }),
@@ -74,7 +89,15 @@ describe("POST /api/replay (event replay from the archive)", () => {
 			type: "future_type",
 			tables: { usage_records: usageRecordsTable },
 			derive: (event, occurredAt) => ({
-				usage_records: [{ event_id: event.event_id, user_id: event.user_id ?? null, feature: "seats", quantity: Number(event.metadata?.seats), occurred_at: occurredAt }],
+				usage_records: [
+					{
+						event_id: event.event_id,
+						user_id: event.user_id ?? null,
+						feature: "seats",
+						quantity: Number(event.metadata?.seats),
+						occurred_at: occurredAt,
+					},
+				],
 			}),
 		});
 		const usage = original.get("usage_tracked")!;
@@ -92,7 +115,11 @@ describe("POST /api/replay (event replay from the archive)", () => {
 		}
 		const after = await derivedState(users);
 		expect(after.events.find((e) => e.event_id === future.event_id)).toMatchObject({ status: "processed" });
-		expect(after.usage.map((u) => [u.feature, u.quantity]).sort()).toEqual([["api", 6], ["api", 8], ["seats", 5]]);
+		expect(after.usage.map((u) => [u.feature, u.quantity]).sort()).toEqual([
+			["api", 6],
+			["api", 8],
+			["seats", 5],
+		]);
 		const counters = await readPipelineCounters(env.DB);
 		expect(counters.processed - before.processed).toBe(1);
 		expect(counters.unhandled - before.unhandled).toBe(-1);
@@ -113,7 +140,10 @@ describe("POST /api/replay (event replay from the archive)", () => {
 	it("validates the range, naming the parameter", async () => {
 		await expectBadParam("/api/replay", "from", { method: "POST", body: JSON.stringify({ to: day(2) }) });
 		await expectBadParam("/api/replay", "to", { method: "POST", body: JSON.stringify({ from: day(3), to: day(2) }) });
-		await expectBadParam("/api/replay", "event_type", { method: "POST", body: JSON.stringify({ from: day(1), to: day(2), event_type: "" }) });
+		await expectBadParam("/api/replay", "event_type", {
+			method: "POST",
+			body: JSON.stringify({ from: day(1), to: day(2), event_type: "" }),
+		});
 		await expectBadParam("/api/replay", "cursor", { method: "POST", body: JSON.stringify({ from: day(1), to: day(2), cursor: "zzz" }) });
 		const res = await admin("/api/replay", { method: "POST", body: "{not json" });
 		expect(res.status).toBe(400);

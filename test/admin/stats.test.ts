@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signedRequest, validEvent } from "../support/builders";
 import { adminJson, deadLetter, expectBadParam, ingest, processEvents } from "./helpers";
@@ -46,7 +45,9 @@ describe("GET /api/stats", () => {
 		const after = await adminJson<Stats>("/api/stats?window=1h");
 		expect(after.received.total - before.received.total).toBe(2);
 		expect(after.received.accepted - before.received.accepted).toBe(1);
-		expect((after.received.rejected_by_reason.missing_signature ?? 0) - (before.received.rejected_by_reason.missing_signature ?? 0)).toBe(1);
+		expect((after.received.rejected_by_reason.missing_signature ?? 0) - (before.received.rejected_by_reason.missing_signature ?? 0)).toBe(
+			1,
+		);
 	});
 
 	it("rejects an unknown window, naming it", async () => {

@@ -12,9 +12,11 @@ const expected: Record<string, RegExp> = {
 	// One ordered pass over the ledger's (plan, currency, at) index: no sort.
 	mrr_opening: /^SCAN mrr_ledger USING COVERING INDEX mrr_ledger_key$/,
 	mrr_changes: /SEARCH mrr_ledger USING COVERING INDEX mrr_ledger_time \(at>\? AND at<\?\)/,
-	usage: /SEARCH usage_hourly USING PRIMARY KEY \(hour>\? AND hour<\?\)[\s\S]*(SEARCH|MULTI-INDEX OR)[\s\S]*usage_records[\s\S]*usage_time_cover/,
+	usage:
+		/SEARCH usage_hourly USING PRIMARY KEY \(hour>\? AND hour<\?\)[\s\S]*(SEARCH|MULTI-INDEX OR)[\s\S]*usage_records[\s\S]*usage_time_cover/,
 	usage_top_users: /SCAN usage_records USING COVERING INDEX usage_user_cover|SEARCH usage_records USING COVERING INDEX usage_user_cover/,
-	funnel: /SEARCH u USING COVERING INDEX users_signup_cover[\s\S]*SEARCH s USING COVERING INDEX subscription_changes_user_time \(user_id=\? AND occurred_at>\? AND occurred_at<\?\)/,
+	funnel:
+		/SEARCH u USING COVERING INDEX users_signup_cover[\s\S]*SEARCH s USING COVERING INDEX subscription_changes_user_time \(user_id=\? AND occurred_at>\? AND occurred_at<\?\)/,
 };
 
 async function plan(sql: string, binds: unknown[]): Promise<string> {
@@ -25,10 +27,13 @@ async function plan(sql: string, binds: unknown[]): Promise<string> {
 }
 
 describe("analytics query plans", () => {
-	it.each(analyticsStatements.map((s) => [s.name, s] as const))("%s reads its covering index, never a table scan", async (name, statement) => {
-		const detail = await plan(statement.sql, statement.binds(query));
-		expect(detail).toMatch(expected[name]!);
-		// A bare "SCAN <table>" (no index) would read every row.
-		expect(detail).not.toMatch(/^SCAN (users|u|usage_records|usage_hourly|subscription_changes|s|mrr_ledger)$/m);
-	});
+	it.each(analyticsStatements.map((s) => [s.name, s] as const))(
+		"%s reads its covering index, never a table scan",
+		async (name, statement) => {
+			const detail = await plan(statement.sql, statement.binds(query));
+			expect(detail).toMatch(expected[name]!);
+			// A bare "SCAN <table>" (no index) would read every row.
+			expect(detail).not.toMatch(/^SCAN (users|u|usage_records|usage_hourly|subscription_changes|s|mrr_ledger)$/m);
+		},
+	);
 });

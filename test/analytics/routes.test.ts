@@ -63,7 +63,10 @@ describe("analytics auth and parameters", () => {
 		};
 		for (const route of ROUTES) {
 			const get = doc.paths[`/api/analytics/${route}`]?.get;
-			expect(get?.parameters?.map((p) => p.name), route).toEqual(expect.arrayContaining(["from", "to", "interval"]));
+			expect(
+				get?.parameters?.map((p) => p.name),
+				route,
+			).toEqual(expect.arrayContaining(["from", "to", "interval"]));
 			expect(Object.keys(get?.responses ?? {}), route).toEqual(expect.arrayContaining(["200", "400", "401"]));
 		}
 		expect(doc.paths["/api/analytics/usage"]?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(["feature", "top"]));
@@ -98,14 +101,23 @@ describe("GET /api/analytics/signups", () => {
 			{ bucket: "2030-01-02T00:00:00.000Z", signups: 0, by_source: {}, by_plan: {} },
 			{ bucket: "2030-01-03T00:00:00.000Z", signups: 1, by_source: { unknown: 1 }, by_plan: { free: 1 } },
 		]);
-		const hourly = await getJson<{ series: { signups: number }[] }>("signups?from=2030-01-01T09:00:00Z&to=2030-01-01T12:00:00Z&interval=hour");
+		const hourly = await getJson<{ series: { signups: number }[] }>(
+			"signups?from=2030-01-01T09:00:00Z&to=2030-01-01T12:00:00Z&interval=hour",
+		);
 		expect(hourly.series.map((p) => p.signups)).toEqual([1, 0, 0]);
 	});
 });
 
 describe("GET /api/analytics/mrr", () => {
-	const sub = (timestamp: string, subscription_id: string, plan: string, amount: number, currency: string, interval: string, status = "active") =>
-		event("subscription_created", timestamp, `mrr_${subscription_id}`, { subscription_id, plan, amount, currency, interval, status });
+	const sub = (
+		timestamp: string,
+		subscription_id: string,
+		plan: string,
+		amount: number,
+		currency: string,
+		interval: string,
+		status = "active",
+	) => event("subscription_created", timestamp, `mrr_${subscription_id}`, { subscription_id, plan, amount, currency, interval, status });
 
 	it("replays subscription changes into MRR per bucket, by plan and currency, in any arrival order", async () => {
 		const changes = [

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signBody } from "../../src/shared/crypto";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
+import { signBody } from "../../src/shared/crypto";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 const TOKEN = "dev-admin-token-do-not-use-in-production";
@@ -32,13 +32,22 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
 function scenario() {
 	const events: Record<string, unknown>[] = [];
 	const add = (event_type: string, user_id: string, metadata: Record<string, unknown> | undefined, ago: number) =>
-		events.push({ event_id: `dash_${events.length}_${Date.now()}`, event_type, timestamp: minutesAgo(ago), user_id, ...(metadata ? { metadata } : {}) });
+		events.push({
+			event_id: `dash_${events.length}_${Date.now()}`,
+			event_type,
+			timestamp: minutesAgo(ago),
+			user_id,
+			...(metadata ? { metadata } : {}),
+		});
 	const sources = ["google", "google", "google", "direct", "direct", "newsletter"];
-	sources.forEach((source, i) => add("user_signup", `dash_user_${i}`, { email: `u${i}@example.com`, plan: i % 2 ? "pro" : "free", source }, 50 - i));
+	for (const [i, source] of sources.entries()) {
+		add("user_signup", `dash_user_${i}`, { email: `u${i}@example.com`, plan: i % 2 ? "pro" : "free", source }, 50 - i);
+	}
 	add("subscription_created", "dash_user_0", { plan: "pro", amount: 29, currency: "USD", interval: "month" }, 30);
 	add("subscription_created", "dash_user_1", { plan: "pro", amount: 29, currency: "USD", interval: "month" }, 25);
 	add("subscription_created", "dash_user_2", { plan: "team", amount: 240, currency: "EUR", interval: "year" }, 20);
-	for (let i = 0; i < 8; i++) add("usage_tracked", `dash_user_${i % 3}`, { feature: i % 2 ? "exports" : "api_calls", quantity: 10 * (i + 1) }, 15 - i);
+	for (let i = 0; i < 8; i++)
+		add("usage_tracked", `dash_user_${i % 3}`, { feature: i % 2 ? "exports" : "api_calls", quantity: 10 * (i + 1) }, 15 - i);
 	add("invoice_paid", "dash_user_0", { amount: 29 }, 5);
 	add("usage_tracked", "dash_user_1", { quantity: 3 }, 4);
 	return events;
@@ -81,7 +90,16 @@ beforeAll(async () => {
 	context = await chromium.launchPersistentContext(profile, {
 		executablePath: CHROMIUM,
 		headless: true,
-		args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+		args: [
+			"--no-sandbox",
+			"--headless",
+			"--disable-gpu",
+			"--disable-quic",
+			"--no-first-run",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+		],
 		viewport: { width: 1280, height: 900 },
 	});
 	page = context.pages()[0] ?? (await context.newPage());
@@ -101,7 +119,8 @@ describe("dashboard at /dashboard", () => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
 		expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
-		for (const route of ["/health", "/openapi.json"]) expect((await fetch(`${stack.url}${route}`)).headers.get("content-type"), route).toContain("application/json");
+		for (const route of ["/health", "/openapi.json"])
+			expect((await fetch(`${stack.url}${route}`)).headers.get("content-type"), route).toContain("application/json");
 		expect((await fetch(`${stack.url}/api/stats`)).status).toBe(401);
 		expect((await fetch(`${stack.url}/metrics`)).status).toBe(401);
 	});
@@ -114,9 +133,13 @@ describe("dashboard at /dashboard", () => {
 		await page.locator("#dead-letters tr[data-dead-letter]").first().waitFor();
 		await page.locator('[data-analytics="funnel-rate"]').waitFor();
 
-		const stats = await api<{ processed: number; dead_lettered: number; received: { total: number }; backlog: { pending: number }; by_type: { event_type: string; processed: number }[] }>(
-			"/api/stats?window=1h",
-		);
+		const stats = await api<{
+			processed: number;
+			dead_lettered: number;
+			received: { total: number };
+			backlog: { pending: number };
+			by_type: { event_type: string; processed: number }[];
+		}>("/api/stats?window=1h");
 		expect(await text('[data-kpi="processed"]')).toBe(String(stats.processed));
 		expect(await text('[data-kpi="dead_lettered"]')).toBe(String(stats.dead_lettered));
 		expect(await text('[data-kpi="received"]')).toBe(String(stats.received.total));

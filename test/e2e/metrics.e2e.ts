@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { signBody } from "../../src/shared/crypto";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
+import { signBody } from "../../src/shared/crypto";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 const ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
@@ -78,12 +78,15 @@ describe("metrics across a restart of the local stack", () => {
 		const statuses = [];
 		for (let i = 0; i < 6; i++) statuses.push(await post(event(i)));
 		statuses.push(await post(event(0)));
-		statuses.push(await post(event(99), "sha256=" + "0".repeat(64)));
+		statuses.push(await post(event(99), `sha256=${"0".repeat(64)}`));
 		statuses.push(await post({ event_id: "missing-fields" }));
 		expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 200, 401, 400]);
 
 		const before = await until(
-			(m) => m.get("webhook_events_processed_total") === 6 && m.get("webhook_ack_latency_seconds_count") === 9 && m.get("webhook_backlog_events") === 0,
+			(m) =>
+				m.get("webhook_events_processed_total") === 6 &&
+				m.get("webhook_ack_latency_seconds_count") === 9 &&
+				m.get("webhook_backlog_events") === 0,
 		);
 		expect(before.get("webhook_events_received_total")).toBe(9);
 		expect(before.get("webhook_events_accepted_total")).toBe(6);

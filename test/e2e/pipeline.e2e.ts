@@ -1,8 +1,8 @@
 // End to end against the real local stack over HTTP: signed events in,
 // rows in D1 out, each accepted event exactly once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signBody } from "../../src/shared/crypto";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
+import { signBody } from "../../src/shared/crypto";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 let stack: LocalStack;
@@ -31,7 +31,13 @@ function event(i: number, type = ["user_signup", "subscription_created", "usage_
 			: type === "subscription_created"
 				? { plan: "pro", amount: 29, currency: "USD", interval: "month" }
 				: { feature: "api_calls", quantity: 3 };
-	return { event_id: `e2e_${i}`, event_type: type, timestamp: new Date(Date.UTC(2026, 10, 27, 10, 0, i)).toISOString(), user_id: `user_${i % 7}`, metadata };
+	return {
+		event_id: `e2e_${i}`,
+		event_type: type,
+		timestamp: new Date(Date.UTC(2026, 10, 27, 10, 0, i)).toISOString(),
+		user_id: `user_${i % 7}`,
+		metadata,
+	};
 }
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

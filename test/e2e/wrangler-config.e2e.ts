@@ -1,8 +1,8 @@
 // The deploy contract in wrangler.toml, checked against the code that relies
 // on it: a drift here would silently change retries or drop dead letters.
 import path from "node:path";
-import { unstable_readConfig } from "wrangler";
 import { describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import { isDeadLetterQueue } from "../../src/consumer/queues";
 import { DEAD_LETTER_MAX_RETRIES, MAX_RETRIES } from "../../src/consumer/retry-policy";
 
@@ -54,7 +54,9 @@ describe("wrangler.toml", () => {
 
 	it("binds D1 as DB with migrations and a SQLite-backed idempotency object", () => {
 		expect(config.d1_databases).toEqual([expect.objectContaining({ binding: "DB", migrations_dir: "migrations" })]);
-		expect(config.durable_objects.bindings).toContainEqual(expect.objectContaining({ name: "IDEMPOTENCY", class_name: "IdempotencyShard" }));
+		expect(config.durable_objects.bindings).toContainEqual(
+			expect.objectContaining({ name: "IDEMPOTENCY", class_name: "IdempotencyShard" }),
+		);
 		expect(config.migrations.flatMap((m) => m.new_sqlite_classes ?? [])).toContain("IdempotencyShard");
 	});
 });

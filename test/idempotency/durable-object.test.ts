@@ -11,7 +11,9 @@ const claimOf = (eventId: string, bodyHash = "hash-a") => ({ eventId, bodyHash }
 
 async function storedClaims(shard: DurableObjectStub<IdempotencyShard>) {
 	return runInDurableObject(shard, (_instance, state) =>
-		state.storage.sql.exec<{ event_id: string; state: string; expires_at: number }>("SELECT event_id, state, expires_at FROM claims ORDER BY event_id").toArray(),
+		state.storage.sql
+			.exec<{ event_id: string; state: string; expires_at: number }>("SELECT event_id, state, expires_at FROM claims ORDER BY event_id")
+			.toArray(),
 	);
 }
 

@@ -1,8 +1,8 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
 import { shardFor, shardName } from "../../src/idempotency/shard";
+import worker from "../../src/index";
 import { postSigned, signedRequest, validEvent } from "../support/builders";
 
 async function json(res: Response) {

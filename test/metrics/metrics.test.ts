@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { signedRequest, validEvent } from "../support/builders";
 import { admin, deadLetter, ingest, processEvents } from "../admin/helpers";
+import { signedRequest, validEvent } from "../support/builders";
 
 // "name{labels}" → value, from the Prometheus text format.
 function parse(text: string): Map<string, number> {

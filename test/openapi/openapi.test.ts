@@ -5,7 +5,18 @@ import { admin } from "../admin/helpers";
 
 type Doc = {
 	openapi: string;
-	paths: Record<string, Record<string, { security?: unknown[]; parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: any }> }; responses: Record<string, unknown> }>>;
+	paths: Record<
+		string,
+		Record<
+			string,
+			{
+				security?: unknown[];
+				parameters?: { name: string; in: string }[];
+				requestBody?: { content: Record<string, { schema: any }> };
+				responses: Record<string, unknown>;
+			}
+		>
+	>;
 };
 
 const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
@@ -29,7 +40,15 @@ describe("OpenAPI description", () => {
 		);
 		const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
 		expect([...served].filter((op) => !documented.has(op))).toEqual([]);
-		for (const op of ["post /webhook/events", "post /webhook/batch", "get /health", "get /api/stats", "get /api/events", "post /api/replay", "get /metrics"]) {
+		for (const op of [
+			"post /webhook/events",
+			"post /webhook/batch",
+			"get /health",
+			"get /api/stats",
+			"get /api/events",
+			"post /api/replay",
+			"get /metrics",
+		]) {
 			expect(documented).toContain(op);
 		}
 	});
@@ -39,7 +58,15 @@ describe("OpenAPI description", () => {
 		const stats = doc.paths["/api/stats"]!.get!;
 		const window = stats.parameters?.find((p) => p.name === "window") as { schema: { enum: string[] } } | undefined;
 		expect(window?.schema.enum).toEqual(Object.keys(WINDOWS));
-		expect(doc.paths["/api/events"]!.get!.parameters?.map((p) => p.name)).toEqual(["type", "status", "user_id", "from", "to", "limit", "cursor"]);
+		expect(doc.paths["/api/events"]!.get!.parameters?.map((p) => p.name)).toEqual([
+			"type",
+			"status",
+			"user_id",
+			"from",
+			"to",
+			"limit",
+			"cursor",
+		]);
 		expect(doc.paths["/api/dead-letters/{id}/replay"]!.post!.parameters).toMatchObject([{ name: "id", in: "path" }]);
 		const envelope = doc.paths["/webhook/events"]!.post!.requestBody!.content["application/json"]!.schema;
 		expect(envelope.required).toEqual(["event_id", "event_type", "timestamp"]);

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { signBody } from "../../src/shared/crypto";
 import type { EventEnvelope, EventMessage } from "../../src/events/envelope";
+import { signBody } from "../../src/shared/crypto";
 
 let sequence = 0;
 
@@ -50,6 +50,8 @@ export function queueMessage(event: EventEnvelope, receivedAt = Date.now() - 100
 }
 
 export async function countRows(sql: string, ...params: unknown[]): Promise<number> {
-	const row = await env.DB.prepare(sql).bind(...params).first<{ n: number }>();
+	const row = await env.DB.prepare(sql)
+		.bind(...params)
+		.first<{ n: number }>();
 	return row?.n ?? 0;
 }

@@ -1,6 +1,6 @@
 // A handful of realistic events in the real-traffic mix, one at a time,
 // each response printed.
-import { type Scenario, elapsedSince, sendEach } from "./common";
+import { elapsedSince, type Scenario, sendEach } from "./common";
 
 export const basic: Scenario = async (ctx) => {
 	const start = performance.now();

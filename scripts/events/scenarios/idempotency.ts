@@ -4,7 +4,7 @@
 import { postSigned } from "../http";
 import type { SendRecord } from "../reconcile";
 import type { Detail } from "../report";
-import { type Scenario, detailOf, elapsedSince, recordOf, sendEach } from "./common";
+import { detailOf, elapsedSince, recordOf, type Scenario, sendEach } from "./common";
 
 export const idempotency: Scenario = async (ctx) => {
 	const start = performance.now();

@@ -5,7 +5,7 @@
 import type { EventEnvelope } from "../../../src/events/envelope";
 import { type HttpResult, isCleanRejection, type RawRequest, request, signedHeaders } from "../http";
 import type { SendRecord } from "../reconcile";
-import { type Scenario, type ScenarioContext, detailOf, elapsedSince, recordOf } from "./common";
+import { detailOf, elapsedSince, recordOf, type Scenario, type ScenarioContext } from "./common";
 
 interface Case {
 	label: string;
@@ -43,10 +43,22 @@ function cases(ctx: ScenarioContext): Case[] {
 	return [
 		{ label: "malformed JSON", expect: 400, build: () => signed(ctx, "/webhook/events", '{"event_id": "x", ') },
 		{ label: "missing fields (event_type, timestamp)", expect: 400, build: () => signed(ctx, "/webhook/events", json({ event_id: "x" })) },
-		{ label: "timestamp without a zone", expect: 400, build: () => signed(ctx, "/webhook/events", json({ ...valid(), timestamp: "2026-11-27T10:00:00" })) },
-		{ label: "event_id with whitespace", expect: 400, build: () => signed(ctx, "/webhook/events", json({ ...valid(), event_id: "has space" })) },
+		{
+			label: "timestamp without a zone",
+			expect: 400,
+			build: () => signed(ctx, "/webhook/events", json({ ...valid(), timestamp: "2026-11-27T10:00:00" })),
+		},
+		{
+			label: "event_id with whitespace",
+			expect: 400,
+			build: () => signed(ctx, "/webhook/events", json({ ...valid(), event_id: "has space" })),
+		},
 		{ label: "metadata not an object", expect: 400, build: () => signed(ctx, "/webhook/events", json({ ...valid(), metadata: "oops" })) },
-		event(unsigned, { label: "missing signature", expect: 401 }, async (body) => ({ path: "/webhook/events", body, headers: { "content-type": "application/json" } })),
+		event(unsigned, { label: "missing signature", expect: 401 }, async (body) => ({
+			path: "/webhook/events",
+			body,
+			headers: { "content-type": "application/json" },
+		})),
 		event(wrongKey, { label: "signed with the wrong secret", expect: 401 }, async (body) => {
 			const headers = await signedHeaders("not-the-secret", body);
 			return { path: "/webhook/events", body, headers };
@@ -55,15 +67,37 @@ function cases(ctx: ScenarioContext): Case[] {
 			const headers = await signedHeaders(ctx.target.secret, body);
 			return { path: "/webhook/events", body: body.replace(/"user_id":"/, '"user_id":"x'), headers };
 		}),
-		event(wrongType, { label: "wrong content type (text/plain)", expect: 415 }, (body) => signed(ctx, "/webhook/events", body, { "content-type": "text/plain" })),
-		{ label: "oversized body (70 KB)", expect: 413, build: () => signed(ctx, "/webhook/events", json({ ...valid(), metadata: { blob: "x".repeat(70_000) } })) },
-		{ label: "bad source name", expect: 400, build: async () => ({ ...(await signed(ctx, "/webhook/events", json(valid()))), path: "/webhook/events?source=Not%20Valid!" }) },
+		event(wrongType, { label: "wrong content type (text/plain)", expect: 415 }, (body) =>
+			signed(ctx, "/webhook/events", body, { "content-type": "text/plain" }),
+		),
+		{
+			label: "oversized body (70 KB)",
+			expect: 413,
+			build: () => signed(ctx, "/webhook/events", json({ ...valid(), metadata: { blob: "x".repeat(70_000) } })),
+		},
+		{
+			label: "bad source name",
+			expect: 400,
+			build: async () => ({ ...(await signed(ctx, "/webhook/events", json(valid()))), path: "/webhook/events?source=Not%20Valid!" }),
+		},
 		{ label: "GET instead of POST", expect: 405, build: async () => ({ method: "GET", path: "/webhook/events" }) },
 		{ label: "batch with no events", expect: 400, build: () => signed(ctx, "/webhook/batch", json({ events: [] })) },
-		{ label: "batch over the 100-event limit", expect: 400, build: () => signed(ctx, "/webhook/batch", json({ events: Array.from({ length: 101 }, valid) })) },
-		{ label: "batch where no event is valid", expect: 400, build: () => signed(ctx, "/webhook/batch", json({ events: [{ event_id: "a" }, { nope: 1 }] })) },
-		event(poisonUsage, { label: "poison: usage without feature, negative quantity", expect: 202, poison: true }, (body) => signed(ctx, "/webhook/events", body)),
-		event(poisonSubscription, { label: "poison: subscription amount as a string", expect: 202, poison: true }, (body) => signed(ctx, "/webhook/events", body)),
+		{
+			label: "batch over the 100-event limit",
+			expect: 400,
+			build: () => signed(ctx, "/webhook/batch", json({ events: Array.from({ length: 101 }, valid) })),
+		},
+		{
+			label: "batch where no event is valid",
+			expect: 400,
+			build: () => signed(ctx, "/webhook/batch", json({ events: [{ event_id: "a" }, { nope: 1 }] })),
+		},
+		event(poisonUsage, { label: "poison: usage without feature, negative quantity", expect: 202, poison: true }, (body) =>
+			signed(ctx, "/webhook/events", body),
+		),
+		event(poisonSubscription, { label: "poison: subscription amount as a string", expect: 202, poison: true }, (body) =>
+			signed(ctx, "/webhook/events", body),
+		),
 	];
 }
 
@@ -82,7 +116,9 @@ export const invalid: Scenario = async (ctx) => {
 	for (const c of all) {
 		const result = await request(ctx.target, await c.build(ctx));
 		const problem = judge(c.expect, result);
-		details.push(detailOf(c.label, result, problem ?? (c.poison ? "accepted; must reach dead_letters" : "clean rejection"), problem !== null));
+		details.push(
+			detailOf(c.label, result, problem ?? (c.poison ? "accepted; must reach dead_letters" : "clean rejection"), problem !== null),
+		);
 		// Cases without an event of the run are recorded under their label, so
 		// the ack counts cover every request.
 		records.push(recordOf(c.event ?? { event_id: `invalid:${c.label}` }, result, c.poison ? "poison" : "valid"));

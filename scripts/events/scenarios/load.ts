@@ -14,6 +14,9 @@ export const load: Scenario = async (ctx) => {
 		random: ctx.random,
 		progress: ctx.progress,
 	});
-	const flagged = result.maxLagMs > 1000 ? [`requests went out up to ${result.maxLagMs} ms late (concurrency cap or a busy client); the delay is in the ack latency`] : [];
+	const flagged =
+		result.maxLagMs > 1000
+			? [`requests went out up to ${result.maxLagMs} ms late (concurrency cap or a busy client); the delay is in the ack latency`]
+			: [];
 	return { records: result.records, windowMs: result.windowMs, offeredRate: Math.round(rate * 100) / 100, flagged };
 };

@@ -3,7 +3,12 @@ import type { EventEnvelope } from "../../../src/events/envelope";
 import { batchRecords } from "./batch";
 import { judge } from "./invalid";
 
-const event = (id: string): EventEnvelope => ({ event_id: id, event_type: "user_signup", timestamp: "2026-11-27T10:00:00Z", user_id: "u1" });
+const event = (id: string): EventEnvelope => ({
+	event_id: id,
+	event_type: "user_signup",
+	timestamp: "2026-11-27T10:00:00Z",
+	user_id: "u1",
+});
 
 describe("batch records", () => {
 	it("settles each event of a batch from its own result", () => {

@@ -62,7 +62,8 @@ function snapshot(levels: Levels): ByCurrency {
 	for (const [key, level] of [...levels].sort(([a], [b]) => (a < b ? -1 : 1))) {
 		const [currency, plan] = key.split("\u0000") as [string, string];
 		if (level.subscriptions === 0 && Math.abs(level.mrr) < 0.005) continue;
-		const total = (byCurrency[currency] ??= { mrr: 0, subscriptions: 0, by_plan: {} });
+		const total = byCurrency[currency] ?? { mrr: 0, subscriptions: 0, by_plan: {} };
+		byCurrency[currency] = total;
 		total.mrr = cents(total.mrr + level.mrr);
 		total.subscriptions += level.subscriptions;
 		total.by_plan[plan] = { mrr: cents(level.mrr), subscriptions: level.subscriptions };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { monthlyAmount, subscriptionCreated } from "./subscription-created";
 import { PermanentError } from "../contract";
+import { monthlyAmount, subscriptionCreated } from "./subscription-created";
 
 const at = Date.parse("2026-11-27T10:00:00Z");
 const event = (metadata: Record<string, unknown>, over: Record<string, unknown> = {}) => ({

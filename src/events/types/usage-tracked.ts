@@ -34,7 +34,13 @@ export const usageTracked = defineEventType({
 		const { user_id, metadata } = parseEventData(usageSchema, event, "usage_tracked");
 		return {
 			usage_records: [
-				{ event_id: event.event_id, user_id: user_id ?? null, feature: metadata.feature, quantity: metadata.quantity, occurred_at: occurredAt },
+				{
+					event_id: event.event_id,
+					user_id: user_id ?? null,
+					feature: metadata.feature,
+					quantity: metadata.quantity,
+					occurred_at: occurredAt,
+				},
 			],
 		};
 	},
