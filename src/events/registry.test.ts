@@ -3,7 +3,7 @@ import { derivedTables, eventTypeFor, registry } from "./registry";
 
 describe("event type registry", () => {
 	it("maps each supported event type to its handler", () => {
-		expect([...registry.keys()].sort()).toEqual(["subscription_created", "usage_tracked", "user_signup"]);
+		expect([...registry.keys()].sort()).toEqual(["payment_failed", "subscription_created", "usage_tracked", "user_signup"]);
 		for (const [type, handler] of registry) expect(handler.type).toBe(type);
 	});
 
@@ -12,7 +12,13 @@ describe("event type registry", () => {
 	});
 
 	it("lists every table the types write once, whoever declares it", () => {
-		expect(derivedTables().map((t) => t.table)).toEqual(["users", "subscriptions", "subscription_changes", "usage_records"]);
+		expect(derivedTables().map((t) => t.table)).toEqual([
+			"users",
+			"subscriptions",
+			"subscription_changes",
+			"usage_records",
+			"payment_failures",
+		]);
 	});
 
 	it("refuses two different specs for one table", () => {

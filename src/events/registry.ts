@@ -1,4 +1,5 @@
 import type { AnyTableSpec, EventType } from "./contract";
+import { paymentFailed } from "./types/payment-failed";
 import { subscriptionCreated } from "./types/subscription-created";
 import { usageTracked } from "./types/usage-tracked";
 import { userSignup } from "./types/user-signup";
@@ -6,7 +7,7 @@ import { userSignup } from "./types/user-signup";
 // event_type → its module. A new event type is one new module in types/ (plus
 // the migration for its table) and one entry here. Types without a module are
 // stored with status "unhandled", not failed.
-const eventTypes: readonly EventType[] = [userSignup, subscriptionCreated, usageTracked];
+const eventTypes: readonly EventType[] = [userSignup, subscriptionCreated, usageTracked, paymentFailed];
 
 export const registry: ReadonlyMap<string, EventType> = new Map(eventTypes.map((t) => [t.type, t]));
 

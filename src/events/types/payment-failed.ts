@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { keyedByEvent } from "../conflict";
+import { defineEventType, parseEventData, type TableSpec } from "../contract";
+
+// payment_failed: a charge or invoice that did not go through (Stripe's
+// invoice.payment_failed maps here). One row per event; the payments
+// analytics count and sum them per interval and currency.
+const paymentFailedSchema = z.object({
+	user_id: z.string().optional(),
+	metadata: z.object({
+		amount: z.number().finite().nonnegative(),
+		currency: z
+			.string()
+			.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
+			.transform((c) => c.toUpperCase()),
+		invoice_id: z.string().min(1).optional(),
+		subscription_id: z.string().min(1).optional(),
+		reason: z.string().min(1).max(500).optional(),
+	}),
+});
+
+export interface PaymentFailureRow {
+	event_id: string;
+	user_id: string | null;
+	subscription_id: string | null;
+	invoice_id: string | null;
+	amount: number;
+	currency: string;
+	reason: string | null;
+	occurred_at: number;
+}
+
+const COLUMNS = ["event_id", "user_id", "subscription_id", "invoice_id", "amount", "currency", "reason", "occurred_at"] as const;
+
+export const paymentFailuresTable: TableSpec<PaymentFailureRow> = {
+	table: "payment_failures",
+	columns: COLUMNS,
+	conflict: (replay) => keyedByEvent(COLUMNS, replay),
+};
+
+export const paymentFailed = defineEventType({
+	type: "payment_failed",
+	tables: { payment_failures: paymentFailuresTable },
+	derive(event, occurredAt) {
+		const { user_id, metadata } = parseEventData(paymentFailedSchema, event, "payment_failed");
+		return {
+			payment_failures: [
+				{
+					event_id: event.event_id,
+					user_id: user_id ?? null,
+					subscription_id: metadata.subscription_id ?? null,
+					invoice_id: metadata.invoice_id ?? null,
+					amount: metadata.amount,
+					currency: metadata.currency,
+					reason: metadata.reason ?? null,
+					occurred_at: occurredAt,
+				},
+			],
+		};
+	},
+});
