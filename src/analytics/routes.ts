@@ -4,10 +4,11 @@ import { validated } from "../shared/validation";
 import { funnelQuery, rangeQuery, usageQuery } from "./params";
 import { type FunnelRow, funnelStatement, shapeFunnel } from "./queries/funnel";
 import { type MrrDeltaRow, mrrChangesStatement, mrrOpeningStatement, shapeMrr } from "./queries/mrr";
+import { type PaymentRow, paymentsStatement, shapePayments } from "./queries/payments";
 import { type SignupRow, shapeSignups, signupsStatement } from "./queries/signups";
 import type { AnalyticsStatement } from "./queries/statement";
 import { shapeUsage, type TopUserRow, topUsersStatement, type UsageRow, usageStatement } from "./queries/usage";
-import { funnelSchema, mrrSchema, signupsSchema, usageSchema } from "./schemas";
+import { funnelSchema, mrrSchema, paymentsSchema, signupsSchema, usageSchema } from "./schemas";
 
 const TAGS = ["Analytics"];
 
@@ -70,6 +71,21 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 				prepare(db, topUsersStatement, query),
 			]);
 			return c.json(shapeUsage(query, (perBucket?.results ?? []) as UsageRow[], (top?.results ?? []) as TopUserRow[]));
+		},
+	)
+	.get(
+		"/payments",
+		documented({
+			summary: "Failed payments per interval, by currency",
+			description: "Counts and sums payment_failed events (Stripe's invoice.payment_failed maps there), in major units per currency.",
+			tags: TAGS,
+			responses: { 200: ["Failed payments series", paymentsSchema] },
+		}),
+		validated("query", rangeQuery),
+		async (c) => {
+			const query = c.req.valid("query");
+			const { results } = await prepare(c.env.DB, paymentsStatement, query).all<PaymentRow>();
+			return c.json(shapePayments(query.range, results));
 		},
 	)
 	.get(

@@ -45,6 +45,17 @@ export const usageSchema = z.object({
 	top_users: z.array(usageTotal.extend({ user_id: z.string() })),
 });
 
+const failureTotals = z
+	.record(z.string(), z.object({ failures: int, amount: z.number().describe("Sum of the failed amounts, major units") }))
+	.describe("Keyed by ISO 4217 currency: amounts in different currencies are never added together");
+
+export const paymentsSchema = z.object({
+	...windowFields,
+	failures: int.describe("payment_failed events in the window"),
+	by_currency: failureTotals,
+	series: z.array(z.object({ bucket, failures: int, by_currency: failureTotals })),
+});
+
 export const funnelSchema = z.object({
 	...windowFields,
 	days: int,

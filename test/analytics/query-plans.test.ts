@@ -14,6 +14,7 @@ const expected: Record<string, RegExp> = {
 	mrr_changes: /SEARCH mrr_ledger USING COVERING INDEX mrr_ledger_time \(at>\? AND at<\?\)/,
 	usage:
 		/SEARCH usage_hourly USING PRIMARY KEY \(hour>\? AND hour<\?\)[\s\S]*(SEARCH|MULTI-INDEX OR)[\s\S]*usage_records[\s\S]*usage_time_cover/,
+	payments: /SEARCH payment_failures USING COVERING INDEX payment_failures_cover \(occurred_at>\? AND occurred_at<\?\)/,
 	usage_top_users: /SCAN usage_records USING COVERING INDEX usage_user_cover|SEARCH usage_records USING COVERING INDEX usage_user_cover/,
 	funnel:
 		/SEARCH u USING COVERING INDEX users_signup_cover[\s\S]*SEARCH s USING COVERING INDEX subscription_changes_user_time \(user_id=\? AND occurred_at>\? AND occurred_at<\?\)/,
@@ -33,7 +34,7 @@ describe("analytics query plans", () => {
 			const detail = await plan(statement.sql, statement.binds(query));
 			expect(detail).toMatch(expected[name]!);
 			// A bare "SCAN <table>" (no index) would read every row.
-			expect(detail).not.toMatch(/^SCAN (users|u|usage_records|usage_hourly|subscription_changes|s|mrr_ledger)$/m);
+			expect(detail).not.toMatch(/^SCAN (users|u|usage_records|usage_hourly|subscription_changes|s|mrr_ledger|payment_failures)$/m);
 		},
 	);
 });

@@ -5,7 +5,7 @@ import { queueMessage } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 
 // Each test owns its own month, so rows other tests write never fall in its window.
-const ROUTES = ["signups", "mrr", "usage", "funnel"] as const;
+const ROUTES = ["signups", "mrr", "usage", "funnel", "payments"] as const;
 
 function get(path: string, token: string | null = env.ADMIN_TOKEN): Promise<Response> {
 	const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
@@ -230,5 +230,27 @@ describe("GET /api/analytics/funnel", () => {
 		]);
 		const fortnight = await getJson<{ conversion_rate: number }>(`funnel?${range}&days=14`);
 		expect(fortnight.conversion_rate).toBe(0.5);
+	});
+});
+
+describe("GET /api/analytics/payments", () => {
+	it("counts failed payments and sums their amounts per bucket, by currency", async () => {
+		const failed = (timestamp: string, amount: number, currency: string) =>
+			event("payment_failed", timestamp, "pay_user", { amount, currency });
+		await ingest(
+			failed("2030-05-01T10:00:00Z", 49, "usd"),
+			failed("2030-05-01T12:00:00Z", 10.5, "USD"),
+			failed("2030-05-02T09:00:00Z", 20, "EUR"),
+			failed("2030-05-04T09:00:00Z", 99, "USD"), // outside the window
+		);
+		const body = await getJson<Record<string, unknown>>("payments?from=2030-05-01&to=2030-05-03&interval=day");
+		expect(body).toMatchObject({
+			failures: 3,
+			by_currency: { EUR: { failures: 1, amount: 20 }, USD: { failures: 2, amount: 59.5 } },
+			series: [
+				{ bucket: "2030-05-01T00:00:00.000Z", failures: 2, by_currency: { USD: { failures: 2, amount: 59.5 } } },
+				{ bucket: "2030-05-02T00:00:00.000Z", failures: 1, by_currency: { EUR: { failures: 1, amount: 20 } } },
+			],
+		});
 	});
 });

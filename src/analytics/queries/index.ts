@@ -1,6 +1,7 @@
 import type { FunnelQuery, UsageQuery } from "../params";
 import { funnelStatement } from "./funnel";
 import { mrrChangesStatement, mrrOpeningStatement } from "./mrr";
+import { paymentsStatement } from "./payments";
 import { signupsStatement } from "./signups";
 import type { AnalyticsStatement } from "./statement";
 import { topUsersStatement, usageStatement } from "./usage";
@@ -16,4 +17,5 @@ export const analyticsStatements: readonly AnalyticsStatement<AnyAnalyticsQuery>
 	usageStatement,
 	topUsersStatement,
 	funnelStatement,
+	paymentsStatement,
 ];
