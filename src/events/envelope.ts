@@ -14,6 +14,14 @@ export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
+// Events posted in our own envelope to /webhook/events and /webhook/batch.
+export const DIRECT_SOURCE = "direct";
+
+// The Hono context variable the source route sets once it has resolved a
+// configured source, so request-level middleware (metrics) can label by it.
+export const SOURCE_VAR = "ingestSource";
+export type IngestSourceVariables = { [SOURCE_VAR]?: string };
+
 // What the ingest Worker puts on the queue: the event as sent, plus when and
 // from where it arrived.
 export const eventMessageSchema = z.object({

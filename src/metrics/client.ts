@@ -1,5 +1,5 @@
 import type { Histogram } from "./histogram";
-import type { IngestCounts, IngestMetrics, IngestSnapshot } from "./ingest-metrics";
+import { emptySourceCounts, type IngestCounts, type IngestMetrics, type IngestSnapshot, type SourceCounts } from "./ingest-metrics";
 import type { IngestSample } from "./ingest-sample";
 
 // Ingest counters are spread over a few objects so one never limits ingest
@@ -47,3 +47,22 @@ export async function ingestSnapshot(namespace: Namespace, since: number): Promi
 }
 
 export const rejectedTotal = (rejected: Record<string, number>) => Object.values(rejected).reduce((a, b) => a + b, 0);
+
+// Per-source totals across every shard; last_seen is the latest of them.
+export async function sourceSnapshot(namespace: Namespace): Promise<Map<string, SourceCounts>> {
+	const shards = await Promise.all(Array.from({ length: INGEST_METRICS_SHARDS }, (_, i) => stub(namespace, i).sources()));
+	const total = new Map<string, SourceCounts>();
+	for (const shard of shards) {
+		for (const [source, counts] of Object.entries(shard)) {
+			const into = total.get(source) ?? emptySourceCounts();
+			total.set(source, into);
+			into.received += counts.received;
+			into.accepted += counts.accepted;
+			into.duplicates += counts.duplicates;
+			into.control += counts.control;
+			mergeRejected(into.rejected, counts.rejected);
+			if (counts.last_seen !== null) into.last_seen = Math.max(into.last_seen ?? 0, counts.last_seen);
+		}
+	}
+	return total;
+}

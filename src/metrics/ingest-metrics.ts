@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { ACK_BUCKETS_MS, bucketOf, cumulate, type Histogram } from "./histogram";
-import type { IngestSample } from "./ingest-sample";
+import { type IngestSample, receivedIn } from "./ingest-sample";
 
 // Per-minute rows are kept this long (the widest /api/stats window is 7 d).
 const RETENTION_MS = 8 * 24 * 60 * 60 * 1000;
@@ -21,9 +21,21 @@ export interface IngestSnapshot {
 	ack: Histogram;
 }
 
+// What GET /api/sources shows per source: requests by outcome, all time.
+export interface SourceCounts {
+	received: number;
+	accepted: number;
+	duplicates: number;
+	control: number;
+	rejected: Record<string, number>;
+	last_seen: number | null;
+}
+
 const REJECTED = "rejected:";
+const SOURCE = "source:";
 
 const emptyCounts = (): IngestCounts => ({ accepted: 0, duplicates: 0, rejected: {} });
+export const emptySourceCounts = (): SourceCounts => ({ received: 0, accepted: 0, duplicates: 0, control: 0, rejected: {}, last_seen: null });
 
 // Durable ingest counters the ack path cannot keep in D1 (it never writes
 // there): rejections by reason and ack latency, plus per-minute counts for
@@ -58,6 +70,7 @@ export class IngestMetrics extends DurableObject<Env> {
 					n,
 				);
 			}
+			this.recordSource(s);
 			this.addTotal(`ack_bucket:${bucketOf(s.ackMs) ?? "inf"}`, 1);
 			this.addTotal("ack_count", 1);
 			this.addTotal("ack_sum_ms", Math.round(s.ackMs));
@@ -83,9 +96,43 @@ export class IngestMetrics extends DurableObject<Env> {
 		};
 	}
 
+	// Per-source totals, keyed "source:<name>:<counter>" in totals.
+	sources(): Record<string, SourceCounts> {
+		const rows = this.sql
+			.exec<{ name: string; value: number }>("SELECT name, value FROM totals WHERE name >= ? AND name < ?", SOURCE, "source;")
+			.toArray();
+		const bySource = new Map<string, SourceCounts>();
+		for (const { name, value } of rows) {
+			const [source = "", counter = "", reason] = name.slice(SOURCE.length).split(":");
+			const counts = bySource.get(source) ?? emptySourceCounts();
+			bySource.set(source, counts);
+			if (counter === "rejected" && reason !== undefined) counts.rejected[reason] = value;
+			else if (counter === "last_seen") counts.last_seen = value;
+			else if (counter === "received" || counter === "accepted" || counter === "duplicates" || counter === "control") counts[counter] = value;
+		}
+		return Object.fromEntries(bySource);
+	}
+
 	override async alarm(): Promise<void> {
 		this.sql.exec("DELETE FROM minutes WHERE minute < ?", Date.now() - RETENTION_MS);
 		await this.ctx.storage.setAlarm(Date.now() + PURGE_EVERY_MS);
+	}
+
+	private recordSource(s: IngestSample): void {
+		const key = `${SOURCE}${s.source}:`;
+		const counts: [string, number][] = [
+			["received", receivedIn(s)],
+			["accepted", s.accepted],
+			["duplicates", s.duplicates],
+			["control", s.control],
+			...Object.entries(s.rejected).map(([reason, n]): [string, number] => [`rejected:${reason}`, n]),
+		];
+		for (const [counter, n] of counts) if (n > 0) this.addTotal(key + counter, n);
+		this.sql.exec(
+			"INSERT INTO totals (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+			`${key}last_seen`,
+			s.at,
+		);
 	}
 
 	private addTotal(name: string, by: number): void {

@@ -6,12 +6,16 @@ const now = Date.parse("2026-11-27T10:00:42.500Z");
 describe("ingest samples", () => {
 	it("counts single events by their answer, in the minute they arrived", () => {
 		expect(ingestSample(202, { status: "accepted" }, 7, now)).toEqual({
+			source: "direct",
+			at: now,
 			minute: Date.parse("2026-11-27T10:00:00Z"),
 			accepted: 1,
 			duplicates: 0,
 			rejected: {},
+			control: 0,
 			ackMs: 7,
 		});
+		expect(ingestSample(202, { status: "accepted" }, 7, now, "stripe").source).toBe("stripe");
 		expect(ingestSample(200, { status: "duplicate" }, 1, now).duplicates).toBe(1);
 		expect(ingestSample(401, { error: "invalid_signature" }, 1, now).rejected).toEqual({ invalid_signature: 1 });
 		expect(ingestSample(409, { error: "in_flight" }, 1, now).rejected).toEqual({ in_flight: 1 });
@@ -39,6 +43,11 @@ describe("ingest samples", () => {
 		).toEqual({
 			validation_failed: 1,
 		});
+	});
+
+	it("counts an answer that carries no event (a challenge, a ping) as control, not as a duplicate", () => {
+		expect(ingestSample(200, { challenge: "abc" }, 1, now)).toMatchObject({ control: 1, duplicates: 0, accepted: 0 });
+		expect(ingestSample(200, { status: "pong" }, 1, now)).toMatchObject({ control: 1, duplicates: 0 });
 	});
 
 	it("counts a request refused before parsing once, with a fallback reason", () => {

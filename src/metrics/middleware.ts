@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { logLine } from "../shared/log";
 import { recordSample } from "./client";
+import { DIRECT_SOURCE, type IngestSourceVariables, SOURCE_VAR } from "../events/envelope";
 import { ingestSample } from "./ingest-sample";
 
 export interface IngestMetricsOptions {
@@ -11,7 +12,15 @@ export interface IngestMetricsOptions {
 // Records each ingest answer (accepted / duplicate / rejected by reason) and
 // its ack latency in the IngestMetrics objects, after the response is sent:
 // the work runs in waitUntil on a clone, so the ack path never waits on it.
-export function ingestMetrics(options: IngestMetricsOptions = {}): MiddlewareHandler<{ Bindings: Env }> {
+// The source a request counts for: what the source route resolved (a
+// configured source), "direct" for our own envelope routes, and one shared
+// bucket for anything else, so random paths cannot grow the counters.
+export function sourceOf(path: string, resolved: string | undefined): string {
+	if (resolved) return resolved;
+	return /^\/webhook\/(events|batch)\/?$/.test(path) ? DIRECT_SOURCE : "(unknown)";
+}
+
+export function ingestMetrics(options: IngestMetricsOptions = {}): MiddlewareHandler<{ Bindings: Env; Variables: IngestSourceVariables }> {
 	const counts = options.counts ?? ((method: string) => method === "POST");
 	return async (c, next) => {
 		const started = performance.now();
@@ -23,7 +32,7 @@ export function ingestMetrics(options: IngestMetricsOptions = {}): MiddlewareHan
 		const task = copy
 			.json()
 			.catch(() => null)
-			.then((body) => recordSample(c.env.INGEST_METRICS, ingestSample(status, body, ackMs, Date.now())))
+			.then((body) => recordSample(c.env.INGEST_METRICS, ingestSample(status, body, ackMs, Date.now(), sourceOf(c.req.path, c.get(SOURCE_VAR)))))
 			.catch((err) => logLine("warn", "ingest_metrics_failed", { error: String(err) }));
 		try {
 			c.executionCtx.waitUntil(task);
