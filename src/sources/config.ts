@@ -1,0 +1,209 @@
+/**
+ * Sources: the senders this Worker accepts webhooks from. Each source names
+ * a preset (how its sender signs and identifies events, see presets/index.ts)
+ * and the Worker secrets holding its signing secret.
+ *
+ * ADDING A SOURCE: copy a block of DEFAULT_SOURCES (or of the SOURCES list
+ * wherever it is declared), then change
+ *   - name: what appears in the URL and in stored events (a-z 0-9 _ . -, up
+ *     to 64; unique; "direct" is reserved for events posted in our own format)
+ *   - kind: one of the presets (stripe, github, shopify, slack, standard)
+ *   - secretVars: the Worker secret(s) to read, e.g.
+ *       ["ACME_WEBHOOK_SECRET", "ACME_WEBHOOK_SECRET_PREVIOUS"]
+ *     Every var that is set is tried (any may match). Rotating: copy the
+ *     current secret into *_PREVIOUS, put the new one in the main var, switch
+ *     the sender to it, then delete *_PREVIOUS. Set them with
+ *     `wrangler secret put NAME` (.dev.vars locally).
+ * and optionally
+ *   - toleranceSeconds: replay window for schemes that sign a timestamp
+ *   - mapping: per provider type, a rule (adds or replaces the preset's) or
+ *     null (drops the preset's rule: that type becomes unhandled); see mapping.ts
+ *   - rateLimit: { perMinute }
+ *   - unsigned: true skips signature checks. Dev only: the caller must honour
+ *     it only when the Worker itself allows unsigned traffic.
+ *
+ * Two sources may share a kind (say, two Stripe accounts with their own
+ * secrets); they then need different names and secretVars.
+ */
+
+import { z } from "zod";
+import { type MappingTable, mappingOverridesSchema, mergeMappings } from "./mapping";
+import { getPreset, PRESET_KINDS, type PresetKind } from "./presets";
+import type { Preset, VerifyOptions } from "./types";
+
+// The same rule the ingest envelope applies to a message's source.
+export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
+export const RESERVED_SOURCE_NAMES: readonly string[] = ["direct"];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+const secretVarSchema = z
+	.string()
+	.max(128)
+	.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a Worker secret name (letters, digits and _)");
+
+export const sourceSchema = z
+	.strictObject({
+		name: z
+			.string()
+			.regex(SOURCE_NAME_PATTERN, "must be 1-64 of a-z 0-9 _ . - starting with a letter or digit")
+			.describe("Source name: appears in the webhook URL and beside every stored event."),
+		kind: z.enum(PRESET_KINDS).describe("Which provider preset verifies and identifies this source's deliveries."),
+		secretVars: z
+			.array(secretVarSchema)
+			.max(2)
+			.describe("Worker secrets holding the signing secret; a second one allows rotation. Any set one may match."),
+		toleranceSeconds: z
+			.number()
+			.int()
+			.positive()
+			.max(86_400)
+			.optional()
+			.describe("Largest accepted |now − signed timestamp|; only for kinds that sign a timestamp."),
+		unsigned: z.boolean().optional().describe("Skip signature checks. Development only."),
+		mapping: mappingOverridesSchema
+			.optional()
+			.describe("Provider type → mapping rule (adds or replaces the preset's), or null to drop the preset's rule."),
+		rateLimit: z.strictObject({ perMinute: z.number().int().positive().max(1_000_000) }).optional(),
+	})
+	// Runs even when other fields failed (when:), so one pass reports every
+	// problem; hence the defensive reads of a possibly invalid source.
+	.superRefine(
+		(source, ctx) => {
+			const raw = source as Partial<Record<keyof typeof source, unknown>>;
+			if (typeof raw.name === "string" && RESERVED_SOURCE_NAMES.includes(raw.name)) {
+				ctx.addIssue({ code: "custom", path: ["name"], message: `"${raw.name}" is reserved` });
+			}
+			if (Array.isArray(raw.secretVars)) {
+				if (raw.secretVars.length === 0 && raw.unsigned !== true) {
+					ctx.addIssue({ code: "custom", path: ["secretVars"], message: "needs 1 or 2 secret names (or unsigned: true)" });
+				}
+				if (new Set(raw.secretVars).size !== raw.secretVars.length) {
+					ctx.addIssue({ code: "custom", path: ["secretVars"], message: "names the same secret twice" });
+				}
+			}
+			const preset = typeof raw.kind === "string" ? getPreset(raw.kind) : undefined;
+			if (raw.toleranceSeconds !== undefined && preset && preset.defaultToleranceSeconds === null) {
+				ctx.addIssue({
+					code: "custom",
+					path: ["toleranceSeconds"],
+					message: `${preset.kind} deliveries sign no timestamp, so there is no tolerance to set`,
+				});
+			}
+		},
+		{ when: (payload) => isPlainObject(payload.value) },
+	);
+
+export type Source = z.infer<typeof sourceSchema>;
+
+export const sourcesSchema = z.array(sourceSchema).superRefine(
+	(sources, ctx) => {
+		const seen = new Map<string, number>();
+		(sources as unknown[]).forEach((source, index) => {
+			const name = isPlainObject(source) ? source.name : undefined;
+			if (typeof name !== "string") return;
+			const first = seen.get(name);
+			if (first === undefined) seen.set(name, index);
+			else ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicates the name of [${first}]` });
+		});
+	},
+	{ when: (payload) => Array.isArray(payload.value) },
+);
+
+export interface SourceConfigIssue {
+	// "[1].kind", "[0].mapping.invoice.paid.fields", or "(root)".
+	field: string;
+	message: string;
+}
+
+// Thrown by parseSources with every bad field at once.
+export class SourceConfigError extends Error {
+	override name = "SourceConfigError";
+	constructor(readonly issues: readonly SourceConfigIssue[]) {
+		super(`Invalid sources config:\n${issues.map((i) => `  - ${i.field}: ${i.message}`).join("\n")}`);
+	}
+}
+
+function issueField(path: readonly PropertyKey[]): string {
+	if (path.length === 0) return "(root)";
+	const [head, ...rest] = path;
+	const start = typeof head === "number" ? `[${head}]` : String(head);
+	return rest.length ? `${start}.${rest.map(String).join(".")}` : start;
+}
+
+// Validates a sources list: the array itself, or its JSON text (a SOURCES
+// var). Throws SourceConfigError listing every bad field; duplicate names and
+// the reserved name "direct" are errors too.
+export function parseSources(input: unknown): Source[] {
+	let value = input;
+	if (typeof input === "string") {
+		try {
+			value = JSON.parse(input);
+		} catch (error) {
+			throw new SourceConfigError([{ field: "(root)", message: `is not valid JSON (${(error as Error).message})` }]);
+		}
+	}
+	const result = sourcesSchema.safeParse(value);
+	if (result.success) return result.data;
+	throw new SourceConfigError(
+		result.error.issues.map((issue) => ({ field: issueField(issue.path), message: issue.message })),
+	);
+}
+
+// JSON Schema (draft 2020-12) of the sources list, for editors. Cross-field
+// rules (unique names, reserved names, tolerance only where signed, required
+// canonical fields) are checked by parseSources only.
+export function sourcesJsonSchema(): Record<string, unknown> {
+	return z.toJSONSchema(sourcesSchema, { unrepresentable: "any" }) as Record<string, unknown>;
+}
+
+function rotated(name: string, kind: PresetKind, secret: string): Source {
+	return { name, kind, secretVars: [secret, `${secret}_PREVIOUS`] };
+}
+
+// One source per preset, named after it. The *_PREVIOUS vars are optional:
+// unset, they are simply not tried.
+export const DEFAULT_SOURCES: readonly Source[] = [
+	rotated("stripe", "stripe", "STRIPE_WEBHOOK_SECRET"),
+	rotated("github", "github", "GITHUB_WEBHOOK_SECRET"),
+	rotated("shopify", "shopify", "SHOPIFY_WEBHOOK_SECRET"),
+	rotated("slack", "slack", "SLACK_SIGNING_SECRET"),
+	rotated("standard", "standard", "STANDARD_WEBHOOK_SECRET"),
+];
+
+// ---- small pure helpers for the caller -------------------------------------
+
+export function findSource(sources: readonly Source[], name: string): Source | undefined {
+	return sources.find((s) => s.name === name);
+}
+
+export function presetOf(source: Source): Preset<PresetKind> {
+	return getPreset(source.kind);
+}
+
+// The secrets to try, in declared order: the values of secretVars that are
+// set to a non-empty string in vars (the Worker's env), trimmed of the
+// stray newline `echo … | wrangler secret put` leaves. Empty means the
+// source is not configured (refuse with 5xx unless unsigned is allowed).
+export function resolveSecrets(source: Source, vars: Readonly<Record<string, unknown>>): string[] {
+	const secrets: string[] = [];
+	for (const name of source.secretVars) {
+		const value = vars[name];
+		if (typeof value === "string" && value.trim() !== "") secrets.push(value.trim());
+	}
+	return secrets;
+}
+
+export function verifyOptionsFor(source: Source, nowMs: number): VerifyOptions {
+	return {
+		toleranceSeconds: source.toleranceSeconds ?? presetOf(source).defaultToleranceSeconds ?? 0,
+		nowSeconds: Math.floor(nowMs / 1000),
+	};
+}
+
+// The preset's mappings with the source's own rules applied.
+export function mappingsFor(source: Source): MappingTable {
+	return mergeMappings(presetOf(source).mappings, source.mapping);
+}

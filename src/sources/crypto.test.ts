@@ -1,0 +1,65 @@
+// The byte helpers the presets parse signatures with. HMAC vectors come from
+// node:crypto here (RFC 4231 test case 2 as the fixed anchor), never from
+// the code under test.
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import {
+	anyHmacSha256Matches,
+	base64ToBytes,
+	bytesToBase64,
+	bytesToHex,
+	concatBytes,
+	hexToBytes,
+	timingSafeEqual,
+	utf8,
+} from "./crypto";
+
+describe("hexToBytes", () => {
+	it("decodes even-length hex in either case", () => {
+		expect(hexToBytes("00ffA0")).toEqual(new Uint8Array([0, 255, 160]));
+		expect(hexToBytes("")).toEqual(new Uint8Array());
+	});
+
+	it("refuses odd lengths and non-hex characters rather than guessing", () => {
+		for (const bad of ["abc", "zz", "0x12", "12 34", "１２"]) expect(hexToBytes(bad), bad).toBeNull();
+	});
+});
+
+describe("base64ToBytes", () => {
+	it("round-trips with bytesToBase64, padded or not", () => {
+		const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253]);
+		const encoded = bytesToBase64(bytes);
+		expect(base64ToBytes(encoded)).toEqual(bytes);
+		expect(base64ToBytes(encoded.replace(/=+$/, ""))).toEqual(bytes);
+	});
+
+	it("refuses url-safe alphabet, inner spaces and impossible lengths", () => {
+		for (const bad of ["ab-_", "ab cd", "a", "abcde", "ab=c"]) expect(base64ToBytes(bad), bad).toBeNull();
+	});
+});
+
+describe("timingSafeEqual", () => {
+	it("is true only for equal bytes of equal length", () => {
+		expect(timingSafeEqual(utf8("abc"), utf8("abc"))).toBe(true);
+		expect(timingSafeEqual(utf8("abc"), utf8("abd"))).toBe(false);
+		expect(timingSafeEqual(utf8("abc"), utf8("abcd"))).toBe(false);
+	});
+});
+
+describe("anyHmacSha256Matches", () => {
+	it("matches RFC 4231 test case 2 (key 'Jefe')", async () => {
+		const data = utf8("what do ya want for nothing?");
+		const expected = hexToBytes("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+		expect(expected).not.toBeNull();
+		expect(await anyHmacSha256Matches(["Jefe"], [expected as Uint8Array], data)).toBe(true);
+	});
+
+	it("accepts when any secret produces any candidate, and skips wrong-length candidates", async () => {
+		const data = concatBytes(utf8("1700000000."), utf8('{"id":"evt_1"}'));
+		const good = new Uint8Array(createHmac("sha256", "second").update(data).digest());
+		expect(await anyHmacSha256Matches(["first", "second"], [good.slice(0, 16), good], data)).toBe(true);
+		expect(await anyHmacSha256Matches(["first"], [good], data)).toBe(false);
+		expect(await anyHmacSha256Matches(["second"], [good.slice(0, 31)], data)).toBe(false);
+		expect(bytesToHex(good)).toBe(createHmac("sha256", "second").update(data).digest("hex"));
+	});
+});

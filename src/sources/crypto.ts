@@ -1,0 +1,117 @@
+// Small Web Crypto helpers for the provider presets. Everything works on raw
+// bytes: a signature is always checked over the body exactly as received.
+//
+// Comparisons never short-circuit on the first differing byte: HMACs are
+// checked with crypto.subtle.verify (constant time), and timingSafeEqual is
+// there for the rare digest that has to be compared by hand.
+
+const encoder = new TextEncoder();
+
+export function utf8(text: string): Uint8Array {
+	return encoder.encode(text);
+}
+
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+	let length = 0;
+	for (const part of parts) length += part.length;
+	const out = new Uint8Array(length);
+	let at = 0;
+	for (const part of parts) {
+		out.set(part, at);
+		at += part.length;
+	}
+	return out;
+}
+
+// Strict: an even number of hex digits and nothing else; null otherwise.
+export function hexToBytes(hex: string): Uint8Array | null {
+	if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
+	const out = new Uint8Array(hex.length / 2);
+	for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+	return out;
+}
+
+export function bytesToHex(bytes: Uint8Array | ArrayBuffer): string {
+	return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) =>
+		b.toString(16).padStart(2, "0"),
+	).join("");
+}
+
+// Standard (padded or unpadded) base64; null for anything else.
+export function base64ToBytes(text: string): Uint8Array | null {
+	const trimmed = text.trim();
+	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(trimmed) || trimmed.length % 4 === 1) return null;
+	try {
+		const binary = atob(trimmed);
+		const out = new Uint8Array(binary.length);
+		for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+		return out;
+	} catch {
+		return null;
+	}
+}
+
+export function bytesToBase64(bytes: Uint8Array | ArrayBuffer): string {
+	const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+	let binary = "";
+	for (const b of view) binary += String.fromCharCode(b);
+	return btoa(binary);
+}
+
+// Constant time for inputs of equal length; unequal lengths are simply unequal
+// (a digest's length is public, so that leaks nothing).
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+	if (a.length !== b.length) return false;
+	let diff = 0;
+	for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+	return diff === 0;
+}
+
+// Derived from the API rather than named, so this also type-checks where
+// CryptoKey is not a global type.
+export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
+// Importing a key costs more than the HMAC itself; secrets are few and long
+// lived, so keep the imported keys (keyed by secret, never logged).
+const keyCache = new Map<string, Promise<HmacKey>>();
+const KEY_CACHE_LIMIT = 64;
+
+export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
+	const cacheKey = typeof secret === "string" ? `s:${secret}` : `b:${bytesToBase64(secret)}`;
+	let key = keyCache.get(cacheKey);
+	if (!key) {
+		const raw = typeof secret === "string" ? utf8(secret) : secret;
+		key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+		// A key that failed to import must not stay cached.
+		key.catch(() => keyCache.delete(cacheKey));
+		if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+		keyCache.set(cacheKey, key);
+	}
+	return key;
+}
+
+export async function hmacSha256(secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+	return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacSha256Key(secret), data));
+}
+
+const SHA256_BYTES = 32;
+
+// True when any candidate signature is the HMAC-SHA256 of data under any of
+// the secrets (rotation: old and new secret both valid for a while). Each
+// check is crypto.subtle.verify, which compares in constant time; candidates
+// that are not 32 bytes long cannot match and are skipped.
+export async function anyHmacSha256Matches(
+	secrets: readonly (string | Uint8Array)[],
+	candidates: readonly Uint8Array[],
+	data: Uint8Array,
+): Promise<boolean> {
+	const wellFormed = candidates.filter((c) => c.length === SHA256_BYTES);
+	if (wellFormed.length === 0) return false;
+	for (const secret of secrets) {
+		const key = await hmacSha256Key(secret);
+		for (const candidate of wellFormed) {
+			if (await crypto.subtle.verify("HMAC", key, candidate, data)) return true;
+		}
+	}
+	return false;
+}

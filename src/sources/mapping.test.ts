@@ -1,0 +1,245 @@
+import { describe, expect, it } from "vitest";
+import {
+	currencyExponent,
+	type MappingTable,
+	mapEvent,
+	mappingOverridesSchema,
+	mappingRuleSchema,
+	mergeMappings,
+	minorToMajor,
+	readPath,
+} from "./mapping";
+
+const RECEIVED = Date.UTC(2026, 0, 2, 3, 4, 5);
+const identity = (type: string, occurredAt?: number) => ({
+	id: "evt_1",
+	type,
+	...(occurredAt !== undefined ? { occurredAt } : {}),
+});
+
+const usageTable: MappingTable = {
+	"meter.reported": {
+		type: "usage_tracked",
+		fields: {
+			user_id: "account.id",
+			"metadata.feature": { path: "meter.name", transform: "lowercase" },
+			"metadata.quantity": "meter.value",
+			"metadata.reported_at": { path: "meter.at", transform: "unixSecondsToIso" },
+		},
+	},
+};
+
+describe("readPath", () => {
+	const doc = { a: { b: [{ c: 1 }, { c: null }] }, n: 0, s: "" };
+
+	it("follows dotted keys and numeric array indexes", () => {
+		expect(readPath(doc, "a.b.0.c")).toBe(1);
+		expect(readPath(doc, "n")).toBe(0);
+	});
+
+	it("treats null, absent keys, out-of-range indexes and non-numeric indexes as missing", () => {
+		expect(readPath(doc, "a.b.1.c")).toBeUndefined();
+		expect(readPath(doc, "a.x")).toBeUndefined();
+		expect(readPath(doc, "a.b.5.c")).toBeUndefined();
+		expect(readPath(doc, "a.b.first")).toBeUndefined();
+		expect(readPath(doc, "n.deeper")).toBeUndefined();
+	});
+
+	it("never walks into inherited properties", () => {
+		expect(readPath(doc, "constructor")).toBeUndefined();
+		expect(readPath(doc, "a.__proto__")).toBeUndefined();
+		expect(readPath(doc, "a.b.length")).toBeUndefined();
+	});
+});
+
+describe("minorToMajor", () => {
+	it("divides by 100 for two-decimal currencies, without float noise", () => {
+		expect(minorToMajor(4900, "usd")).toBe(49);
+		expect(minorToMajor(1999, "EUR")).toBe(19.99);
+		expect(minorToMajor(1, "gbp")).toBe(0.01);
+		expect(minorToMajor(4900, undefined)).toBe(49);
+	});
+
+	it("leaves zero-decimal currencies alone and uses three decimals where due", () => {
+		expect(currencyExponent("JPY")).toBe(0);
+		expect(currencyExponent("krw")).toBe(0);
+		expect(minorToMajor(4900, "jpy")).toBe(4900);
+		expect(minorToMajor(12_345, "BHD")).toBe(12.345);
+	});
+});
+
+describe("mapEvent", () => {
+	it("builds the canonical envelope from paths and transforms", () => {
+		const payload = { account: { id: "acct_9" }, meter: { name: "API_Calls", value: 12, at: 1_767_225_600 } };
+		expect(mapEvent({ identity: identity("meter.reported", Date.UTC(2026, 0, 1)), payload, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+			kind: "mapped",
+			event: {
+				event_id: "evt_1",
+				event_type: "usage_tracked",
+				timestamp: "2026-01-01T00:00:00.000Z",
+				user_id: "acct_9",
+				metadata: { feature: "api_calls", quantity: 12, reported_at: "2026-01-01T00:00:00.000Z" },
+			},
+		});
+	});
+
+	it("uses the receive time when the provider gives no occurrence time", () => {
+		const payload = { account: { id: "a" }, meter: { name: "x", value: 1, at: 0 } };
+		const result = mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable);
+		expect(result).toMatchObject({ kind: "mapped", event: { timestamp: "2026-01-02T03:04:05.000Z" } });
+	});
+
+	it("returns unhandled for a provider type with no rule, including inherited names", () => {
+		expect(mapEvent({ identity: identity("other"), payload: {}, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+			kind: "unhandled",
+			providerType: "other",
+		});
+		expect(mapEvent({ identity: identity("toString"), payload: {}, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+			kind: "unhandled",
+		});
+	});
+
+	it("fails naming the field and path when a required path is missing", () => {
+		const payload = { account: { id: "a" }, meter: { value: 1, at: 0 } };
+		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+			kind: "failed",
+			code: "mapping_path_missing",
+			providerType: "meter.reported",
+			field: "metadata.feature",
+			path: "meter.name",
+			message: "meter.reported → usage_tracked: metadata.feature has no value at meter.name",
+		});
+	});
+
+	it("fails naming the field when a transform refuses the value", () => {
+		const payload = { account: { id: "a" }, meter: { name: 42, value: 1, at: 0 } };
+		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+			kind: "failed",
+			code: "mapping_transform_failed",
+			field: "metadata.feature",
+			path: "meter.name",
+		});
+	});
+
+	it("fails when the output breaks the canonical contract (negative quantity)", () => {
+		const payload = { account: { id: "a" }, meter: { name: "x", value: -3, at: 0 } };
+		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+			kind: "failed",
+			code: "mapping_invalid_output",
+			field: "metadata.quantity",
+		});
+	});
+
+	it("leaves out optional fields that are missing, and uses constants", () => {
+		const table: MappingTable = {
+			signup: {
+				type: "user_signup",
+				fields: {
+					user_id: { path: "user", transform: "string" },
+					"metadata.email": { path: "email", optional: true },
+					"metadata.source": { const: "acme" },
+				},
+			},
+		};
+		expect(mapEvent({ identity: identity("signup"), payload: { user: 42 }, receivedAtMs: RECEIVED }, table)).toEqual({
+			kind: "mapped",
+			event: {
+				event_id: "evt_1",
+				event_type: "user_signup",
+				timestamp: "2026-01-02T03:04:05.000Z",
+				user_id: "42",
+				metadata: { source: "acme" },
+			},
+		});
+	});
+
+	it("reads minorToMajor's currency from an explicit path", () => {
+		const table: MappingTable = {
+			failed: {
+				type: "payment_failed",
+				fields: {
+					"metadata.invoice_id": "invoice",
+					"metadata.currency": { const: "JPY" },
+					"metadata.amount": { path: "cents", transform: "minorToMajor", currency: "billing.currency" },
+				},
+			},
+		};
+		const payload = { invoice: "in_1", cents: 1234, billing: { currency: "usd" } };
+		expect(mapEvent({ identity: identity("failed"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
+			kind: "mapped",
+			event: { metadata: { amount: 12.34, currency: "JPY" } },
+		});
+	});
+
+	it("requires one of invoice_id / subscription_id for payment_failed", () => {
+		const table: MappingTable = {
+			failed: {
+				type: "payment_failed",
+				fields: {
+					"metadata.invoice_id": { path: "invoice", optional: true },
+					"metadata.currency": "currency",
+					"metadata.amount": { path: "cents", transform: "minorToMajor" },
+				},
+			},
+		};
+		const result = mapEvent({ identity: identity("failed"), payload: { currency: "eur", cents: 100 }, receivedAtMs: RECEIVED }, table);
+		expect(result).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.invoice_id | metadata.subscription_id" });
+	});
+
+	it("refuses an event id the envelope would reject", () => {
+		const payload = { account: { id: "a" }, meter: { name: "x", value: 1, at: 0 } };
+		const spaced = { id: "evt 1", type: "meter.reported" };
+		expect(mapEvent({ identity: spaced, payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+			kind: "failed",
+			field: "event_id",
+		});
+	});
+});
+
+describe("mapping rule schema", () => {
+	it("accepts the documented forms of a field rule", () => {
+		const rule = {
+			type: "subscription_created",
+			fields: {
+				user_id: "data.customer",
+				"metadata.plan": ["data.price.lookup_key", "data.price.id"],
+				"metadata.amount": { path: "data.price.unit_amount", transform: "minorToMajor" },
+				"metadata.currency": { path: "data.price.currency", transform: "uppercase" },
+				"metadata.interval": "data.price.recurring.interval",
+				"metadata.status": { const: "active" },
+			},
+		};
+		expect(mappingRuleSchema.safeParse(rule).success).toBe(true);
+	});
+
+	it("rejects a rule missing a field its canonical type requires, an unknown target or transform", () => {
+		const missingAmount = { type: "payment_failed", fields: { "metadata.currency": "c", "metadata.invoice_id": "i" } };
+		const result = mappingRuleSchema.safeParse(missingAmount);
+		expect(result.success).toBe(false);
+		expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(["fields.metadata.amount"]);
+		expect(mappingRuleSchema.safeParse({ type: "user_signup", fields: { user_id: "u", email: "e" } }).success).toBe(false);
+		expect(
+			mappingRuleSchema.safeParse({ type: "user_signup", fields: { user_id: { path: "u", transform: "reverse" } } }).success,
+		).toBe(false);
+		expect(mappingRuleSchema.safeParse({ type: "order_placed", fields: {} }).success).toBe(false);
+	});
+});
+
+describe("mergeMappings", () => {
+	it("adds and replaces rules per provider type, and null removes a default", () => {
+		const defaults: MappingTable = {
+			a: { type: "user_signup", fields: { user_id: "id" } },
+			b: { type: "user_signup", fields: { user_id: "id" } },
+		};
+		const overrides = mappingOverridesSchema.parse({
+			a: { type: "user_signup", fields: { user_id: "account" } },
+			b: null,
+			c: { type: "usage_tracked", fields: { "metadata.feature": "f" } },
+		});
+		const merged = mergeMappings(defaults, overrides);
+		expect(Object.keys(merged).sort()).toEqual(["a", "c"]);
+		expect(merged.a?.fields.user_id).toBe("account");
+		expect(defaults.b).toBeDefined();
+		expect(mergeMappings(defaults, undefined)).toBe(defaults);
+	});
+});

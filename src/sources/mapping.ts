@@ -1,0 +1,439 @@
+// Declarative mapping from a provider's event to our canonical envelope
+// { event_id, event_type, timestamp, user_id?, metadata }.
+//
+// A mapping table says, per provider event type, which canonical type it
+// becomes and where each canonical field comes from:
+//
+//   "invoice.payment_failed": {
+//     type: "payment_failed",
+//     fields: {
+//       user_id: "data.object.customer",
+//       "metadata.amount": { path: "data.object.amount_due", transform: "minorToMajor" },
+//       "metadata.currency": { path: "data.object.currency", transform: "uppercase" },
+//       "metadata.subscription_id": { path: ["data.object.parent.subscription_details.subscription",
+//                                            "data.object.subscription"], optional: true },
+//       "metadata.source": { const: "stripe" },
+//     },
+//   }
+//
+// Field rules:
+//  - a path is dotted; numeric segments index arrays ("items.data.0.price").
+//    Only own properties are followed; null counts as missing.
+//  - a list of paths is tried in order, first present wins (for fields that
+//    moved between API versions, or fallbacks like lookup_key → nickname → id).
+//  - { path, transform } applies a named transform (TRANSFORMS below).
+//  - { path, optional: true } leaves the field out when missing instead of
+//    failing.
+//  - { const } is a fixed value.
+//  - minorToMajor finds the currency at { currency: path } when given, else in
+//    the rule's own "metadata.currency" field, else assumes 2 decimals.
+//
+// Results (never exceptions):
+//  - mapped: the canonical event.
+//  - unhandled: the table has no rule for this provider type. The caller
+//    archives the event and stops; it is not an error.
+//  - failed: a rule applied but the payload did not fit (missing path,
+//    transform refused the value, or the output breaks the canonical type's
+//    contract). Names the field and path; the consumer dead-letters it.
+
+import { z } from "zod";
+import type { Identity } from "./types";
+
+export const CANONICAL_TYPES = ["user_signup", "subscription_created", "usage_tracked", "payment_failed"] as const;
+export type CanonicalType = (typeof CANONICAL_TYPES)[number];
+
+export const TRANSFORMS = ["minorToMajor", "unixSecondsToIso", "lowercase", "uppercase", "string"] as const;
+export type TransformName = (typeof TRANSFORMS)[number];
+
+// How each known canonical field is checked (and lightly normalised) on the
+// way out, so a wrong mapping fails here with a clear field name rather than
+// deep in a handler. Extra metadata.* fields pass through unchecked.
+type FieldKind = "id" | "text" | "email" | "amount" | "currency" | "interval" | "quantity";
+
+interface CanonicalContract {
+	required: readonly string[];
+	known: Readonly<Record<string, FieldKind>>;
+	// At least one of these must be present (after optional fields dropped).
+	oneOf?: readonly string[];
+}
+
+// Mirrors what the handlers in the consumer accept for each event_type. The
+// handlers stay authoritative; this only catches mapping mistakes early.
+export const CANONICAL_CONTRACTS: Readonly<Record<CanonicalType, CanonicalContract>> = {
+	user_signup: {
+		required: ["user_id"],
+		known: { user_id: "id", "metadata.email": "email", "metadata.plan": "text", "metadata.source": "text" },
+	},
+	subscription_created: {
+		required: ["metadata.plan", "metadata.amount", "metadata.currency", "metadata.interval"],
+		known: {
+			user_id: "id",
+			"metadata.plan": "text",
+			"metadata.amount": "amount",
+			"metadata.currency": "currency",
+			"metadata.interval": "interval",
+			"metadata.subscription_id": "id",
+			"metadata.status": "text",
+		},
+		oneOf: ["user_id", "metadata.subscription_id"],
+	},
+	usage_tracked: {
+		required: ["metadata.feature"],
+		known: { user_id: "id", "metadata.feature": "text", "metadata.quantity": "quantity" },
+	},
+	payment_failed: {
+		required: ["metadata.amount", "metadata.currency"],
+		known: {
+			user_id: "id",
+			"metadata.amount": "amount",
+			"metadata.currency": "currency",
+			"metadata.invoice_id": "id",
+			"metadata.subscription_id": "id",
+			"metadata.reason": "text",
+		},
+		oneOf: ["metadata.invoice_id", "metadata.subscription_id"],
+	},
+};
+
+const PATH_RE = /^[^.\s]+(\.[^.\s]+)*$/;
+const pathSchema = z.string().max(300).regex(PATH_RE, "must be a dotted path like data.object.customer");
+const pathsSchema = z.union([pathSchema, z.array(pathSchema).min(1).max(8)]);
+
+export const fieldRuleSchema = z.union([
+	pathsSchema,
+	z.strictObject({
+		path: pathsSchema,
+		transform: z.enum(TRANSFORMS).optional(),
+		optional: z.boolean().optional(),
+		currency: pathSchema.optional().describe("minorToMajor only: where the currency code is"),
+	}),
+	z.strictObject({ const: z.union([z.string(), z.number(), z.boolean()]) }),
+]);
+export type FieldRule = z.infer<typeof fieldRuleSchema>;
+
+const TARGET_RE = /^(user_id|metadata\.[A-Za-z0-9_]{1,64})$/;
+
+export const mappingRuleSchema = z
+	.strictObject({
+		type: z.enum(CANONICAL_TYPES),
+		fields: z.record(
+			z.string().regex(TARGET_RE, "must be user_id or metadata.<name>"),
+			fieldRuleSchema,
+		),
+	})
+	.superRefine((rule, ctx) => {
+		for (const target of CANONICAL_CONTRACTS[rule.type].required) {
+			if (!(target in rule.fields)) {
+				ctx.addIssue({ code: "custom", path: ["fields", target], message: `${rule.type} needs a rule for ${target}` });
+			}
+		}
+	});
+export type MappingRule = z.infer<typeof mappingRuleSchema>;
+
+// Provider event type → rule.
+export type MappingTable = Readonly<Record<string, MappingRule>>;
+
+// What a source may declare on top of its preset's table: a rule replaces the
+// preset's rule for that provider type (or adds one); null removes it (the
+// type becomes unhandled).
+export const mappingOverridesSchema = z.record(z.string().min(1).max(200), mappingRuleSchema.nullable());
+export type MappingOverrides = z.infer<typeof mappingOverridesSchema>;
+
+export function mergeMappings(defaults: MappingTable, overrides?: MappingOverrides): MappingTable {
+	if (!overrides) return defaults;
+	const out: Record<string, MappingRule> = { ...defaults };
+	for (const [type, rule] of Object.entries(overrides)) {
+		if (rule === null) delete out[type];
+		else out[type] = rule;
+	}
+	return out;
+}
+
+export interface CanonicalEvent {
+	event_id: string;
+	event_type: CanonicalType;
+	timestamp: string;
+	user_id?: string;
+	metadata: Record<string, unknown>;
+}
+
+export type MappingFailureCode = "mapping_path_missing" | "mapping_transform_failed" | "mapping_invalid_output";
+
+export type MappingResult =
+	| { readonly kind: "mapped"; readonly event: CanonicalEvent }
+	| { readonly kind: "unhandled"; readonly providerType: string }
+	| {
+			readonly kind: "failed";
+			readonly code: MappingFailureCode;
+			readonly providerType: string;
+			// Target field, e.g. "metadata.amount".
+			readonly field: string;
+			// Source path(s) the field was read from ("a | b" for a list), when any.
+			readonly path?: string;
+			readonly message: string;
+	  };
+
+export interface MapInput {
+	readonly identity: Pick<Identity, "id" | "type" | "occurredAt">;
+	// The parsed JSON body.
+	readonly payload: unknown;
+	// When we received the delivery (ms epoch): the timestamp when the
+	// provider gives none.
+	readonly receivedAtMs: number;
+}
+
+// ---- paths ----------------------------------------------------------------
+
+export function readPath(root: unknown, path: string): unknown {
+	let at: unknown = root;
+	for (const segment of path.split(".")) {
+		if (Array.isArray(at)) {
+			if (!/^\d+$/.test(segment)) return undefined;
+			at = at[Number(segment)];
+		} else if (at !== null && typeof at === "object") {
+			if (!Object.hasOwn(at, segment)) return undefined;
+			at = (at as Record<string, unknown>)[segment];
+		} else {
+			return undefined;
+		}
+		if (at === null || at === undefined) return undefined;
+	}
+	return at;
+}
+
+// First path with a value; null and "" count as missing, so a list can fall
+// back past an empty nickname to the price id.
+function firstPresent(root: unknown, paths: readonly string[]): unknown {
+	for (const path of paths) {
+		const value = readPath(root, path);
+		if (value !== undefined && value !== "") return value;
+	}
+	return undefined;
+}
+
+// ---- transforms -----------------------------------------------------------
+
+// Decimal places of the minor unit, where it is not 2. Zero- and three-decimal
+// currencies as Stripe bills them (Stripe's "zero-decimal" and
+// "three-decimal" lists); ISO 4217 agrees for these.
+const ZERO_DECIMAL = new Set([
+	"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+]);
+const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
+
+export function currencyExponent(currency: string | undefined): number {
+	if (currency === undefined) return 2;
+	const code = currency.toUpperCase();
+	if (ZERO_DECIMAL.has(code)) return 0;
+	if (THREE_DECIMAL.has(code)) return 3;
+	return 2;
+}
+
+type TransformOutcome = { ok: true; value: unknown } | { ok: false; message: string };
+
+function numeric(value: unknown): number | undefined {
+	if (typeof value === "number" && Number.isFinite(value)) return value;
+	if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim());
+	return undefined;
+}
+
+export function minorToMajor(minor: number, currency: string | undefined): number {
+	const exponent = currencyExponent(currency);
+	// toFixed drops float noise (1999 / 100 → 19.99, not 19.990000000000002).
+	return Number((minor / 10 ** exponent).toFixed(exponent));
+}
+
+function applyTransform(name: TransformName, value: unknown, currency: string | undefined): TransformOutcome {
+	switch (name) {
+		case "minorToMajor": {
+			const n = numeric(value);
+			if (n === undefined || !Number.isInteger(n)) {
+				return { ok: false, message: `minorToMajor needs an integer amount in minor units, got ${describe(value)}` };
+			}
+			return { ok: true, value: minorToMajor(n, currency) };
+		}
+		case "unixSecondsToIso": {
+			const n = numeric(value);
+			if (n === undefined || n < 0 || n > 253402300799) {
+				return { ok: false, message: `unixSecondsToIso needs unix seconds, got ${describe(value)}` };
+			}
+			return { ok: true, value: new Date(n * 1000).toISOString() };
+		}
+		case "lowercase":
+		case "uppercase":
+			if (typeof value !== "string") return { ok: false, message: `${name} needs a string, got ${describe(value)}` };
+			return { ok: true, value: name === "lowercase" ? value.toLowerCase() : value.toUpperCase() };
+		case "string":
+			if (typeof value === "string") return { ok: true, value };
+			if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+				// JSON.parse already rounded it: the digits would be wrong.
+				return { ok: false, message: `string got ${value}, an integer too large to be exact after JSON parsing` };
+			}
+			if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") {
+				return { ok: true, value: String(value) };
+			}
+			return { ok: false, message: `string needs a string, number or boolean, got ${describe(value)}` };
+	}
+}
+
+function describe(value: unknown): string {
+	if (Array.isArray(value)) return "an array";
+	if (value === null) return "null";
+	if (typeof value === "object") return "an object";
+	if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+	return String(value);
+}
+
+// ---- output contract -------------------------------------------------------
+
+const INTERVAL_ALIASES: Readonly<Record<string, string>> = {
+	week: "week",
+	weekly: "week",
+	month: "month",
+	monthly: "month",
+	quarter: "quarter",
+	quarterly: "quarter",
+	year: "year",
+	yearly: "year",
+	annual: "year",
+	annually: "year",
+};
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+// Checks one known field and returns its normalised value, or why not.
+function checkKind(kind: FieldKind, value: unknown): TransformOutcome {
+	switch (kind) {
+		case "id":
+			if (typeof value === "number" && Number.isSafeInteger(value)) return { ok: true, value: String(value) };
+			if (typeof value === "string" && value.length >= 1 && value.length <= 200) return { ok: true, value };
+			return { ok: false, message: `must be an id (a string of 1-200 characters, or an integer), got ${describe(value)}` };
+		case "text":
+			if (typeof value === "string" && value.length >= 1) return { ok: true, value };
+			return { ok: false, message: `must be a non-empty string, got ${describe(value)}` };
+		case "email":
+			if (typeof value === "string" && EMAIL_RE.test(value)) return { ok: true, value };
+			return { ok: false, message: `must be an email address, got ${describe(value)}` };
+		case "amount":
+		case "quantity":
+			if (typeof value === "number" && Number.isFinite(value) && value >= 0) return { ok: true, value };
+			return { ok: false, message: `must be a non-negative number, got ${describe(value)}` };
+		case "currency":
+			if (typeof value === "string" && /^[A-Za-z]{3}$/.test(value)) return { ok: true, value: value.toUpperCase() };
+			return { ok: false, message: `must be a 3-letter ISO 4217 code, got ${describe(value)}` };
+		case "interval": {
+			const interval = typeof value === "string" ? INTERVAL_ALIASES[value.toLowerCase()] : undefined;
+			if (interval) return { ok: true, value: interval };
+			return { ok: false, message: `must be one of week|month|quarter|year, got ${describe(value)}` };
+		}
+	}
+}
+
+// ---- the engine -----------------------------------------------------------
+
+interface RuleFieldParts {
+	paths?: readonly string[];
+	transform?: TransformName;
+	optional: boolean;
+	currency?: string;
+	constant?: string | number | boolean;
+}
+
+function parts(rule: FieldRule): RuleFieldParts {
+	if (typeof rule === "string") return { paths: [rule], optional: false };
+	if (Array.isArray(rule)) return { paths: rule, optional: false };
+	if ("const" in rule) return { constant: rule.const, optional: false };
+	return {
+		paths: typeof rule.path === "string" ? [rule.path] : rule.path,
+		transform: rule.transform,
+		optional: rule.optional === true,
+		currency: rule.currency,
+	};
+}
+
+export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
+	const providerType = input.identity.type;
+	const rule = Object.hasOwn(table, providerType) ? table[providerType] : undefined;
+	if (!rule) return { kind: "unhandled", providerType };
+
+	const fail = (code: MappingFailureCode, field: string, message: string, paths?: readonly string[]): MappingResult => ({
+		kind: "failed",
+		code,
+		providerType,
+		field,
+		...(paths ? { path: paths.join(" | ") } : {}),
+		message: `${providerType} → ${rule.type}: ${field} ${message}`,
+	});
+
+	const values = new Map<string, unknown>();
+	// minorToMajor may read the rule's own currency, so those go last.
+	const entries = Object.entries(rule.fields).map(([target, fieldRule]) => [target, parts(fieldRule)] as const);
+	const ordered = [
+		...entries.filter(([, p]) => p.transform !== "minorToMajor"),
+		...entries.filter(([, p]) => p.transform === "minorToMajor"),
+	];
+
+	for (const [target, p] of ordered) {
+		if (p.constant !== undefined) {
+			values.set(target, p.constant);
+			continue;
+		}
+		const paths = p.paths ?? [];
+		const raw = firstPresent(input.payload, paths);
+		if (raw === undefined) {
+			if (p.optional) continue;
+			return fail("mapping_path_missing", target, `has no value at ${paths.join(" | ")}`, paths);
+		}
+		if (!p.transform) {
+			values.set(target, raw);
+			continue;
+		}
+		let currency: string | undefined;
+		if (p.transform === "minorToMajor") {
+			const found = p.currency !== undefined ? readPath(input.payload, p.currency) : values.get("metadata.currency");
+			if (p.currency !== undefined && typeof found !== "string") {
+				return fail("mapping_path_missing", target, `needs a currency code at ${p.currency}`, [p.currency]);
+			}
+			currency = typeof found === "string" ? found : undefined;
+		}
+		const out = applyTransform(p.transform, raw, currency);
+		if (!out.ok) return fail("mapping_transform_failed", target, out.message, paths);
+		values.set(target, out.value);
+	}
+
+	// The output must honour the canonical type's contract.
+	const contract = CANONICAL_CONTRACTS[rule.type];
+	for (const target of contract.required) {
+		if (!values.has(target)) return fail("mapping_invalid_output", target, "is required");
+	}
+	if (contract.oneOf && !contract.oneOf.some((t) => values.has(t))) {
+		return fail("mapping_invalid_output", contract.oneOf.join(" | "), `needs one of ${contract.oneOf.join(", ")}`);
+	}
+	for (const [target, value] of values) {
+		const kind = contract.known[target];
+		if (!kind) continue;
+		const checked = checkKind(kind, value);
+		if (!checked.ok) return fail("mapping_invalid_output", target, checked.message);
+		values.set(target, checked.value);
+	}
+
+	const eventId = input.identity.id;
+	if (eventId.length < 1 || eventId.length > 200 || /\s/.test(eventId)) {
+		return fail("mapping_invalid_output", "event_id", "must be 1-200 characters without whitespace");
+	}
+	const occurredAt = input.identity.occurredAt ?? input.receivedAtMs;
+	const timestamp = new Date(occurredAt);
+	if (!Number.isFinite(timestamp.getTime())) return fail("mapping_invalid_output", "timestamp", "is not a valid time");
+
+	const event: CanonicalEvent = {
+		event_id: eventId,
+		event_type: rule.type,
+		timestamp: timestamp.toISOString(),
+		metadata: {},
+	};
+	for (const [target, value] of values) {
+		if (target === "user_id") event.user_id = value as string;
+		else event.metadata[target.slice("metadata.".length)] = value;
+	}
+	return { kind: "mapped", event };
+}

@@ -1,0 +1,72 @@
+// Shopify webhooks.
+//
+// Signature: header X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the raw body,
+// keyed with the app's client secret (or the store's webhook signing key for
+// store-admin webhooks). No timestamp is signed.
+//
+// Identity: id = X-Shopify-Event-Id (Shopify's documented duplicate key),
+// falling back to X-Shopify-Webhook-Id; type = X-Shopify-Topic
+// ("customers/create"); occurredAt = X-Shopify-Triggered-At (ISO 8601).
+
+import { anyHmacSha256Matches, base64ToBytes } from "../crypto";
+import type { MappingTable } from "../mapping";
+import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
+import { header, isoToMs, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
+
+export const SHOPIFY_SIGNATURE_HEADER = "x-shopify-hmac-sha256";
+
+const USEFUL_HEADERS = [
+	"x-shopify-topic",
+	"x-shopify-shop-domain",
+	"x-shopify-api-version",
+	"x-shopify-event-id",
+	"x-shopify-webhook-id",
+	"x-shopify-triggered-at",
+	"x-shopify-sub-topic",
+] as const;
+
+async function verify(req: DeliveryRequest, secrets: readonly string[]): Promise<Verdict> {
+	requireSecrets("shopify", secrets);
+	const value = header(req.headers, SHOPIFY_SIGNATURE_HEADER);
+	if (value === undefined) return MISSING;
+	const signature = base64ToBytes(value);
+	if (signature === null) return MISMATCH;
+	return (await anyHmacSha256Matches(secrets, [signature], req.body)) ? OK : MISMATCH;
+}
+
+function identify(req: DeliveryRequest, _json: unknown): Identification {
+	const id = header(req.headers, "x-shopify-event-id") ?? header(req.headers, "x-shopify-webhook-id");
+	if (id === undefined) return missingHeader("X-Shopify-Event-Id");
+	const type = header(req.headers, "x-shopify-topic");
+	if (type === undefined) return missingHeader("X-Shopify-Topic");
+	const occurredAt = isoToMs(header(req.headers, "x-shopify-triggered-at"));
+	return {
+		kind: "event",
+		id,
+		type,
+		...(occurredAt !== undefined ? { occurredAt } : {}),
+		headers: pickHeaders(req.headers, USEFUL_HEADERS),
+	};
+}
+
+export const shopifyMappings: MappingTable = {
+	// The REST-shaped customer payload. Its numeric id is 64-bit and can exceed
+	// 2^53, which JSON.parse rounds, so the exact GraphQL id string comes first
+	// (gid://shopify/Customer/<id>); email may be null.
+	"customers/create": {
+		type: "user_signup",
+		fields: {
+			user_id: { path: ["admin_graphql_api_id", "id"], transform: "string" },
+			"metadata.email": { path: "email", optional: true },
+			"metadata.source": { const: "shopify" },
+		},
+	},
+};
+
+export const shopify: Preset<"shopify"> = {
+	kind: "shopify",
+	defaultToleranceSeconds: null,
+	verify,
+	identify,
+	mappings: shopifyMappings,
+};

@@ -1,0 +1,86 @@
+// Slack Events API.
+//
+// Signature: X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:" + ts + ":" + raw
+// body>, keyed with the app's signing secret as a plain string, where ts is
+// X-Slack-Request-Timestamp (unix seconds, |now − ts| ≤ 300 s by default).
+//
+// Identity: id = body.event_id, type = body.event.type, occurredAt =
+// body.event_time (unix seconds). X-Slack-Retry-Num / -Reason are kept so a
+// retry is visible beside the event.
+//
+// Control (answered at once, never queued; Slack signs these too):
+//  - url_verification → 200 {challenge}
+//  - app_rate_limited → 200 {} (Slack telling us it is dropping events; it
+//    has no event_id, and an error answer would only add to the noise)
+
+import { anyHmacSha256Matches, concatBytes, hexToBytes, utf8 } from "../crypto";
+import type { MappingTable } from "../mapping";
+import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
+import {
+	bodyNumber,
+	bodyString,
+	header,
+	isRecord,
+	MISMATCH,
+	MISSING,
+	missingBodyField,
+	OK,
+	parseUnixSeconds,
+	pickHeaders,
+	requireSecrets,
+	STALE,
+	withinTolerance,
+} from "./shared";
+
+export const SLACK_SIGNATURE_HEADER = "x-slack-signature";
+export const SLACK_TIMESTAMP_HEADER = "x-slack-request-timestamp";
+
+const USEFUL_HEADERS = ["x-slack-request-timestamp", "x-slack-retry-num", "x-slack-retry-reason"] as const;
+
+async function verify(req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions): Promise<Verdict> {
+	requireSecrets("slack", secrets);
+	const value = header(req.headers, SLACK_SIGNATURE_HEADER);
+	const timestamp = header(req.headers, SLACK_TIMESTAMP_HEADER);
+	if (value === undefined || timestamp === undefined) return MISSING;
+	if (!value.startsWith("v0=")) return MISSING;
+	const signedAt = parseUnixSeconds(timestamp);
+	const signature = hexToBytes(value.slice(3));
+	if (signedAt === null || signature === null) return MISMATCH;
+	const basestring = concatBytes(utf8(`v0:${timestamp}:`), req.body);
+	if (!(await anyHmacSha256Matches(secrets, [signature], basestring))) return MISMATCH;
+	return withinTolerance(signedAt, opts) ? OK : STALE;
+}
+
+function identify(req: DeliveryRequest, json: unknown): Identification {
+	if (!isRecord(json)) return missingBodyField("type", "present: the body must be a JSON object");
+	const envelope = bodyString(json, "type");
+	if (envelope === "url_verification") {
+		const challenge = bodyString(json, "challenge");
+		if (challenge === undefined) return missingBodyField("challenge");
+		return { kind: "control", reason: "slack_url_verification", status: 200, body: { challenge } };
+	}
+	if (envelope === "app_rate_limited") return { kind: "control", reason: "slack_app_rate_limited", status: 200, body: {} };
+	const id = bodyString(json, "event_id");
+	if (id === undefined) return missingBodyField("event_id");
+	const type = bodyString(json, "event.type");
+	if (type === undefined) return missingBodyField("event.type");
+	const eventTime = bodyNumber(json, "event_time");
+	return {
+		kind: "event",
+		id,
+		type,
+		...(eventTime !== undefined ? { occurredAt: eventTime * 1000 } : {}),
+		headers: pickHeaders(req.headers, USEFUL_HEADERS),
+	};
+}
+
+// Nothing in Slack maps onto a canonical type by default.
+export const slackMappings: MappingTable = {};
+
+export const slack: Preset<"slack"> = {
+	kind: "slack",
+	defaultToleranceSeconds: 300,
+	verify,
+	identify,
+	mappings: slackMappings,
+};

@@ -1,0 +1,94 @@
+// Standard Webhooks (standardwebhooks.com; Svix, Resend, Clerk, … send these).
+//
+// Signature: webhook-signature is a space-separated list of
+// `<version>,<base64>`; each v1 entry is base64 HMAC-SHA256 of
+// `${webhook-id}.${webhook-timestamp}.${raw body}`. Other versions (v1a is
+// asymmetric) are ignored. The key is the base64-decoded part of the secret
+// after `whsec_` (a secret without the prefix is decoded whole, as the
+// reference library does). Any entry may match. |now − webhook-timestamp| ≤
+// 300 s by default.
+//
+// Identity: id = webhook-id; type = body.type; occurredAt = body.timestamp
+// when it is an ISO date-time (the spec's "when the event occurred", stable
+// across retries), else webhook-timestamp (when this attempt was signed).
+
+import { anyHmacSha256Matches, base64ToBytes, concatBytes, utf8 } from "../crypto";
+import type { MappingTable } from "../mapping";
+import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
+import {
+	bodyString,
+	header,
+	isoToMs,
+	MISMATCH,
+	MISSING,
+	missingBodyField,
+	missingHeader,
+	OK,
+	parseUnixSeconds,
+	pickHeaders,
+	requireSecrets,
+	SecretFormatError,
+	STALE,
+	withinTolerance,
+} from "./shared";
+
+export const STANDARD_SIGNATURE_HEADER = "webhook-signature";
+
+const USEFUL_HEADERS = ["webhook-id", "webhook-timestamp"] as const;
+
+// The HMAC key a Standard Webhooks secret stands for; throws
+// SecretFormatError when it is not base64.
+export function standardSecretKey(secret: string): Uint8Array {
+	const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
+	const key = base64ToBytes(encoded);
+	if (key === null || key.length === 0) throw new SecretFormatError("standard", "must be whsec_ followed by base64");
+	return key;
+}
+
+async function verify(req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions): Promise<Verdict> {
+	requireSecrets("standard", secrets);
+	const keys = secrets.map(standardSecretKey);
+	const id = header(req.headers, "webhook-id");
+	const timestamp = header(req.headers, "webhook-timestamp");
+	const list = header(req.headers, STANDARD_SIGNATURE_HEADER);
+	if (id === undefined || timestamp === undefined || list === undefined) return MISSING;
+	const v1 = list
+		.split(" ")
+		.filter((entry) => entry.startsWith("v1,"))
+		.map((entry) => entry.slice(3));
+	if (v1.length === 0) return MISSING;
+	const signedAt = parseUnixSeconds(timestamp);
+	if (signedAt === null) return MISMATCH;
+	const candidates = v1.map(base64ToBytes).filter((b): b is Uint8Array => b !== null);
+	const signed = concatBytes(utf8(`${id}.${timestamp}.`), req.body);
+	if (!(await anyHmacSha256Matches(keys, candidates, signed))) return MISMATCH;
+	return withinTolerance(signedAt, opts) ? OK : STALE;
+}
+
+function identify(req: DeliveryRequest, json: unknown): Identification {
+	const id = header(req.headers, "webhook-id");
+	if (id === undefined) return missingHeader("webhook-id");
+	const type = bodyString(json, "type");
+	if (type === undefined) return missingBodyField("type");
+	const signedAt = parseUnixSeconds(header(req.headers, "webhook-timestamp"));
+	const occurredAt = isoToMs(bodyString(json, "timestamp")) ?? (signedAt !== null ? signedAt * 1000 : undefined);
+	return {
+		kind: "event",
+		id,
+		type,
+		...(occurredAt !== undefined ? { occurredAt } : {}),
+		headers: pickHeaders(req.headers, USEFUL_HEADERS),
+	};
+}
+
+// Standard Webhooks fixes the envelope, not the event types: a source adds
+// rules for its sender's types in its config's mapping.
+export const standardMappings: MappingTable = {};
+
+export const standard: Preset<"standard"> = {
+	kind: "standard",
+	defaultToleranceSeconds: 300,
+	verify,
+	identify,
+	mappings: standardMappings,
+};
