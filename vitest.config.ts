@@ -25,6 +25,8 @@ export default defineConfig(async () => {
 							miniflare: {
 								// Test-only binding: the setup file applies these to the local D1.
 								bindings: { TEST_MIGRATIONS: migrations },
+								// Test-only: a source rate limit small enough to reach in a test.
+								ratelimits: { TEST_TINY_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 2, period: 60 } } },
 							},
 						}),
 					],

@@ -26,3 +26,7 @@ CREATE TABLE payment_failures (
   occurred_at     INTEGER NOT NULL
 );
 CREATE INDEX payment_failures_cover ON payment_failures (occurred_at, currency, amount);
+
+-- A dead letter keeps the queue message it came from (JSON), so replay puts
+-- back exactly what ingest built, provider deliveries included.
+ALTER TABLE dead_letters ADD COLUMN message TEXT;

@@ -10,12 +10,13 @@ import path from "node:path";
 export const LAYERS: Readonly<Record<string, number>> = {
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON
 	events: 1, // the contract: envelope, queue message, event-type modules
+	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,
-	consumer: 2,
+	consumer: 3,
 	ingest: 3,
 	metrics: 3,
 	analytics: 3,
-	admin: 4,
+	admin: 4, // imports consumer for replay
 	health: 4,
 	openapi: 4,
 };

@@ -2,6 +2,7 @@ import { type ProcessedEvent, parseMessage, processMessage } from "../consumer/p
 import { statementsFor } from "../consumer/writes";
 import { PermanentError } from "../events/contract";
 import { logLine } from "../shared/log";
+import type { Source } from "../sources/config";
 import type { Keyset } from "./cursor";
 import { parsePayload } from "./event-queries";
 import { atLeast, before, eq, where } from "./sql";
@@ -10,6 +11,7 @@ export interface ArchiveRange {
 	from: number;
 	to: number;
 	event_type?: string;
+	source?: string;
 }
 
 interface StoredEvent {
@@ -21,6 +23,9 @@ interface StoredEvent {
 	attempts: number;
 	status: "processed" | "unhandled";
 	payload: string;
+	provider_event_id: string | null;
+	provider_type: string | null;
+	headers: string | null;
 }
 
 export interface ArchiveReplayResult {
@@ -39,12 +44,31 @@ export interface ArchiveReplayResult {
 export const ARCHIVE_PAGE = 100;
 export const ARCHIVE_PAGES_PER_CALL = 50;
 
-// Pure: a stored event → the rows its handler derives now. Permanent errors
-// (the stored data is wrong for today's handler) are reported, not thrown.
-export function reprocess(stored: StoredEvent, now: number): { ok: ProcessedEvent } | { error: string } {
+// The queue message an archived event came from: a provider delivery (raw
+// body, provider id, type and headers as stored) or a direct envelope.
+function messageOf(stored: StoredEvent): unknown {
+	if (stored.provider_event_id === null)
+		return { event: parsePayload(stored.payload), received_at: stored.received_at, source: stored.source };
+	return {
+		kind: "delivery",
+		source: stored.source,
+		received_at: stored.received_at,
+		delivery: {
+			id: stored.provider_event_id,
+			type: stored.provider_type ?? "unknown",
+			occurred_at: stored.occurred_at,
+			headers: stored.headers ? parsePayload(stored.headers) : {},
+			body: stored.payload,
+		},
+	};
+}
+
+// Pure: a stored event → the rows today's event types (and, for provider
+// sources, today's mappings) derive from it. Permanent errors (the stored
+// data does not fit) are reported, not thrown.
+export function reprocess(stored: StoredEvent, now: number, sources: readonly Source[]): { ok: ProcessedEvent } | { error: string } {
 	try {
-		const message = parseMessage({ event: parsePayload(stored.payload), received_at: stored.received_at, source: stored.source });
-		return { ok: processMessage(message, stored.attempts, now) };
+		return { ok: processMessage(parseMessage(messageOf(stored)), stored.attempts, now, sources) };
 	} catch (err) {
 		if (err instanceof PermanentError) return { error: err.message };
 		throw err;
@@ -54,13 +78,15 @@ export function reprocess(stored: StoredEvent, now: number): { ok: ProcessedEven
 async function readPage(db: D1Database, range: ArchiveRange, after: Keyset | null): Promise<StoredEvent[]> {
 	const clause = where([
 		eq("event_type", range.event_type),
+		eq("source", range.source),
 		atLeast("occurred_at", range.from),
 		before("occurred_at", range.to),
 		after ? ["(occurred_at, rowid) > (?, ?)", after.at, after.id] : undefined,
 	]);
 	const { results } = await db
 		.prepare(
-			`SELECT rowid AS rid, event_id, source, occurred_at, received_at, attempts, status, payload
+			`SELECT rowid AS rid, event_id, source, occurred_at, received_at, attempts, status, payload,
+			   provider_event_id, provider_type, headers
 			 FROM events ${clause.sql} ORDER BY occurred_at, rowid LIMIT ?`,
 		)
 		.bind(...clause.params, ARCHIVE_PAGE)
@@ -76,6 +102,7 @@ export async function replayArchive(
 	db: D1Database,
 	range: ArchiveRange,
 	start: Keyset | null,
+	sources: readonly Source[],
 	now = Date.now(),
 ): Promise<ArchiveReplayResult> {
 	const result: ArchiveReplayResult = { scanned: 0, reprocessed: 0, newly_processed: 0, failed: [], complete: false, resume: start };
@@ -89,7 +116,7 @@ export async function replayArchive(
 		}
 		const ready: ProcessedEvent[] = [];
 		for (const stored of events) {
-			const outcome = reprocess(stored, now);
+			const outcome = reprocess(stored, now, sources);
 			if ("error" in outcome) {
 				result.failed.push({ event_id: stored.event_id, error: outcome.error });
 				continue;

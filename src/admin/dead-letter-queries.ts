@@ -18,9 +18,12 @@ export interface DeadLetterFilter extends DeadLetterMatch {
 }
 
 // A dead letter with what replay needs to rebuild the original message.
-export type ReplayCandidate = Pick<DeadLetter, "id" | "event_id" | "source" | "received_at" | "failed_at" | "status"> & { payload: string };
+export type ReplayCandidate = Pick<DeadLetter, "id" | "event_id" | "source" | "received_at" | "failed_at" | "status"> & {
+	payload: string;
+	message: string | null;
+};
 
-const REPLAY_COLUMNS = "id, event_id, source, received_at, failed_at, status, payload";
+const REPLAY_COLUMNS = "id, event_id, source, received_at, failed_at, status, payload, message";
 
 const matchConditions = (m: DeadLetterMatch): Condition[] => [
 	eq("event_type", m.type),
@@ -48,9 +51,9 @@ export async function listDeadLetters(db: D1Database, filter: DeadLetterFilter) 
 
 export function getDeadLetter(db: D1Database, id: number) {
 	return db
-		.prepare(`SELECT ${DEAD_LETTER_COLUMNS}, payload FROM dead_letters WHERE id = ?`)
+		.prepare(`SELECT ${DEAD_LETTER_COLUMNS}, payload, message FROM dead_letters WHERE id = ?`)
 		.bind(id)
-		.first<DeadLetter & { payload: string }>();
+		.first<DeadLetter & { payload: string; message: string | null }>();
 }
 
 export async function highestDeadLetterId(db: D1Database): Promise<number> {

@@ -1,12 +1,12 @@
 import { parseMessage } from "../consumer/process";
 import { PermanentError } from "../events/contract";
-import type { EventMessage } from "../events/envelope";
+import type { QueueMessage } from "../events/envelope";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch } from "../shared/send-batch";
 import { type DeadLetterMatch, highestDeadLetterId, openMatches, type ReplayCandidate, reopen, resolveOpen } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";
 
-export type Rebuilt = { ok: true; message: EventMessage } | { ok: false; reason: string };
+export type Rebuilt = { ok: true; message: QueueMessage } | { ok: false; reason: string };
 
 // Pure: the queue message a dead letter came from, as ingest built it (same
 // received_at, so end-to-end latency stays honest). Letters whose payload is
@@ -14,11 +14,13 @@ export type Rebuilt = { ok: true; message: EventMessage } | { ok: false; reason:
 // replayed: there is nothing to process.
 export function rebuildMessage(letter: ReplayCandidate): Rebuilt {
 	try {
-		const message = parseMessage({
-			event: parsePayload(letter.payload),
-			received_at: letter.received_at ?? letter.failed_at,
-			source: letter.source ?? "replay",
-		});
+		// Letters since migration 0004 keep the message itself; older ones
+		// are rebuilt from the stored event.
+		const message = parseMessage(
+			letter.message !== null
+				? JSON.parse(letter.message)
+				: { event: parsePayload(letter.payload), received_at: letter.received_at ?? letter.failed_at, source: letter.source ?? "replay" },
+		);
 		return { ok: true, message };
 	} catch (err) {
 		if (err instanceof PermanentError) return { ok: false, reason: `not a replayable event: ${err.message}` };
@@ -50,7 +52,7 @@ export async function replayLetters(
 	done?: ReplayOutcome,
 ): Promise<ReplayOutcome> {
 	const outcome: ReplayOutcome = done ?? { replayed: [], not_replayable: [], skipped: [] };
-	const ready = new Map<number, EventMessage>();
+	const ready = new Map<number, QueueMessage>();
 	for (const letter of letters) {
 		const rebuilt = rebuildMessage(letter);
 		if (rebuilt.ok) ready.set(letter.id, rebuilt.message);
@@ -58,7 +60,7 @@ export async function replayLetters(
 	}
 	const claimed = new Set(await resolveOpen(env.DB, [...ready.keys()], "replayed", now));
 	outcome.skipped.push(...[...ready.keys()].filter((id) => !claimed.has(id)));
-	const items = [...claimed].map((id) => ({ id, body: ready.get(id) as EventMessage }));
+	const items = [...claimed].map((id) => ({ id, body: ready.get(id) as QueueMessage }));
 	for (const chunk of chunkForSendBatch(items, (i) => JSON.stringify(i.body).length)) {
 		try {
 			await env.EVENTS_QUEUE.sendBatch(chunk.map((i) => ({ body: i.body, contentType: "json" as const })));

@@ -73,7 +73,7 @@ async function openLetter(db: D1Database, id: number) {
 
 // The letter as it is now, after a replay or discard moved it.
 async function resolvedRow(db: D1Database, id: number) {
-	const { payload: _payload, ...row } = await findLetter(db, id);
+	const { payload: _payload, message: _message, ...row } = await findLetter(db, id);
 	return row;
 }
 
@@ -122,7 +122,7 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 		}),
 		validated("param", idParam),
 		async (c) => {
-			const letter = await findLetter(c.env.DB, c.req.valid("param").id);
+			const { message: _message, ...letter } = await findLetter(c.env.DB, c.req.valid("param").id);
 			return c.json({ ...letter, payload: parsePayload(letter.payload) });
 		},
 	)

@@ -1,6 +1,7 @@
 import { PermanentError } from "../events/contract";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
+import { configuredSources } from "../sources/config";
 import { injectChaos } from "./chaos";
 import { type DeadLetterBody, deadLetterRow, deadLetterStatements } from "./dead-letter";
 import { type ProcessedEvent, parseMessage, processMessage } from "./process";
@@ -32,7 +33,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		try {
 			const parsed = parseMessage(message.body);
 			injectChaos(config.chaosFailRate);
-			ready.push({ message, processed: processMessage(parsed, message.attempts, Date.now()) });
+			ready.push({ message, processed: processMessage(parsed, message.attempts, Date.now(), configuredSources(env.SOURCES)) });
 		} catch (err) {
 			failures.push({ message, error: describe(err), permanent: err instanceof PermanentError });
 		}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { eventMessageSchema } from "../events/envelope";
+import { isDelivery, queueMessageSchema, storedEventId } from "../events/envelope";
 import { MAX_RETRIES } from "./retry-policy";
 import { insertRows } from "./sql";
 
@@ -27,6 +27,9 @@ export interface DeadLetterRow {
 	attempts: number;
 	received_at: number | null;
 	failed_at: number;
+	// The queue message as ingest built it (JSON), so replay rebuilds it
+	// exactly; null for garbage that never was a message.
+	message: string | null;
 }
 
 // Pure: any dead-letter queue message → the row that records it. Never
@@ -37,18 +40,20 @@ export function deadLetterRow(body: unknown, queueMessageId: string, now: number
 		? wrapped.data.dead_letter
 		: { error: "retries exhausted without a recorded error (consumer crash or timeout)", attempts: MAX_RETRIES + 1, failed_at: now };
 	const original = wrapped.success ? wrapped.data.message : body;
-	const message = eventMessageSchema.safeParse(original);
-	if (message.success) {
-		const { event } = message.data;
+	const parsed = queueMessageSchema.safeParse(original);
+	if (parsed.success) {
+		const message = parsed.data;
+		const delivery = isDelivery(message) ? message.delivery : null;
 		return {
-			event_id: event.event_id,
-			event_type: event.event_type,
-			source: message.data.source,
-			payload: JSON.stringify(event),
+			event_id: storedEventId(message),
+			event_type: delivery ? delivery.type : isDelivery(message) ? null : message.event.event_type,
+			source: message.source,
+			payload: delivery ? delivery.body : JSON.stringify(isDelivery(message) ? null : message.event),
 			error: info.error,
 			attempts: info.attempts,
-			received_at: message.data.received_at,
+			received_at: message.received_at,
 			failed_at: info.failed_at,
+			message: JSON.stringify(message),
 		};
 	}
 	const maybeEvent = (original as { event?: { event_id?: unknown; event_type?: unknown } } | null)?.event;
@@ -61,14 +66,26 @@ export function deadLetterRow(body: unknown, queueMessageId: string, now: number
 		attempts: info.attempts,
 		received_at: null,
 		failed_at: info.failed_at,
+		message: null,
 	};
 }
 
-const DEAD_LETTER_COLUMNS = ["event_id", "event_type", "source", "payload", "error", "attempts", "received_at", "failed_at"] as const;
+const DEAD_LETTER_COLUMNS = [
+	"event_id",
+	"event_type",
+	"source",
+	"payload",
+	"error",
+	"attempts",
+	"received_at",
+	"failed_at",
+	"message",
+] as const;
 
 // One open dead letter per event: a redelivered dead letter refreshes it.
 const DEAD_LETTER_UPSERT = `ON CONFLICT (event_id) WHERE status = 'open' DO UPDATE SET
-	error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at, payload = excluded.payload`;
+	error = excluded.error, attempts = excluded.attempts, failed_at = excluded.failed_at, payload = excluded.payload,
+	message = excluded.message`;
 
 export function deadLetterStatements(db: D1Database, rows: readonly DeadLetterRow[]): D1PreparedStatement[] {
 	return insertRows(db, "dead_letters", DEAD_LETTER_COLUMNS, rows, DEAD_LETTER_UPSERT);

@@ -1,7 +1,17 @@
 import { type DerivedRows, PermanentError } from "../events/contract";
-import { type EventMessage, eventMessageSchema } from "../events/envelope";
+import {
+	type DeliveryMessage,
+	deliveryMessageSchema,
+	type EventEnvelope,
+	eventMessageSchema,
+	isDelivery,
+	type QueueMessage,
+	storedEventId,
+} from "../events/envelope";
 import { eventTypeFor } from "../events/registry";
 import { fieldIssues } from "../shared/validation";
+import { findSource, mappingsFor, type Source } from "../sources/config";
+import { mapEvent } from "../sources/mapping";
 
 export interface EventRow {
 	event_id: string;
@@ -15,6 +25,10 @@ export interface EventRow {
 	attempts: number;
 	status: "processed" | "unhandled";
 	payload: string;
+	// Provider sources only (NULL for direct): what the provider called it.
+	provider_event_id: string | null;
+	provider_type: string | null;
+	headers: string | null;
 }
 
 export interface ProcessedEvent {
@@ -22,33 +36,63 @@ export interface ProcessedEvent {
 	derived: DerivedRows;
 }
 
-export function parseMessage(body: unknown): EventMessage {
-	const result = eventMessageSchema.safeParse(body);
+// Either message shape; a body that claims to be a delivery is held to the
+// delivery schema, anything else to the direct one, so errors name fields.
+export function parseMessage(body: unknown): QueueMessage {
+	const isDeliveryBody = (body as { kind?: unknown } | null)?.kind === "delivery";
+	const result = (isDeliveryBody ? deliveryMessageSchema : eventMessageSchema).safeParse(body);
 	if (result.success) return result.data;
 	const fields = fieldIssues(result.error);
 	throw new PermanentError("invalid_message", `queue message: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`);
 }
 
+// A provider delivery as our canonical envelope, or null when its source has
+// no mapping for the provider's type (archived as unhandled, never failed).
+// A mapping that does not fit the payload fails permanently, naming the path.
+function canonicalOf(message: DeliveryMessage, sources: readonly Source[]): EventEnvelope | null {
+	const source = findSource(sources, message.source);
+	if (!source) throw new PermanentError("unknown_source", `no source named "${message.source}" is configured`);
+	let payload: unknown;
+	try {
+		payload = JSON.parse(message.delivery.body);
+	} catch {
+		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is not JSON`);
+	}
+	const { id, type, occurred_at } = message.delivery;
+	const result = mapEvent(
+		{ identity: { id, type, occurredAt: occurred_at }, payload, receivedAtMs: message.received_at },
+		mappingsFor(source),
+	);
+	if (result.kind === "unhandled") return null;
+	if (result.kind === "failed") throw new PermanentError(result.code, `${message.source}: ${result.message}`);
+	return { ...result.event, event_id: storedEventId(message) };
+}
+
 // Pure: one queue message → the rows to write. Throws PermanentError when the
-// event's data is wrong for its type.
-export function processMessage(message: EventMessage, attempts: number, now: number): ProcessedEvent {
-	const { event } = message;
-	const occurredAt = Date.parse(event.timestamp);
-	const handler = eventTypeFor(event.event_type);
-	const derived = handler ? handler.derive(event, occurredAt) : {};
+// event's data is wrong for its type (or a mapping does not fit).
+export function processMessage(message: QueueMessage, attempts: number, now: number, sources: readonly Source[] = []): ProcessedEvent {
+	const delivery = isDelivery(message) ? message.delivery : null;
+	const event = isDelivery(message) ? canonicalOf(message, sources) : message.event;
+	const occurredAt = event ? Date.parse(event.timestamp) : (delivery?.occurred_at ?? message.received_at);
+	const handler = event ? eventTypeFor(event.event_type) : undefined;
+	const derived = handler && event ? handler.derive(event, occurredAt) : {};
 	return {
 		event: {
-			event_id: event.event_id,
+			event_id: storedEventId(message),
 			source: message.source,
-			event_type: event.event_type,
-			user_id: event.user_id ?? null,
+			event_type: event?.event_type ?? delivery?.type ?? "unknown",
+			user_id: event?.user_id ?? null,
 			occurred_at: occurredAt,
 			received_at: message.received_at,
 			processed_at: now,
 			latency_ms: Math.max(0, now - message.received_at),
 			attempts,
 			status: handler ? "processed" : "unhandled",
-			payload: JSON.stringify(event),
+			// Direct events as sent (re-serialised); deliveries byte for byte.
+			payload: delivery ? delivery.body : JSON.stringify(event),
+			provider_event_id: delivery?.id ?? null,
+			provider_type: delivery?.type ?? null,
+			headers: delivery ? JSON.stringify(delivery.headers) : null,
 		},
 		derived,
 	};

@@ -14,6 +14,9 @@ const EVENT_COLUMNS = [
 	"attempts",
 	"status",
 	"payload",
+	"provider_event_id",
+	"provider_type",
+	"headers",
 ] as const satisfies readonly (keyof EventRow)[];
 
 export interface WriteOptions {
@@ -29,7 +32,8 @@ export interface WriteOptions {
 export function statementsFor(db: D1Database, processed: readonly ProcessedEvent[], options: WriteOptions = {}): D1PreparedStatement[] {
 	const replay = options.replay ?? false;
 	const eventConflict = replay
-		? "ON CONFLICT (event_id) DO UPDATE SET status = excluded.status WHERE events.status <> excluded.status"
+		? `ON CONFLICT (event_id) DO UPDATE SET status = excluded.status, event_type = excluded.event_type, user_id = excluded.user_id
+			WHERE (events.status, events.event_type, events.user_id) IS NOT (excluded.status, excluded.event_type, excluded.user_id)`
 		: "ON CONFLICT (event_id) DO NOTHING";
 	return [
 		...insertRows(

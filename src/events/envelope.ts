@@ -22,8 +22,8 @@ export const DIRECT_SOURCE = "direct";
 export const SOURCE_VAR = "ingestSource";
 export type IngestSourceVariables = { [SOURCE_VAR]?: string };
 
-// What the ingest Worker puts on the queue: the event as sent, plus when and
-// from where it arrived.
+// What the ingest Worker puts on the queue for the direct source: the event
+// as sent, plus when and from where it arrived.
 export const eventMessageSchema = z.object({
 	event: eventEnvelopeSchema,
 	received_at: z.number().int().nonnegative(),
@@ -31,3 +31,38 @@ export const eventMessageSchema = z.object({
 });
 
 export type EventMessage = z.infer<typeof eventMessageSchema>;
+
+// What it puts on the queue for a provider source (Stripe, GitHub, …): the
+// delivery as verified, mapped onto a canonical type only by the consumer, so
+// a mapping added later can be applied to archived events by replay.
+export const deliveryMessageSchema = z.object({
+	kind: z.literal("delivery"),
+	source: z.string().regex(SOURCE_PATTERN),
+	received_at: z.number().int().nonnegative(),
+	delivery: z.object({
+		// The provider's own event id and type (X-GitHub-Delivery, evt_…).
+		id: z.string().min(1).max(512),
+		type: z.string().min(1).max(200),
+		// When the provider says it happened, epoch ms.
+		occurred_at: z.number().int().optional(),
+		// Delivery headers worth keeping (never signatures).
+		headers: z.record(z.string(), z.string()),
+		// The body exactly as signed, decoded as UTF-8.
+		body: z.string(),
+	}),
+});
+
+export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+
+// Anything the events queue carries.
+export const queueMessageSchema = z.union([deliveryMessageSchema, eventMessageSchema]);
+export type QueueMessage = z.infer<typeof queueMessageSchema>;
+
+export const isDelivery = (message: QueueMessage): message is DeliveryMessage => "kind" in message && message.kind === "delivery";
+
+// The id an event is archived and deduplicated under: the sender's event_id
+// for the direct source, "<source>:<provider id>" for provider sources, so two
+// providers' evt_1 never collide.
+export function storedEventId(message: QueueMessage): string {
+	return isDelivery(message) ? `${message.source}:${message.delivery.id}` : message.event.event_id;
+}

@@ -1,4 +1,4 @@
-import type { EventEnvelope, EventMessage } from "../events/envelope";
+import type { EventEnvelope, QueueMessage } from "../events/envelope";
 import type { ClaimOutcome } from "../idempotency/claims";
 import { ClaimSession } from "../idempotency/client";
 import { canonicalJson } from "../shared/canonical-json";
@@ -10,15 +10,12 @@ import { chunkForSendBatch } from "../shared/send-batch";
 
 export type AcceptOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
 
-// An event with the content hash its idempotency claim is made with.
-export interface HashedEvent {
-	event: EventEnvelope;
+// One event to accept: the key it is deduplicated under (the stored event
+// id), the content hash its claim is made with, and the queue message.
+export interface AcceptItem {
+	key: string;
 	bodyHash: string;
-}
-
-export interface Arrival {
-	source: string;
-	receivedAt: number;
+	message: QueueMessage;
 }
 
 // Content hash of an event: same content → same hash, whatever its formatting.
@@ -29,15 +26,11 @@ export function eventHash(event: EventEnvelope): Promise<string> {
 // The whole ack path: claim each id, enqueue the new ones, then commit the
 // claims that made it onto the queue and release the ones that did not, so a
 // sender's retry of a failed enqueue is accepted rather than told "duplicate".
-// Events must have distinct ids. No D1 write and no processing happens here.
-export async function acceptEvents(
-	env: Env,
-	config: PipelineConfig,
-	events: HashedEvent[],
-	arrival: Arrival,
-): Promise<Map<string, AcceptOutcome>> {
+// Items must have distinct keys. No D1 write and no processing happens here.
+// Outcomes are keyed by item key.
+export async function acceptEvents(env: Env, config: PipelineConfig, items: AcceptItem[]): Promise<Map<string, AcceptOutcome>> {
 	const session = new ClaimSession(env.IDEMPOTENCY, config.idempotencyShards);
-	const requests = events.map(({ event, bodyHash }) => ({ eventId: event.event_id, bodyHash }));
+	const requests = items.map(({ key, bodyHash }) => ({ eventId: key, bodyHash }));
 
 	let claims: Map<string, ClaimOutcome>;
 	try {
@@ -48,19 +41,19 @@ export async function acceptEvents(
 	}
 
 	const outcomes = new Map<string, AcceptOutcome>();
-	const fresh: EventMessage[] = [];
-	for (const { event } of events) {
-		const claim = claims.get(event.event_id) ?? "in_flight";
-		if (claim === "new") fresh.push({ event, received_at: arrival.receivedAt, source: arrival.source });
-		else outcomes.set(event.event_id, claim);
+	const fresh: AcceptItem[] = [];
+	for (const item of items) {
+		const claim = claims.get(item.key) ?? "in_flight";
+		if (claim === "new") fresh.push(item);
+		else outcomes.set(item.key, claim);
 	}
 
-	const chunks = chunkForSendBatch(fresh, (m) => JSON.stringify(m).length);
+	const chunks = chunkForSendBatch(fresh, (item) => JSON.stringify(item.message).length);
 	await Promise.all(
 		chunks.map(async (chunk) => {
-			const ids = chunk.map((m) => m.event.event_id);
+			const ids = chunk.map((item) => item.key);
 			try {
-				await env.EVENTS_QUEUE.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
+				await env.EVENTS_QUEUE.sendBatch(chunk.map((item) => ({ body: item.message, contentType: "json" as const })));
 			} catch (err) {
 				logLine("error", "enqueue_failed", { events: ids.length, error: String(err) });
 				await session.release(ids).catch((e) => logLine("error", "release_failed", { error: String(e) }));

@@ -1,17 +1,38 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { z } from "zod";
-import { eventEnvelopeSchema, SOURCE_PATTERN } from "../events/envelope";
+import { DIRECT_SOURCE, type EventEnvelope, eventEnvelopeSchema, SOURCE_PATTERN } from "../events/envelope";
 import { ApiError } from "../shared/errors";
 import { fieldIssues, rejectInvalid } from "../shared/validation";
-import { type AcceptOutcome, type Arrival, acceptEvents, eventHash, type HashedEvent } from "./accept";
+import { type AcceptItem, type AcceptOutcome, acceptEvents, eventHash } from "./accept";
+import { singleEventAnswer } from "./answer";
 import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
+import { sourceRoutes } from "./sources";
 
 const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
 
+interface Arrival {
+	source: string;
+	receivedAt: number;
+}
+
+// An event with the content hash its idempotency claim is made with.
+interface HashedEvent {
+	event: EventEnvelope;
+	bodyHash: string;
+}
+
+// Direct events are deduplicated under their own event_id, whatever source
+// label the sender gives them.
+const directItem = ({ event, bodyHash }: HashedEvent, arrival: Arrival): AcceptItem => ({
+	key: event.event_id,
+	bodyHash,
+	message: { event, received_at: arrival.receivedAt, source: arrival.source },
+});
+
 function arrivalOf(c: { req: { query(name: string): string | undefined; header(name: string): string | undefined } }): Arrival {
-	const source = (c.req.query("source") ?? c.req.header("x-webhook-source") ?? "direct").toLowerCase();
+	const source = (c.req.query("source") ?? c.req.header("x-webhook-source") ?? DIRECT_SOURCE).toLowerCase();
 	if (!SOURCE_PATTERN.test(source)) {
 		throw new ApiError(400, "invalid_source", "source must be 1-64 chars of a-z, 0-9, '_', '.', '-'", {
 			fields: [{ field: "source", message: "invalid source name" }],
@@ -19,8 +40,6 @@ function arrivalOf(c: { req: { query(name: string): string | undefined; header(n
 	}
 	return { source, receivedAt: Date.now() };
 }
-
-const RETRY_LATER = { "Retry-After": "1" };
 
 export const webhookRoutes = new Hono<IngestEnv>()
 	.post(
@@ -32,33 +51,10 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		zValidator("json", eventEnvelopeSchema, rejectInvalid),
 		async (c) => {
 			const event = c.req.valid("json");
-			const hashed = { event, bodyHash: await eventHash(event) };
-			const outcome = (await acceptEvents(c.env, c.get("config"), [hashed], arrivalOf(c))).get(event.event_id);
-			const eventId = event.event_id;
-			switch (outcome) {
-				case "accepted":
-					return c.json({ status: "accepted", event_id: eventId }, 202);
-				case "duplicate":
-					return c.json({ status: "duplicate", event_id: eventId, message: "Already accepted; not processed again" }, 200);
-				case "conflict":
-					throw new ApiError(409, "idempotency_conflict", "This event_id was already used with a different body", { event_id: eventId });
-				case "queue_unavailable":
-					throw new ApiError(
-						503,
-						"queue_unavailable",
-						"The event queue is unavailable; retry later",
-						{ event_id: eventId },
-						{ "Retry-After": "5" },
-					);
-				default:
-					throw new ApiError(
-						409,
-						"in_flight",
-						"Another copy of this event is still being enqueued; retry shortly",
-						{ event_id: eventId },
-						RETRY_LATER,
-					);
-			}
+			const item = directItem({ event, bodyHash: await eventHash(event) }, arrivalOf(c));
+			const outcome = (await acceptEvents(c.env, c.get("config"), [item])).get(item.key);
+			const answer = singleEventAnswer(outcome, event.event_id);
+			return c.json(answer.body, answer.status);
 		},
 	)
 	.post("/batch", batchDoc, jsonBody(), webhookSignature(), parseJson(), zValidator("json", batchBodySchema, rejectInvalid), async (c) => {
@@ -71,8 +67,8 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		}
 		const arrival = arrivalOf(c);
 		const results = await triageBatch(events);
-		const unique = results.flatMap((r) => (r.hashed && r.status === "pending" ? [r.hashed] : []));
-		const outcomes = unique.length ? await acceptEvents(c.env, config, unique, arrival) : new Map<string, AcceptOutcome>();
+		const unique = results.flatMap((r) => (r.hashed && r.status === "pending" ? [directItem(r.hashed, arrival)] : []));
+		const outcomes = unique.length ? await acceptEvents(c.env, config, unique) : new Map<string, AcceptOutcome>();
 
 		const response = results.map(({ index, eventId, status, error, fields }) => {
 			const outcome = status === "pending" ? outcomes.get(eventId ?? "") : undefined;
@@ -95,6 +91,8 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		}
 		return c.json(summary, 200);
 	})
+	// After /events and /batch, so those two names always mean our envelope.
+	.route("/", sourceRoutes)
 	.on(["GET", "PUT", "PATCH", "DELETE"], ["/events", "/batch"], (c) => {
 		c.header("Allow", "POST");
 		throw new ApiError(405, "method_not_allowed", `Use POST for ${c.req.path}`);

@@ -36,7 +36,9 @@ function mergeHistogram(into: Histogram, from: Histogram): void {
 
 // Totals across every shard (and the per-minute window since `since`).
 export async function ingestSnapshot(namespace: Namespace, since: number): Promise<IngestSnapshot> {
-	const shards = await Promise.all(Array.from({ length: INGEST_METRICS_SHARDS }, (_, i) => stub(namespace, i).snapshot(since)));
+	const shards: IngestSnapshot[] = await Promise.all(
+		Array.from({ length: INGEST_METRICS_SHARDS }, (_, i) => stub(namespace, i).snapshot(since)),
+	);
 	const [first, ...rest] = shards as [IngestSnapshot, ...IngestSnapshot[]];
 	for (const s of rest) {
 		mergeRejected(first.rejected, s.rejected);

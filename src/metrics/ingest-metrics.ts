@@ -35,7 +35,14 @@ const REJECTED = "rejected:";
 const SOURCE = "source:";
 
 const emptyCounts = (): IngestCounts => ({ accepted: 0, duplicates: 0, rejected: {} });
-export const emptySourceCounts = (): SourceCounts => ({ received: 0, accepted: 0, duplicates: 0, control: 0, rejected: {}, last_seen: null });
+export const emptySourceCounts = (): SourceCounts => ({
+	received: 0,
+	accepted: 0,
+	duplicates: 0,
+	control: 0,
+	rejected: {},
+	last_seen: null,
+});
 
 // Durable ingest counters the ack path cannot keep in D1 (it never writes
 // there): rejections by reason and ack latency, plus per-minute counts for
@@ -108,7 +115,8 @@ export class IngestMetrics extends DurableObject<Env> {
 			bySource.set(source, counts);
 			if (counter === "rejected" && reason !== undefined) counts.rejected[reason] = value;
 			else if (counter === "last_seen") counts.last_seen = value;
-			else if (counter === "received" || counter === "accepted" || counter === "duplicates" || counter === "control") counts[counter] = value;
+			else if (counter === "received" || counter === "accepted" || counter === "duplicates" || counter === "control")
+				counts[counter] = value;
 		}
 		return Object.fromEntries(bySource);
 	}

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
+import { DIRECT_SOURCE, type IngestSourceVariables, SOURCE_VAR } from "../events/envelope";
 import { logLine } from "../shared/log";
 import { recordSample } from "./client";
-import { DIRECT_SOURCE, type IngestSourceVariables, SOURCE_VAR } from "../events/envelope";
 import { ingestSample } from "./ingest-sample";
 
 export interface IngestMetricsOptions {
@@ -32,7 +32,9 @@ export function ingestMetrics(options: IngestMetricsOptions = {}): MiddlewareHan
 		const task = copy
 			.json()
 			.catch(() => null)
-			.then((body) => recordSample(c.env.INGEST_METRICS, ingestSample(status, body, ackMs, Date.now(), sourceOf(c.req.path, c.get(SOURCE_VAR)))))
+			.then((body) =>
+				recordSample(c.env.INGEST_METRICS, ingestSample(status, body, ackMs, Date.now(), sourceOf(c.req.path, c.get(SOURCE_VAR)))),
+			)
 			.catch((err) => logLine("warn", "ingest_metrics_failed", { error: String(err) }));
 		try {
 			c.executionCtx.waitUntil(task);

@@ -41,7 +41,7 @@ describe("parseSources", () => {
 				kind: "stripe",
 				secretVars: ["STRIPE_EU_SECRET"],
 				toleranceSeconds: 600,
-				rateLimit: { perMinute: 1200 },
+				rateLimit: { binding: "STRIPE_RATE_LIMIT" },
 				mapping: {
 					"customer.created": null,
 					"checkout.session.completed": {
@@ -63,12 +63,12 @@ describe("parseSources", () => {
 		const input = [
 			{ name: "Stripe!", kind: "stripe", secretVars: ["S"] },
 			{ name: "ok", kind: "paypal", secretVars: ["S"] },
-			{ name: "ok2", kind: "github", secretVars: ["A", "B", "C"], rateLimit: { perMinute: 0 } },
+			{ name: "ok2", kind: "github", secretVars: ["A", "B", "C"], rateLimit: { binding: "lower_case" } },
 			{ name: "ok3", kind: "slack", secretVars: ["bad-name"], extra: true },
 		];
 		const issues = issuesOf(input);
 		expect(issues.map((i) => i.field).sort()).toEqual(
-			["[0].name", "[1].kind", "[2].secretVars", "[2].rateLimit.perMinute", "[3].secretVars.0", "[3]"].sort(),
+			["[0].name", "[1].kind", "[2].secretVars", "[2].rateLimit.binding", "[3].secretVars.0", "[3]"].sort(),
 		);
 		try {
 			parseSources(input);
@@ -81,12 +81,12 @@ describe("parseSources", () => {
 
 	it("reports cross-field problems even beside ordinary field errors", () => {
 		const issues = issuesOf([
-			{ name: "direct", kind: "github", secretVars: [], rateLimit: { perMinute: -1 } },
+			{ name: "direct", kind: "github", secretVars: [], rateLimit: { binding: "" } },
 			{ name: "twin", kind: "github", secretVars: ["A"], toleranceSeconds: 5 },
 			{ name: "twin", kind: "nope", secretVars: ["A"] },
 		]);
 		expect(issues.map((i) => i.field).sort()).toEqual(
-			["[0].name", "[0].secretVars", "[0].rateLimit.perMinute", "[1].toleranceSeconds", "[2].kind", "[2].name"].sort(),
+			["[0].name", "[0].secretVars", "[0].rateLimit.binding", "[1].toleranceSeconds", "[2].kind", "[2].name"].sort(),
 		);
 	});
 

@@ -18,7 +18,9 @@
  *   - toleranceSeconds: replay window for schemes that sign a timestamp
  *   - mapping: per provider type, a rule (adds or replaces the preset's) or
  *     null (drops the preset's rule: that type becomes unhandled); see mapping.ts
- *   - rateLimit: { perMinute }
+ *   - rateLimit: { binding }: the Workers Rate Limiting binding (a
+ *     [[ratelimits]] block in wrangler.toml, where the limit and period live)
+ *     that counts this source's requests; SOURCE_RATE_LIMIT by default
  *   - unsigned: true skips signature checks. Dev only: the caller must honour
  *     it only when the Worker itself allows unsigned traffic.
  *
@@ -33,7 +35,9 @@ import type { Preset, VerifyOptions } from "./types";
 
 // The same rule the ingest envelope applies to a message's source.
 export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
-export const RESERVED_SOURCE_NAMES: readonly string[] = ["direct"];
+// "direct" labels our own envelope; /webhook/events and /webhook/batch are
+// its routes, so those names cannot be sources either.
+export const RESERVED_SOURCE_NAMES: readonly string[] = ["direct", "events", "batch"];
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -66,7 +70,14 @@ export const sourceSchema = z
 		mapping: mappingOverridesSchema
 			.optional()
 			.describe("Provider type → mapping rule (adds or replaces the preset's), or null to drop the preset's rule."),
-		rateLimit: z.strictObject({ perMinute: z.number().int().positive().max(1_000_000) }).optional(),
+		rateLimit: z
+			.strictObject({
+				binding: z
+					.string()
+					.regex(/^[A-Z][A-Z0-9_]*$/, "must be a rate limiting binding name (A-Z, 0-9, _)")
+					.describe("A [[ratelimits]] binding in wrangler.toml; its simple.limit per simple.period applies to this source"),
+			})
+			.optional(),
 	})
 	// Runs even when other fields failed (when:), so one pass reports every
 	// problem; hence the defensive reads of a possibly invalid source.
@@ -147,9 +158,7 @@ export function parseSources(input: unknown): Source[] {
 	}
 	const result = sourcesSchema.safeParse(value);
 	if (result.success) return result.data;
-	throw new SourceConfigError(
-		result.error.issues.map((issue) => ({ field: issueField(issue.path), message: issue.message })),
-	);
+	throw new SourceConfigError(result.error.issues.map((issue) => ({ field: issueField(issue.path), message: issue.message })));
 }
 
 // JSON Schema (draft 2020-12) of the sources list, for editors. Cross-field
@@ -207,3 +216,24 @@ export function verifyOptionsFor(source: Source, nowMs: number): VerifyOptions {
 export function mappingsFor(source: Source): MappingTable {
 	return mergeMappings(presetOf(source).mappings, source.mapping);
 }
+
+// The sources the Worker serves: the SOURCES var (wrangler.toml, an array or
+// its JSON text) when set, else one default source per preset. Parsed once
+// per isolate and value; an invalid list throws SourceConfigError naming
+// every bad field, so a misconfiguration is loud, never half-applied.
+const parsedByValue = new Map<unknown, Source[]>();
+
+export function configuredSources(raw: unknown): readonly Source[] {
+	if (raw === undefined || raw === null || raw === "") return DEFAULT_SOURCES;
+	const key = typeof raw === "string" ? raw : JSON.stringify(raw);
+	let sources = parsedByValue.get(key);
+	if (!sources) {
+		sources = parseSources(raw);
+		parsedByValue.set(key, sources);
+	}
+	return sources;
+}
+
+// The rate limiting binding that counts a source's requests.
+export const DEFAULT_RATE_LIMIT_BINDING = "SOURCE_RATE_LIMIT";
+export const rateLimitBindingOf = (source: Source): string => source.rateLimit?.binding ?? DEFAULT_RATE_LIMIT_BINDING;

@@ -3,16 +3,7 @@
 // the code under test.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import {
-	anyHmacSha256Matches,
-	base64ToBytes,
-	bytesToBase64,
-	bytesToHex,
-	concatBytes,
-	hexToBytes,
-	timingSafeEqual,
-	utf8,
-} from "./crypto";
+import { anyHmacSha256Matches, base64ToBytes, bytesToBase64, bytesToHex, concatBytes, hexToBytes, timingSafeEqual, utf8 } from "./crypto";
 
 describe("hexToBytes", () => {
 	it("decodes even-length hex in either case", () => {

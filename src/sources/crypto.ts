@@ -32,9 +32,7 @@ export function hexToBytes(hex: string): Uint8Array | null {
 }
 
 export function bytesToHex(bytes: Uint8Array | ArrayBuffer): string {
-	return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) =>
-		b.toString(16).padStart(2, "0"),
-	).join("");
+	return Array.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // Standard (padded or unpadded) base64; null for anything else.

@@ -183,7 +183,11 @@ describe("mapEvent", () => {
 			},
 		};
 		const result = mapEvent({ identity: identity("failed"), payload: { currency: "eur", cents: 100 }, receivedAtMs: RECEIVED }, table);
-		expect(result).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.invoice_id | metadata.subscription_id" });
+		expect(result).toMatchObject({
+			kind: "failed",
+			code: "mapping_invalid_output",
+			field: "metadata.invoice_id | metadata.subscription_id",
+		});
 	});
 
 	it("refuses an event id the envelope would reject", () => {
@@ -218,9 +222,9 @@ describe("mapping rule schema", () => {
 		expect(result.success).toBe(false);
 		expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(["fields.metadata.amount"]);
 		expect(mappingRuleSchema.safeParse({ type: "user_signup", fields: { user_id: "u", email: "e" } }).success).toBe(false);
-		expect(
-			mappingRuleSchema.safeParse({ type: "user_signup", fields: { user_id: { path: "u", transform: "reverse" } } }).success,
-		).toBe(false);
+		expect(mappingRuleSchema.safeParse({ type: "user_signup", fields: { user_id: { path: "u", transform: "reverse" } } }).success).toBe(
+			false,
+		);
 		expect(mappingRuleSchema.safeParse({ type: "order_placed", fields: {} }).success).toBe(false);
 	});
 });

@@ -116,10 +116,7 @@ const TARGET_RE = /^(user_id|metadata\.[A-Za-z0-9_]{1,64})$/;
 export const mappingRuleSchema = z
 	.strictObject({
 		type: z.enum(CANONICAL_TYPES),
-		fields: z.record(
-			z.string().regex(TARGET_RE, "must be user_id or metadata.<name>"),
-			fieldRuleSchema,
-		),
+		fields: z.record(z.string().regex(TARGET_RE, "must be user_id or metadata.<name>"), fieldRuleSchema),
 	})
 	.superRefine((rule, ctx) => {
 		for (const target of CANONICAL_CONTRACTS[rule.type].required) {
@@ -217,7 +214,22 @@ function firstPresent(root: unknown, paths: readonly string[]): unknown {
 // currencies as Stripe bills them (Stripe's "zero-decimal" and
 // "three-decimal" lists); ISO 4217 agrees for these.
 const ZERO_DECIMAL = new Set([
-	"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+	"BIF",
+	"CLP",
+	"DJF",
+	"GNF",
+	"JPY",
+	"KMF",
+	"KRW",
+	"MGA",
+	"PYG",
+	"RWF",
+	"UGX",
+	"VND",
+	"VUV",
+	"XAF",
+	"XOF",
+	"XPF",
 ]);
 const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
 

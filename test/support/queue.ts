@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, getQueueResult, type MessageBatchMessage } from "cloudflare:test";
+import {
+	createExecutionContext,
+	createMessageBatch,
+	getQueueResult,
+	type MessageBatchMessage,
+	waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
 import worker from "../../src/index";
@@ -25,4 +31,36 @@ export async function deliver<T>(queueName: string, messages: MessageBatchMessag
 	const ctx = createExecutionContext();
 	await worker.queue(batch as MessageBatch<never>, { ...env, ...overrides }, ctx);
 	return { ...(await getQueueResult(batch, ctx)), retryDelays };
+}
+
+// The events queue as it is, recording every message sent to it, so a test
+// can hand exactly what ingest enqueued to the consumer.
+export function recordingQueue(queue: Queue = env.EVENTS_QUEUE): { queue: Queue; sent: unknown[] } {
+	const sent: unknown[] = [];
+	const recording = {
+		send: (body: unknown, options?: QueueSendOptions) => {
+			sent.push(body);
+			return queue.send(body, options);
+		},
+		sendBatch: (messages: Iterable<MessageSendRequest>, options?: QueueSendBatchOptions) => {
+			const list = [...messages];
+			sent.push(...list.map((m) => m.body));
+			return queue.sendBatch(list, options);
+		},
+	} as Queue;
+	return { queue: recording, sent };
+}
+
+// A request through the Worker's fetch with the events queue recorded and
+// waitUntil work awaited; returns the response and what it enqueued.
+export async function fetchRecording(request: Request, overrides: Partial<Env> = {}) {
+	const { queue, sent } = recordingQueue();
+	const ctx = createExecutionContext();
+	const response = await worker.fetch(
+		request as Request<unknown, IncomingRequestCfProperties>,
+		{ ...env, EVENTS_QUEUE: queue, ...overrides },
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return { response, sent };
 }

@@ -93,9 +93,7 @@ describe("github preset: verify", () => {
 	});
 
 	it("throws SecretFormatError when no secret is configured", async () => {
-		await expect(github.verify(delivery(payload, await sign(SECRET, payload)), [], opts)).rejects.toBeInstanceOf(
-			SecretFormatError,
-		);
+		await expect(github.verify(delivery(payload, await sign(SECRET, payload)), [], opts)).rejects.toBeInstanceOf(SecretFormatError);
 	});
 });
 

@@ -37,10 +37,7 @@ export function header(headers: Readonly<Record<string, string>>, name: string):
 }
 
 // The listed headers that are present, under their lower-case names.
-export function pickHeaders(
-	headers: Readonly<Record<string, string>>,
-	names: readonly string[],
-): Record<string, string> {
+export function pickHeaders(headers: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const name of names) {
 		const value = header(headers, name);

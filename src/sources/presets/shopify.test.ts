@@ -20,7 +20,11 @@ function hmacBase64(body: string | Uint8Array, secret = SECRET): string {
 	return createHmac("sha256", secret).update(body).digest("base64");
 }
 
-function delivery(body: string | Uint8Array, signature?: string, headers: Record<string, string> = shopifyCustomerCreatedHeaders): DeliveryRequest {
+function delivery(
+	body: string | Uint8Array,
+	signature?: string,
+	headers: Record<string, string> = shopifyCustomerCreatedHeaders,
+): DeliveryRequest {
 	return {
 		headers: signature === undefined ? { ...headers } : { ...headers, "x-shopify-hmac-sha256": signature },
 		body: typeof body === "string" ? utf8(body) : body,

@@ -149,7 +149,11 @@ describe("slack preset: identify", () => {
 	});
 
 	it("answers url_verification with its challenge as a control message, not an event", () => {
-		const body = { token: "Jhj5dZrVaK7ZwHHjRyZWjbDl", challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", type: "url_verification" };
+		const body = {
+			token: "Jhj5dZrVaK7ZwHHjRyZWjbDl",
+			challenge: "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+			type: "url_verification",
+		};
 		expect(slack.identify(delivery(JSON.stringify(body), {}), body)).toEqual({
 			kind: "control",
 			reason: "slack_url_verification",

@@ -117,9 +117,7 @@ describe("standard preset: verify", () => {
 
 	it("throws SecretFormatError for a secret that is not base64", async () => {
 		expect(() => standardSecretKey("whsec_not base64!")).toThrow(SecretFormatError);
-		await expect(standard.verify(delivery(payload, signed(payload)), ["whsec_%%%"], opts)).rejects.toBeInstanceOf(
-			SecretFormatError,
-		);
+		await expect(standard.verify(delivery(payload, signed(payload)), ["whsec_%%%"], opts)).rejects.toBeInstanceOf(SecretFormatError);
 	});
 });
 

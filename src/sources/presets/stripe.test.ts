@@ -124,9 +124,7 @@ describe("stripe preset: verify", () => {
 
 	it("honours a source's own tolerance", async () => {
 		const old = await signHeader(payload, SECRET, NOW - 900);
-		expect(await stripe.verify(delivery(payload, old), [SECRET], { toleranceSeconds: 1200, nowSeconds: NOW })).toEqual(
-			{ ok: true },
-		);
+		expect(await stripe.verify(delivery(payload, old), [SECRET], { toleranceSeconds: 1200, nowSeconds: NOW })).toEqual({ ok: true });
 	});
 
 	it("a forged signature on a stale timestamp is a mismatch, not merely stale", async () => {

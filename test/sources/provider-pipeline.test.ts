@@ -1,0 +1,116 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { replayArchive } from "../../src/admin/archive-replay";
+import { configuredSources } from "../../src/sources/config";
+import { stripeInvoicePaymentFailed, stripeSubscriptionCreated } from "../../src/sources/fixtures/stripe";
+import { adminJson } from "../admin/helpers";
+import { deliveryRequest, type ProviderKind, sampleBody, signDelivery } from "../support/providers";
+import { asMessages, deliver, fetchRecording, recordingQueue } from "../support/queue";
+
+// A delivery through the route, then exactly what it enqueued through the
+// real consumer: the whole pipeline, provider signature to D1.
+async function throughPipeline(kind: ProviderKind, body: string, headers: Record<string, string> = {}, sources?: object[]) {
+	const overrides = sources ? { SOURCES: sources } : {};
+	const { response, sent } = await fetchRecording(deliveryRequest(kind, await signDelivery(kind, body, { headers })), overrides);
+	expect(response.status, await response.clone().text()).toBe(202);
+	const result = await deliver("webhook-events", asMessages(sent), overrides);
+	expect(result.explicitAcks).toHaveLength(sent.length);
+	return (await response.json()) as { event_id: string };
+}
+
+const at = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+describe("provider events through the pipeline", () => {
+	it("a Stripe subscription sent to /webhook/stripe shows in MRR in major units", async () => {
+		const event = structuredClone(stripeSubscriptionCreated);
+		event.id = `evt_${crypto.randomUUID().slice(0, 12)}`;
+		event.created = at("2031-03-10T12:00:00Z");
+		await throughPipeline("stripe", JSON.stringify(event));
+		const mrr = await adminJson<{ current: Record<string, { mrr: number; by_plan: Record<string, { mrr: number }> }> }>(
+			"/api/analytics/mrr?from=2031-03-01&to=2031-04-01&interval=week",
+		);
+		expect(mrr.current.USD?.mrr).toBe(49);
+		expect(mrr.current.USD?.by_plan.pro_monthly?.mrr).toBe(49);
+	});
+
+	it("a Stripe invoice.payment_failed shows in the payments analytics", async () => {
+		const event = structuredClone(stripeInvoicePaymentFailed);
+		event.id = `evt_${crypto.randomUUID().slice(0, 12)}`;
+		event.created = at("2031-05-02T08:00:00Z");
+		const { event_id } = await throughPipeline("stripe", JSON.stringify(event));
+		const payments = await adminJson<Record<string, unknown>>("/api/analytics/payments?from=2031-05-01&to=2031-05-04&interval=day");
+		expect(payments).toMatchObject({ failures: 1, by_currency: { USD: { failures: 1, amount: 49 } } });
+		const stored = await env.DB.prepare("SELECT event_type, provider_type, status, source FROM events WHERE event_id = ?")
+			.bind(event_id)
+			.first();
+		expect(stored).toEqual({
+			event_type: "payment_failed",
+			provider_type: "invoice.payment_failed",
+			status: "processed",
+			source: "stripe",
+		});
+	});
+
+	it("archives the provider's body byte for byte, with its provider id, type and useful headers", async () => {
+		const body = `{ "id": "evt_bytes_${crypto.randomUUID().slice(0, 8)}", "type": "customer.created",  "created": ${at("2031-06-01T00:00:00Z")}, "data": {"object": {"id": "cus_b", "email": "b@example.com"}} }`;
+		const { event_id } = await throughPipeline("stripe", body);
+		const row = await env.DB.prepare("SELECT payload, provider_event_id, headers FROM events WHERE event_id = ?")
+			.bind(event_id)
+			.first<{ payload: string; provider_event_id: string; headers: string }>();
+		expect(row?.payload).toBe(body);
+		expect(event_id).toBe(`stripe:${row?.provider_event_id}`);
+		expect(row?.headers).not.toContain("stripe-signature");
+	});
+
+	it("archives a GitHub push as unhandled under its delivery id, and replay maps it once a mapping exists", async () => {
+		const delivery = crypto.randomUUID();
+		const body = sampleBody("github", { sender: { login: "hubot" } });
+		const { event_id } = await throughPipeline("github", body, { "x-github-delivery": delivery });
+		expect(event_id).toBe(`github:${delivery}`);
+		const before = await adminJson<{ event: { status: string; event_type: string } }>(`/api/events/${encodeURIComponent(event_id)}`);
+		expect(before.event).toMatchObject({ status: "unhandled", event_type: "push" });
+
+		// The operator adds a mapping for push to the github source, then replays.
+		const sources = configuredSources(env.SOURCES).map((s) =>
+			s.name === "github"
+				? {
+						...s,
+						mapping: {
+							push: { type: "usage_tracked" as const, fields: { user_id: "sender.login", "metadata.feature": { const: "git_push" } } },
+						},
+					}
+				: s,
+		);
+		const now = Date.now();
+		const result = await replayArchive(env.DB, { from: now - 3_600_000, to: now + 3_600_000, source: "github" }, null, sources);
+		expect(result.failed).toEqual([]);
+		expect(result.newly_processed).toBe(1);
+		const after = await env.DB.prepare(
+			"SELECT e.status, e.event_type, u.feature, u.user_id FROM events e JOIN usage_records u USING (event_id) WHERE event_id = ?",
+		)
+			.bind(event_id)
+			.first();
+		expect(after).toEqual({ status: "processed", event_type: "usage_tracked", feature: "git_push", user_id: "hubot" });
+	});
+
+	it("dead-letters a delivery whose mapping path is missing, naming the path", async () => {
+		const event = structuredClone(stripeInvoicePaymentFailed) as { id: string; data: { object: Record<string, unknown> } };
+		event.id = `evt_${crypto.randomUUID().slice(0, 12)}`;
+		delete event.data.object.amount_due;
+		const { response, sent } = await fetchRecording(deliveryRequest("stripe", await signDelivery("stripe", JSON.stringify(event))));
+		expect(response.status).toBe(202);
+		// Permanent: acked and sent straight to the dead-letter queue, with the reason.
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		const result = await deliver("webhook-events", asMessages(sent), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(result.explicitAcks).toHaveLength(1);
+		expect(dlq.sent).toHaveLength(1);
+		await deliver("webhook-events-dlq", asMessages(dlq.sent));
+		const letter = await env.DB.prepare("SELECT error, source, event_type, message FROM dead_letters WHERE event_id = ?")
+			.bind(`stripe:${event.id}`)
+			.first<{ error: string; source: string; event_type: string; message: string }>();
+		expect(letter?.error).toContain("data.object.amount_due");
+		expect(letter).toMatchObject({ source: "stripe", event_type: "invoice.payment_failed" });
+		expect(JSON.parse(letter?.message ?? "null")).toEqual(sent[0]);
+		expect(await env.DB.prepare("SELECT 1 FROM events WHERE event_id = ?").bind(`stripe:${event.id}`).first()).toBeNull();
+	});
+});
