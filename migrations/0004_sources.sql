@@ -9,8 +9,8 @@
 ALTER TABLE events ADD COLUMN provider_event_id TEXT;
 ALTER TABLE events ADD COLUMN provider_type TEXT;
 ALTER TABLE events ADD COLUMN headers TEXT;
--- GET /api/events?source= pages newest first by received time within a source.
-CREATE INDEX events_source_received ON events (source, received_at, event_id);
+-- GET /api/events?source= pages newest first by event time within a source.
+CREATE INDEX events_source_time ON events (source, occurred_at);
 
 -- One row per payment_failed event (keyed by event_id: redelivery never adds
 -- twice). Covering index for the payments analytics: time range, then

@@ -4,6 +4,7 @@ import { afterKey, atLeast, before, eq, where } from "./sql";
 
 export interface EventFilter {
 	type?: string;
+	source?: string;
 	status?: "processed" | "unhandled";
 	user_id?: string;
 	from?: number;
@@ -12,7 +13,8 @@ export interface EventFilter {
 	limit: number;
 }
 
-const SUMMARY_COLUMNS = "event_id, source, event_type, user_id, occurred_at, received_at, processed_at, latency_ms, attempts, status";
+const SUMMARY_COLUMNS =
+	"event_id, source, event_type, user_id, occurred_at, received_at, processed_at, latency_ms, attempts, status, provider_event_id, provider_type";
 
 export const DEAD_LETTER_COLUMNS = "id, event_id, event_type, source, error, attempts, received_at, failed_at, status, resolved_at";
 
@@ -20,6 +22,7 @@ export const DEAD_LETTER_COLUMNS = "id, event_id, event_type, source, error, att
 export async function listEvents(db: D1Database, filter: EventFilter) {
 	const clause = where([
 		eq("event_type", filter.type),
+		eq("source", filter.source),
 		eq("status", filter.status),
 		eq("user_id", filter.user_id),
 		atLeast("occurred_at", filter.from),
@@ -39,13 +42,19 @@ export async function listEvents(db: D1Database, filter: EventFilter) {
 // The event (if stored), its failed attempts and its dead letters, in one round trip.
 export async function eventDetail(db: D1Database, eventId: string) {
 	const [event, attempts, deadLetters] = await db.batch([
-		db.prepare(`SELECT ${SUMMARY_COLUMNS}, payload FROM events WHERE event_id = ?`).bind(eventId),
+		db.prepare(`SELECT ${SUMMARY_COLUMNS}, payload, headers FROM events WHERE event_id = ?`).bind(eventId),
 		db.prepare("SELECT attempt, error, failed_at FROM event_attempts WHERE event_id = ? ORDER BY attempt").bind(eventId),
 		db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE event_id = ? ORDER BY failed_at, id`).bind(eventId),
 	]);
-	const row = (event?.results[0] ?? null) as (EventSummary & { payload: string }) | null;
+	const row = (event?.results[0] ?? null) as (EventSummary & { payload: string; headers: string | null }) | null;
 	return {
-		event: row ? { ...row, payload: parsePayload(row.payload) } : null,
+		event: row
+			? {
+					...row,
+					payload: parsePayload(row.payload),
+					headers: row.headers === null ? null : (parsePayload(row.headers) as Record<string, string>),
+				}
+			: null,
 		attempts: (attempts?.results ?? []) as Attempt[],
 		dead_letters: (deadLetters?.results ?? []) as DeadLetter[],
 	};

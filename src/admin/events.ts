@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { SOURCE_PATTERN } from "../events/envelope";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { cursorParam, pageLimit, timeRange } from "../shared/params";
@@ -9,7 +10,13 @@ import { eventDetail, listEvents } from "./event-queries";
 import { eventDetailSchema, eventSummarySchema, page } from "./schemas";
 
 const listQuery = z.object({
-	type: z.string().min(1).max(100).optional().describe("event_type"),
+	type: z
+		.string()
+		.min(1)
+		.max(200)
+		.optional()
+		.describe("event_type (the canonical type, or the provider's type for unhandled provider events)"),
+	source: z.string().regex(SOURCE_PATTERN).optional().describe("Only events from this source (direct, stripe, github, …)"),
 	status: z.enum(["processed", "unhandled"]).optional(),
 	user_id: z.string().min(1).max(200).optional(),
 	...timeRange,
@@ -39,7 +46,7 @@ export const eventsRoutes = new Hono<{ Bindings: Env }>()
 			tags: ["Events"],
 			responses: { 200: ["The event", eventDetailSchema], 404: ["No event, attempt or dead letter has this id"] },
 		}),
-		validated("param", z.object({ id: z.string().min(1).max(200) })),
+		validated("param", z.object({ id: z.string().min(1).max(600) })),
 		async (c) => {
 			const { id } = c.req.valid("param");
 			const detail = await eventDetail(c.env.DB, id);

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { deadLetterRoutes } from "./dead-letters";
 import { eventsRoutes } from "./events";
 import { replayRoutes } from "./replay";
+import { sourcesRoutes } from "./sources";
 import { statsRoutes } from "./stats";
 
 // The operator API under /api. The admin token is applied where it is
@@ -10,4 +11,5 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
 	.route("/stats", statsRoutes)
 	.route("/events", eventsRoutes)
 	.route("/dead-letters", deadLetterRoutes)
-	.route("/replay", replayRoutes);
+	.route("/replay", replayRoutes)
+	.route("/sources", sourcesRoutes);

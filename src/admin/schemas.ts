@@ -14,6 +14,8 @@ export const eventSummarySchema = z.object({
 	latency_ms: z.number().int().describe("processed_at - received_at"),
 	attempts: z.number().int(),
 	status: z.enum(["processed", "unhandled"]),
+	provider_event_id: z.string().nullable().describe("Provider sources: the provider's own event id (null for direct)"),
+	provider_type: z.string().nullable().describe("Provider sources: the provider's own event type (null for direct)"),
 });
 export type EventSummary = z.infer<typeof eventSummarySchema>;
 
@@ -44,7 +46,13 @@ export type Attempt = z.infer<typeof attemptSchema>;
 
 export const eventDetailSchema = z.object({
 	event_id: z.string(),
-	event: eventSummarySchema.extend({ payload: z.unknown() }).nullable().describe("null while the event is not (yet) stored"),
+	event: eventSummarySchema
+		.extend({
+			payload: z.unknown().describe("The body as received (provider sources: the provider's JSON, byte for byte as signed)"),
+			headers: z.record(z.string(), z.string()).nullable().describe("Provider sources: the delivery headers kept (never signatures)"),
+		})
+		.nullable()
+		.describe("null while the event is not (yet) stored"),
 	attempts: z.array(attemptSchema).describe("Failed attempts, oldest first"),
 	dead_letters: z.array(deadLetterSchema),
 });

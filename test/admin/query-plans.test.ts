@@ -19,6 +19,7 @@ describe("admin query plans", () => {
 		["no filter", `${EVENTS} WHERE occurred_at >= ? ${PAGE}`, [0, 1e13, 1], "events_occurred"],
 		["type", `${EVENTS} WHERE event_type = ? ${PAGE}`, ["t", 1e13, 1], "events_type_time"],
 		["user", `${EVENTS} WHERE user_id = ? ${PAGE}`, ["u", 1e13, 1], "events_user_time"],
+		["source", `${EVENTS} WHERE source = ? ${PAGE}`, ["stripe", 1e13, 1], "events_source_time"],
 		["status", `${EVENTS} WHERE status = ? ${PAGE}`, ["unhandled", 1e13, 1], "events_status_occurred"],
 	])("GET /api/events by %s uses an index with no sort", async (_name, sql, params, index) => {
 		const detail = await plan(sql, ...params);

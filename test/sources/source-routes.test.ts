@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { countRows } from "../support/builders";
 import { deliveryRequest, type ProviderKind, sampleBody, signDelivery } from "../support/providers";
@@ -175,5 +175,40 @@ describe("POST /webhook/:source with each provider's own signature", () => {
 			deliveryRequest("github", await signDelivery("github", sampleBody("github")), { "cf-connecting-ip": "198.51.100.7" }),
 		);
 		expect(other.response.status).toBe(202);
+	});
+});
+
+describe("GET /api/sources", () => {
+	it("lists every configured source and direct, with received, accepted, duplicates and rejections by reason", async () => {
+		type Counters = { received: number; accepted: number; duplicates: number; rejected: Record<string, number>; last_seen: string | null };
+		type Listed = { name: string; kind: string; signing: string; url: string; counters: Counters };
+		const list = async () => {
+			const res = await exports.default.fetch(
+				new Request("https://pipeline.test/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+			);
+			expect(res.status).toBe(200);
+			return ((await res.json()) as { data: Listed[] }).data;
+		};
+		const shopifyOf = (data: Listed[]) => data.find((s) => s.name === "shopify") as Listed;
+		// Other tests in this file send to shopify too: compare before and after.
+		const before = shopifyOf(await list()).counters;
+		const first = await send("shopify");
+		await fetchRecording(deliveryRequest("shopify", first.delivery));
+		await send("shopify", undefined, { secret: "wrong" });
+		const data = await list();
+		expect(data.map((s) => s.name)).toEqual(["direct", "stripe", "github", "shopify", "slack", "standard"]);
+		const shopify = shopifyOf(data);
+		expect(shopify).toMatchObject({ kind: "shopify", signing: "configured", url: "/webhook/shopify" });
+		expect(shopify.counters.received - before.received).toBe(3);
+		expect(shopify.counters.accepted - before.accepted).toBe(1);
+		expect(shopify.counters.duplicates - before.duplicates).toBe(1);
+		expect((shopify.counters.rejected.signature_mismatch ?? 0) - (before.rejected.signature_mismatch ?? 0)).toBe(1);
+		expect(Date.parse(String(shopify.counters.last_seen))).toBeGreaterThan(Date.now() - 60_000);
+		expect(JSON.stringify(data)).not.toContain(env.SHOPIFY_WEBHOOK_SECRET);
+	});
+
+	it("needs the admin token", async () => {
+		const res = await exports.default.fetch(new Request("https://pipeline.test/api/sources"));
+		expect(res.status).toBe(401);
 	});
 });

@@ -1,0 +1,73 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { DIRECT_SOURCE } from "../events/envelope";
+import { sourceSnapshot } from "../metrics/client";
+import { emptySourceCounts } from "../metrics/ingest-metrics";
+import { documented } from "../shared/describe";
+import { configuredSources, rateLimitBindingOf, resolveSecrets } from "../sources/config";
+import { PRESET_KINDS } from "../sources/presets";
+
+const counters = z.object({
+	received: z.number().int().describe("Events received (accepted + duplicates + rejected); control answers not included"),
+	accepted: z.number().int(),
+	duplicates: z.number().int(),
+	control: z.number().int().describe("Answers that carry no event: Slack's url_verification, GitHub's ping"),
+	rejected: z.record(z.string(), z.number().int()).describe("By the error code the sender got"),
+	last_seen: z.string().nullable().describe("Last request for this source, ISO 8601"),
+});
+
+export const sourceListSchema = z.object({
+	data: z.array(
+		z.object({
+			name: z.string(),
+			kind: z.enum([DIRECT_SOURCE, ...PRESET_KINDS]).describe("The verification preset; direct is our own envelope"),
+			url: z.string().describe("Path to point the sender at"),
+			signing: z.enum(["configured", "not_configured", "unsigned"]).describe("Whether a signing secret is set (never the secret)"),
+			secrets_set: z.number().int().describe("How many of the source's secret vars are set (2 while rotating)"),
+			rate_limit: z.string().nullable().describe("The rate limiting binding that counts this source"),
+			counters,
+		}),
+	),
+});
+
+// The configured sources with their traffic, for operators and the dashboard.
+export const sourcesRoutes = new Hono<{ Bindings: Env }>().get(
+	"/",
+	documented({
+		summary: "Configured sources with their counters",
+		description:
+			"Every source in SOURCES plus the built-in direct source, with received, accepted, duplicate and rejected-by-reason counts and when it was last seen.",
+		tags: ["Sources"],
+		responses: { 200: ["The sources", sourceListSchema] },
+	}),
+	async (c) => {
+		const counts = await sourceSnapshot(c.env.INGEST_METRICS);
+		const countersOf = (name: string) => {
+			const { last_seen, ...rest } = counts.get(name) ?? emptySourceCounts();
+			return { ...rest, last_seen: last_seen === null ? null : new Date(last_seen).toISOString() };
+		};
+		const vars = c.env as unknown as Record<string, unknown>;
+		const direct = {
+			name: DIRECT_SOURCE,
+			kind: DIRECT_SOURCE,
+			url: "/webhook/events",
+			signing: c.env.WEBHOOK_SECRET ? "configured" : c.env.ALLOW_UNSIGNED === "true" ? "unsigned" : "not_configured",
+			secrets_set: c.env.WEBHOOK_SECRET ? 1 : 0,
+			rate_limit: null,
+			counters: countersOf(DIRECT_SOURCE),
+		} as const;
+		const data = configuredSources(c.env.SOURCES).map((source) => {
+			const secrets = resolveSecrets(source, vars).length;
+			return {
+				name: source.name,
+				kind: source.kind,
+				url: `/webhook/${source.name}`,
+				signing: secrets > 0 ? "configured" : source.unsigned ? "unsigned" : "not_configured",
+				secrets_set: secrets,
+				rate_limit: rateLimitBindingOf(source),
+				counters: countersOf(source.name),
+			} as const;
+		});
+		return c.json({ data: [direct, ...data] } satisfies z.infer<typeof sourceListSchema>);
+	},
+);
