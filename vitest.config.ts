@@ -1,7 +1,8 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { ensureDevVars } from "./scripts/stack/dev-vars";
+// With its extension: Node loads this config itself, without a bundler.
+import { ensureDevVars } from "./scripts/stack/dev-vars.ts";
 
 // Three projects, one runner:
 // - workers: unit tests beside the code in src/ and binding tests in test/,

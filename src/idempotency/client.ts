@@ -8,6 +8,18 @@ function stubFor(namespace: ShardNamespace, shard: number) {
 	return namespace.get(namespace.idFromName(shardName(shard)));
 }
 
+// Some shard did not answer: `claimed` are the ids other shards did claim as
+// new (pending), which the caller must release.
+export class ClaimsUnavailable extends Error {
+	constructor(
+		readonly claimed: string[],
+		override readonly cause: unknown,
+	) {
+		super(`idempotency shard unavailable: ${String(cause)}`);
+		this.name = "ClaimsUnavailable";
+	}
+}
+
 // The caller's handle on a set of claims: commit or release exactly the ids it
 // claimed, with the token that proves it holds them.
 export class ClaimSession {
@@ -18,16 +30,23 @@ export class ClaimSession {
 		private readonly shardCount: number,
 	) {}
 
-	// One RPC per shard touched, in parallel.
+	// One RPC per shard touched, in parallel. If any shard fails, throws
+	// ClaimsUnavailable listing what the others claimed, once all have settled.
 	async claim(requests: ClaimRequest[]): Promise<Map<string, ClaimOutcome>> {
 		const outcomes = new Map<string, ClaimOutcome>();
 		const groups = groupByShard(requests, (r) => r.eventId, this.shardCount);
-		await Promise.all(
+		const settled = await Promise.allSettled(
 			[...groups].map(async ([shard, members]) => {
 				const results = await stubFor(this.namespace, shard).claim(members, this.token);
 				for (const [i, m] of members.entries()) outcomes.set(m.eventId, results[i] ?? "in_flight");
 			}),
 		);
+		const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+		if (failed)
+			throw new ClaimsUnavailable(
+				[...outcomes].filter(([, o]) => o === "new").map(([id]) => id),
+				failed.reason,
+			);
 		return outcomes;
 	}
 

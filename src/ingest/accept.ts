@@ -1,14 +1,17 @@
 import type { EventEnvelope, QueueMessage } from "../events/envelope";
 import type { ClaimOutcome } from "../idempotency/claims";
-import { ClaimSession } from "../idempotency/client";
+import { ClaimSession, ClaimsUnavailable } from "../idempotency/client";
 import { canonicalJson } from "../shared/canonical-json";
 import type { PipelineConfig } from "../shared/config";
 import { sha256Hex } from "../shared/crypto";
-import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
-import { chunkForSendBatch } from "../shared/send-batch";
+import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
+import type { EventOutcome } from "./status";
 
-export type AcceptOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
+export type AcceptOutcome = Extract<
+	EventOutcome,
+	"accepted" | "duplicate" | "conflict" | "in_flight" | "queue_unavailable" | "idempotency_unavailable" | "too_large"
+>;
 
 // One event to accept: the key it is deduplicated under (the stored event
 // id), the content hash its claim is made with, and the queue message.
@@ -26,21 +29,28 @@ export function eventHash(event: EventEnvelope): Promise<string> {
 // The whole ack path: claim each id, enqueue the new ones, then commit the
 // claims that made it onto the queue and release the ones that did not, so a
 // sender's retry of a failed enqueue is accepted rather than told "duplicate".
+// If any shard cannot be reached, what the others claimed is released and
+// every event is idempotency_unavailable: the sender retries the request
+// whole, and nothing is left pending to answer "in_flight" to that retry.
 // Items must have distinct keys. No D1 write and no processing happens here.
 // Outcomes are keyed by item key.
 export async function acceptEvents(env: Env, config: PipelineConfig, items: AcceptItem[]): Promise<Map<string, AcceptOutcome>> {
 	const session = new ClaimSession(env.IDEMPOTENCY, config.idempotencyShards);
 	const requests = items.map(({ key, bodyHash }) => ({ eventId: key, bodyHash }));
+	const outcomes = new Map<string, AcceptOutcome>();
 
 	let claims: Map<string, ClaimOutcome>;
 	try {
 		claims = await session.claim(requests);
 	} catch (err) {
 		logLine("error", "idempotency_unavailable", { error: String(err) });
-		throw new ApiError(503, "idempotency_unavailable", "The idempotency store is unavailable; retry later", {}, { "Retry-After": "5" });
+		if (err instanceof ClaimsUnavailable && err.claimed.length > 0) {
+			await session.release(err.claimed).catch((e) => logLine("error", "release_failed", { error: String(e) }));
+		}
+		for (const item of items) outcomes.set(item.key, "idempotency_unavailable");
+		return outcomes;
 	}
 
-	const outcomes = new Map<string, AcceptOutcome>();
 	const fresh: AcceptItem[] = [];
 	for (const item of items) {
 		const claim = claims.get(item.key) ?? "in_flight";
@@ -48,9 +58,16 @@ export async function acceptEvents(env: Env, config: PipelineConfig, items: Acce
 		else outcomes.set(item.key, claim);
 	}
 
-	const chunks = chunkForSendBatch(fresh, (item) => JSON.stringify(item.message).length);
+	// Measured in UTF-8 bytes as Queues counts them; a message over the
+	// per-message limit is never sent (it would fail its whole chunk).
+	const plan = chunkForSendBatch(fresh, (item) => jsonByteLength(item.message));
+	if (plan.oversized.length > 0) {
+		const ids = plan.oversized.map(({ item }) => item.key);
+		await session.release(ids).catch((e) => logLine("error", "release_failed", { error: String(e) }));
+		for (const id of ids) outcomes.set(id, "too_large");
+	}
 	await Promise.all(
-		chunks.map(async (chunk) => {
+		plan.chunks.map(async (chunk) => {
 			const ids = chunk.map((item) => item.key);
 			try {
 				await env.EVENTS_QUEUE.sendBatch(chunk.map((item) => ({ body: item.message, contentType: "json" as const })));

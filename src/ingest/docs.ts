@@ -29,7 +29,7 @@ const SHARED_ERRORS = {
 	401: ["X-Webhook-Signature missing or wrong"],
 	413: ["Body over MAX_BODY_BYTES"],
 	415: ["Content-Type is not JSON"],
-	503: ["Queue or idempotency store unavailable (Retry-After), or WEBHOOK_SECRET unset"],
+	503: ["Retry later (Retry-After): another copy still in flight, queue or idempotency store unavailable, or WEBHOOK_SECRET unset"],
 } as const;
 
 const SOURCE_NOTE = "The sender is named by `?source=` or `X-Webhook-Source` (default `direct`).";
@@ -43,22 +43,25 @@ export const eventsDoc = documented({
 	responses: {
 		202: ["Accepted and enqueued", ack("accepted")],
 		200: ["Duplicate of an accepted event (same id and body); not processed again", ack("duplicate")],
-		400: ["Malformed JSON or envelope errors; `fields` names each bad field"],
-		409: ["Same event_id with a different body, or another copy still being enqueued (Retry-After)"],
+		400: [
+			"invalid_json, json_too_deep (nesting over 64, `limit`), unsafe_number (a number a double cannot hold exactly, `path`), or validation_failed (`fields` names each bad field)",
+		],
+		409: ["Same event_id with a different body inside the idempotency window: a true conflict"],
 		...SHARED_ERRORS,
 	},
 });
 
 export const batchDoc = documented({
 	summary: "Receive up to MAX_BATCH_EVENTS events in one request",
-	description: `Each event is validated and deduplicated on its own. ${SOURCE_NOTE}`,
+	description: `Each event is validated and deduplicated on its own. A 2xx means every event is on the queue (or already was). If any event could not be enqueued yet, the whole batch is answered 503 with Retry-After and per-event results: retry it whole, and the events that made it are answered duplicate. ${SOURCE_NOTE}`,
 	tags: ["Ingest"],
 	auth: "signature",
 	requestBody: z.object({ events: z.array(eventEnvelopeSchema).min(1) }),
 	responses: {
-		202: ["At least one event accepted", batchResultSchema],
-		200: ["Nothing new: every valid event was a duplicate", batchResultSchema],
-		400: ["No event in the batch is valid, or too many events"],
+		202: ["Every event accepted or a duplicate, at least one accepted", batchResultSchema],
+		200: ["Every event was a duplicate", batchResultSchema],
+		400: ["Some event is invalid (the valid ones are accepted; per-event `results`), or too many events"],
+		409: ["Some event id was used with a different body (per-event `results`)"],
 		...SHARED_ERRORS,
 	},
 });

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { type PipelineConfig, readConfig } from "../shared/config";
 import { verifySignature } from "../shared/crypto";
 import { ApiError } from "../shared/errors";
+import { DEFAULT_MAX_JSON_DEPTH, guardJson } from "../shared/json-guard";
 
 export type IngestEnv = {
 	Bindings: Env;
@@ -100,17 +101,46 @@ export function webhookSignature(options: SignatureOptions = {}): MiddlewareHand
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-// Checks that the (already verified) bytes are UTF-8 JSON, so a malformed
-// body gets its own error code before Hono's validator sees it.
-export function parseJson(): MiddlewareHandler<IngestEnv> {
+export interface ParseJsonOptions {
+	// Deepest nesting accepted (objects and arrays).
+	maxDepth?: number;
+	// Refuse numbers a double cannot hold exactly (beyond 2^53, 1e400, …):
+	// our envelope is re-serialised after parsing, so such a number would be
+	// stored changed. Provider bodies are stored as sent and keep them.
+	rejectUnsafeNumbers?: boolean;
+}
+
+// Decodes (already verified) bytes as UTF-8 JSON, bounded before any parse:
+// nesting deeper than maxDepth and, optionally, lossy numbers get a 400 naming
+// the limit or the number; malformed JSON gets its own error code.
+export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { text: string; json: unknown } {
+	let text: string;
+	try {
+		text = utf8.decode(raw);
+	} catch {
+		throw new ApiError(400, "invalid_json", "Request body is not valid UTF-8");
+	}
+	const guard = guardJson(text, {
+		maxDepth: options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH,
+		rejectUnsafeNumbers: options.rejectUnsafeNumbers ?? true,
+	});
+	if (!guard.ok) {
+		const { ok: _ok, message, code, ...details } = guard;
+		throw new ApiError(400, code, message, details);
+	}
+	try {
+		return { text, json: JSON.parse(text) };
+	} catch {
+		throw new ApiError(400, "invalid_json", "Request body is not valid JSON");
+	}
+}
+
+// decodeJson as middleware for our envelope routes, so Hono's validator
+// reads the checked text.
+export function parseJson(options: ParseJsonOptions = {}): MiddlewareHandler<IngestEnv> {
 	return async (c, next) => {
-		try {
-			const text = utf8.decode(c.get("rawBody"));
-			JSON.parse(text);
-			c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
-		} catch {
-			throw new ApiError(400, "invalid_json", "Request body is not valid JSON");
-		}
+		const { text } = decodeJson(c.get("rawBody"), options);
+		c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
 		await next();
 	};
 }

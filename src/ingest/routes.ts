@@ -9,6 +9,7 @@ import { singleEventAnswer } from "./answer";
 import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
 import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
 import { sourceRoutes } from "./sources";
+import { batchStatus, type EventOutcome, eventErrorCode } from "./status";
 
 const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
 
@@ -70,10 +71,8 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		const unique = results.flatMap((r) => (r.hashed && r.status === "pending" ? [directItem(r.hashed, arrival)] : []));
 		const outcomes = unique.length ? await acceptEvents(c.env, config, unique) : new Map<string, AcceptOutcome>();
 
-		const response = results.map(({ index, eventId, status, error, fields }) => {
-			const outcome = status === "pending" ? outcomes.get(eventId ?? "") : undefined;
-			return batchResult(index, eventId, outcome ?? status, error, fields);
-		});
+		const settled = results.map((r) => ({ ...r, outcome: outcomeOf(r, outcomes) }));
+		const response = settled.map(({ index, eventId, outcome, fields }) => batchResult(index, eventId, outcome, fields));
 		const count = (s: string) => response.filter((r) => r.status === s).length;
 		const summary = {
 			accepted: count("accepted"),
@@ -82,14 +81,14 @@ export const webhookRoutes = new Hono<IngestEnv>()
 			results: response,
 		} satisfies BatchResponse;
 
-		if (summary.accepted > 0) return c.json(summary, 202);
-		if (unique.length === 0 && summary.duplicates === 0) {
-			throw new ApiError(400, "validation_failed", "No event in the batch is valid", summary);
-		}
-		if (response.some((r) => "error" in r && r.error === "queue_unavailable")) {
-			throw new ApiError(503, "queue_unavailable", "The event queue is unavailable; retry later", summary, { "Retry-After": "5" });
-		}
-		return c.json(summary, 200);
+		// 2xx only when every event is on the queue or already was; anything a
+		// retry can fix makes the whole batch a 503, and the retry is told
+		// "duplicate" for the events that made it (see ./status.ts).
+		const decision = batchStatus(settled.map((r) => r.outcome));
+		if (decision.status === 200 || decision.status === 202) return c.json(summary, decision.status);
+		const retryAfter: Record<string, string> =
+			decision.retryAfterSeconds === undefined ? {} : { "Retry-After": String(decision.retryAfterSeconds) };
+		throw new ApiError(decision.status, decision.error ?? "rejected", BATCH_MESSAGES[decision.status], summary, retryAfter);
 	})
 	// After /events and /batch, so those two names always mean our envelope.
 	.route("/", sourceRoutes)
@@ -135,24 +134,25 @@ async function triageBatch(events: unknown[]): Promise<Triage[]> {
 	return triaged;
 }
 
-function batchResult(
-	index: number,
-	eventId: string | undefined,
-	outcome: AcceptOutcome | Triage["status"],
-	error?: string,
-	fields?: Triage["fields"],
-) {
+const BATCH_MESSAGES = {
+	400: "Some events in the batch are not valid; the others' results are listed",
+	409: "Some event ids were already used with a different body",
+	413: "Some events are too large to queue",
+	503: "Some events could not be enqueued yet; retry the whole batch (accepted ones will be answered duplicate)",
+} as const;
+
+// One event's settled outcome: its claim's, or what triage already decided.
+function outcomeOf(triage: Triage, outcomes: Map<string, AcceptOutcome>): EventOutcome {
+	if (triage.status === "pending") return outcomes.get(triage.eventId ?? "") ?? "in_flight";
+	if (triage.status === "duplicate") return "duplicate";
+	return triage.error === "idempotency_conflict" ? "conflict" : "rejected";
+}
+
+// One entry of the batch response: accepted or duplicate, or rejected with
+// the per-event code (validation_failed, idempotency_conflict, in_flight,
+// queue_unavailable, idempotency_unavailable, event_too_large).
+function batchResult(index: number, eventId: string | undefined, outcome: EventOutcome, fields?: Triage["fields"]) {
 	const base = { index, event_id: eventId ?? null };
-	switch (outcome) {
-		case "accepted":
-		case "duplicate":
-			return { ...base, status: outcome };
-		case "rejected":
-			return { ...base, status: "rejected" as const, error, ...(fields ? { fields } : {}) };
-		case "conflict":
-			return { ...base, status: "rejected" as const, error: "idempotency_conflict" };
-		default:
-			// in_flight, queue_unavailable, or a claim that never answered: retryable.
-			return { ...base, status: "rejected" as const, error: outcome === "pending" ? "in_flight" : outcome };
-	}
+	if (outcome === "accepted" || outcome === "duplicate") return { ...base, status: outcome };
+	return { ...base, status: "rejected" as const, error: eventErrorCode(outcome) ?? outcome, ...(fields ? { fields } : {}) };
 }

@@ -20,11 +20,9 @@ import { SecretFormatError } from "../sources/presets";
 import type { DeliveryRequest, Verdict } from "../sources/types";
 import { acceptEvents } from "./accept";
 import { singleEventAnswer } from "./answer";
-import { type IngestEnv, jsonBody } from "./middleware";
+import { decodeJson, type IngestEnv, jsonBody } from "./middleware";
 
 type SourceEnv = IngestEnv & { Variables: IngestEnv["Variables"] & { source: Source; [SOURCE_VAR]?: string } };
-
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 // Resolves :source against the configured sources (404 for any other name).
 export function configuredSource(): MiddlewareHandler<SourceEnv> {
@@ -167,14 +165,9 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 		const request = deliveryRequest(c.req.raw.headers, raw);
 		await verifyDelivery(c.env, source, request);
 
-		let json: unknown;
-		let text: string;
-		try {
-			text = utf8.decode(raw);
-			json = JSON.parse(text);
-		} catch {
-			throw new ApiError(400, "invalid_json", "Request body is not valid JSON");
-		}
+		// Provider bodies are archived byte for byte, so big numbers (Shopify's
+		// 64-bit ids) are kept exactly rather than refused; depth is still bounded.
+		const { text, json } = decodeJson(raw, { rejectUnsafeNumbers: false });
 		const identified = presetOf(source).identify(request, json);
 		if (identified.kind === "control") return c.json(identified.body, identified.status);
 		if (identified.kind === "invalid") {

@@ -18,11 +18,14 @@ const postBatch = async (events: unknown[], headers?: Record<string, string>) =>
 };
 
 describe("POST /webhook/batch", () => {
-	it("accepts valid events, rejects invalid ones and reports each by index", async () => {
+	it("accepts the valid events but answers 400 while one is invalid, reporting each by index", async () => {
 		const a = validEvent("user_signup");
 		const b = validEvent("usage_tracked");
 		const { status, body } = await postBatch([a, { event_id: "broken" }, b]);
-		expect(status).toBe(202);
+		// Not a 2xx: the sender must learn an event was refused. The valid ones
+		// are on the queue, and a corrected retry is answered duplicate for them.
+		expect(status).toBe(400);
+		expect(body.error).toBe("validation_failed");
 		expect(body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 1 });
 		expect(body.results).toEqual([
 			{ index: 0, event_id: a.event_id, status: "accepted" },
@@ -32,10 +35,10 @@ describe("POST /webhook/batch", () => {
 		expect(body.results[1]?.fields?.map((f) => f.field).sort()).toEqual(["event_type", "timestamp"]);
 	});
 
-	it("counts a repeat inside the batch as a duplicate and a changed repeat as a conflict", async () => {
+	it("counts a repeat inside the batch as a duplicate and a changed repeat as a 409 conflict", async () => {
 		const a = validEvent();
 		const { status, body } = await postBatch([a, a, { ...a, user_id: "other" }]);
-		expect(status).toBe(202);
+		expect(status).toBe(409);
 		expect(body.results.map((r) => [r.status, r.error])).toEqual([
 			["accepted", undefined],
 			["duplicate", undefined],
@@ -95,6 +98,36 @@ describe("POST /webhook/batch", () => {
 		const body = (await res.json()) as BatchBody;
 		expect(body.results.every((r) => r.error === "queue_unavailable")).toBe(true);
 		expect((await postBatch(events)).body.accepted).toBe(2);
+	});
+
+	it("answers 503 for the whole batch when one chunk fails to enqueue, keeping per-event results; the retry is told duplicate for the rest", async () => {
+		// 150 events: more than one sendBatch (at most 100 messages per call).
+		const events = Array.from({ length: 150 }, () => validEvent("usage_tracked"));
+		const limits = { MAX_BATCH_EVENTS: "150", MAX_BODY_BYTES: String(120 * 1024) };
+		let calls = 0;
+		const flakyQueue = {
+			sendBatch: (messages: MessageSendRequest[], options?: QueueSendBatchOptions) =>
+				++calls === 1 ? Promise.reject(new Error("one chunk refused")) : env.EVENTS_QUEUE.sendBatch(messages, options),
+		} as unknown as Queue;
+		const post = async (queue: Queue) => {
+			const ctx = createExecutionContext();
+			const res = await worker.fetch(
+				await signedRequest({ events }, { path: "/webhook/batch" }),
+				{ ...env, ...limits, EVENTS_QUEUE: queue },
+				ctx,
+			);
+			await waitOnExecutionContext(ctx);
+			return { status: res.status, body: (await res.json()) as BatchBody };
+		};
+		const first = await post(flakyQueue);
+		expect(calls).toBeGreaterThan(1);
+		expect(first.status).toBe(503);
+		const failed = first.body.results.filter((r) => r.error === "queue_unavailable").length;
+		expect(failed).toBeGreaterThan(0);
+		expect(first.body.accepted).toBe(150 - failed);
+		const retry = await post(env.EVENTS_QUEUE);
+		expect(retry.status).toBe(202);
+		expect(retry.body).toMatchObject({ accepted: failed, duplicates: 150 - failed });
 	});
 
 	it("rejects an unsigned batch with 401", async () => {

@@ -45,14 +45,15 @@ describe("POST /webhook/events", () => {
 		const responses = await Promise.all(Array.from({ length: 30 }, () => postSigned(event)));
 		const statuses = responses.map((r) => r.status);
 		expect(statuses.filter((s) => s === 202)).toHaveLength(1);
-		expect(statuses.every((s) => s === 202 || s === 200 || s === 409)).toBe(true);
-		for (const res of responses.filter((r) => r.status === 409)) {
+		// Never a 4xx: a copy still in flight is a 503 the sender retries.
+		expect(statuses.every((s) => s === 202 || s === 200 || s === 503)).toBe(true);
+		for (const res of responses.filter((r) => r.status === 503)) {
 			expect(res.headers.get("retry-after")).toBe("1");
 			expect(await json(res)).toMatchObject({ error: "in_flight" });
 		}
 	});
 
-	it("answers 409 with Retry-After while another copy is still being enqueued", async () => {
+	it("answers 503 with Retry-After, not a 4xx a sender may drop, while another copy is still being enqueued", async () => {
 		const event = validEvent();
 		const shard = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(shardName(shardFor(event.event_id, 16))));
 		// Reproduce the window between claim and commit: claim without committing.
@@ -64,7 +65,7 @@ describe("POST /webhook/events", () => {
 		});
 		expect(bodyHash).toMatch(/^[0-9a-f]{64}$/);
 		const res = await postSigned(event);
-		expect(res.status).toBe(409);
+		expect(res.status).toBe(503);
 		expect(res.headers.get("retry-after")).toBe("1");
 		expect(await json(res)).toMatchObject({ error: "in_flight", event_id: event.event_id });
 	});
@@ -84,6 +85,47 @@ describe("POST /webhook/events", () => {
 
 		// The claim was released, so the retry is a fresh accept, not a duplicate.
 		expect((await postSigned(event)).status).toBe(202);
+	});
+
+	it("answers 503 when one idempotency shard fails, releasing what the others claimed so the retry is accepted", async () => {
+		const events = Array.from({ length: 12 }, () => validEvent());
+		const failing = shardFor(events[0]!.event_id, 16);
+		const namespace = env.IDEMPOTENCY;
+		const flaky = {
+			idFromName: (name: string) => namespace.idFromName(name),
+			get: (id: DurableObjectId) =>
+				id.equals(namespace.idFromName(shardName(failing))) ? { claim: () => Promise.reject(new Error("shard down")) } : namespace.get(id),
+		} as unknown as typeof namespace;
+		const ctx = createExecutionContext();
+		const res = await worker.fetch(await signedRequest({ events }, { path: "/webhook/batch" }), { ...env, IDEMPOTENCY: flaky }, ctx);
+		await waitOnExecutionContext(ctx);
+		expect(res.status).toBe(503);
+		expect(res.headers.get("retry-after")).toBe("5");
+		expect(await json(res)).toMatchObject({ error: "idempotency_unavailable" });
+		// Nothing was left pending on the healthy shards: the retry goes through whole.
+		const retry = await postSigned({ events }, { path: "/webhook/batch" });
+		expect(retry.status).toBe(202);
+		expect(await json(retry)).toMatchObject({ accepted: 12, duplicates: 0 });
+	});
+
+	it("refuses JSON nested deeper than 64 levels with 400 naming the limit, never a 5xx", async () => {
+		const deep = `${"[".repeat(6000)}${"]".repeat(6000)}`;
+		const body = `{"event_id":"evt_deep","event_type":"t","timestamp":"2026-11-27T10:00:00Z","metadata":{"x":${deep}}}`;
+		const res = await postSigned(body);
+		expect(res.status).toBe(400);
+		expect(await json(res)).toMatchObject({ error: "json_too_deep", limit: 64 });
+	});
+
+	it("refuses numbers a double cannot hold exactly with 400, instead of storing them changed", async () => {
+		for (const literal of ["9007199254740993", "1e400", "12345678901234567890.5"]) {
+			const event = validEvent("usage_tracked");
+			const body = JSON.stringify(event).replace('"quantity":5', `"quantity":${literal}`);
+			const res = await postSigned(body);
+			expect(res.status, literal).toBe(400);
+			expect(await json(res)).toMatchObject({ error: "unsafe_number", path: "/metadata/quantity" });
+		}
+		const fine = JSON.stringify(validEvent("usage_tracked")).replace('"quantity":5', '"quantity":1e20');
+		expect((await postSigned(fine)).status).toBe(202);
 	});
 
 	it("rejects a missing signature with 401", async () => {

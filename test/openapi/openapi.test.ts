@@ -60,6 +60,7 @@ describe("OpenAPI description", () => {
 		expect(window?.schema.enum).toEqual(Object.keys(WINDOWS));
 		expect(doc.paths["/api/events"]!.get!.parameters?.map((p) => p.name)).toEqual([
 			"type",
+			"source",
 			"status",
 			"user_id",
 			"from",
