@@ -25,7 +25,8 @@ export default defineConfig(async () => {
 							wrangler: { configPath: "./wrangler.toml" },
 							miniflare: {
 								// Test-only binding: the setup file applies these to the local D1.
-								bindings: { TEST_MIGRATIONS: migrations },
+								// FUZZ_RUNS: cases per property in the ingest fuzz suite (default in the test).
+								bindings: { TEST_MIGRATIONS: migrations, FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" },
 								// Test-only: a source rate limit small enough to reach in a test.
 								ratelimits: { TEST_TINY_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 2, period: 60 } } },
 							},

@@ -5,6 +5,7 @@ declare global {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
 			TEST_TINY_RATE_LIMIT: RateLimit;
+			FUZZ_RUNS: string;
 		}
 	}
 }
