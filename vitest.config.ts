@@ -26,7 +26,8 @@ export default defineConfig(async () => {
 							miniflare: {
 								// Test-only binding: the setup file applies these to the local D1.
 								// FUZZ_RUNS: cases per property in the ingest fuzz suite (default in the test).
-								bindings: { TEST_MIGRATIONS: migrations, FUZZ_RUNS: process.env.FUZZ_RUNS ?? "" },
+								// METRICS_FLUSH_MS 0: each test request's counters are written when it ends.
+								bindings: { TEST_MIGRATIONS: migrations, FUZZ_RUNS: process.env.FUZZ_RUNS ?? "", METRICS_FLUSH_MS: "0" },
 								// Test-only: a source rate limit small enough to reach in a test.
 								ratelimits: { TEST_TINY_RATE_LIMIT: { namespace_id: "9001", simple: { limit: 2, period: 60 } } },
 							},

@@ -11,8 +11,9 @@ type Namespace = DurableObjectNamespace<IngestMetrics>;
 
 const stub = (namespace: Namespace, shard: number) => namespace.get(namespace.idFromName(`ingest-metrics-${shard}`));
 
-export function recordSample(namespace: Namespace, sample: IngestSample, random: () => number = Math.random): Promise<void> {
-	return stub(namespace, Math.floor(random() * INGEST_METRICS_SHARDS)).record([sample]);
+// One call for a batch of samples, to a random shard.
+export function recordSamples(namespace: Namespace, samples: IngestSample[], random: () => number = Math.random): Promise<void> {
+	return stub(namespace, Math.floor(random() * INGEST_METRICS_SHARDS)).record(samples);
 }
 
 function mergeRejected(into: Record<string, number>, from: Record<string, number>): void {
