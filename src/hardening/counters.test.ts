@@ -64,7 +64,7 @@ describe("toNullProtoRecord", () => {
 		const record = toNullProtoRecord(map);
 		expect(Object.getPrototypeOf(record)).toBeNull();
 		expect(Object.keys(record)).toEqual(["__proto__", "constructor", "toString", "hasOwnProperty"]);
-		expect(record.__proto__).toBe(13);
+		expect(Object.getOwnPropertyDescriptor(record, "__proto__")?.value).toBe(13);
 		expect(record.toString).toBe(5);
 		expect(JSON.parse(JSON.stringify(record))).toEqual(JSON.parse('{"__proto__":13,"constructor":3,"toString":5,"hasOwnProperty":7}'));
 		expect(JSON.stringify(record)).toBe('{"__proto__":13,"constructor":3,"toString":5,"hasOwnProperty":7}');

@@ -9,11 +9,11 @@
 // inherited keys, and the record for JSON output has no prototype, so every
 // key is just a key.
 
-export function sumBy<Row, K>(rows: Iterable<Row>, keyOf: (row: Row) => K, valueOf: (row: Row) => number): Map<K, number> {
+export function sumBy<Row, K>(rows: Iterable<Row>, keyOf: (row: Row) => K, valueOfRow: (row: Row) => number): Map<K, number> {
 	const totals = new Map<K, number>();
 	for (const row of rows) {
 		const key = keyOf(row);
-		totals.set(key, (totals.get(key) ?? 0) + valueOf(row));
+		totals.set(key, (totals.get(key) ?? 0) + valueOfRow(row));
 	}
 	return totals;
 }
