@@ -9,6 +9,9 @@ import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON
+	// Pure helpers for the "never make a sender drop an event" issue that are
+	// waiting for their home (json-guard, status: the ingest owner moves them).
+	hardening: 0,
 	events: 1, // the contract: envelope, queue message, event-type modules
 	idempotency: 2,
 	consumer: 2,
