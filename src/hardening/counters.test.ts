@@ -19,7 +19,11 @@ describe("sumBy", () => {
 			{ type: "__proto__", count: 11 },
 			{ type: "user.signup", count: 1 },
 		];
-		const totals = sumBy(rows, (r) => r.type, (r) => r.count);
+		const totals = sumBy(
+			rows,
+			(r) => r.type,
+			(r) => r.count,
+		);
 		expect([...totals]).toEqual([
 			["__proto__", 13],
 			["constructor", 3],
@@ -32,7 +36,11 @@ describe("sumBy", () => {
 	});
 
 	it("keeps keys of other types apart: 1 and '1' are two groups", () => {
-		const totals = sumBy([1, "1", 1], (k) => k, () => 1);
+		const totals = sumBy(
+			[1, "1", 1],
+			(k) => k,
+			() => 1,
+		);
 		expect(totals.get(1)).toBe(2);
 		expect(totals.get("1")).toBe(1);
 	});
@@ -41,7 +49,11 @@ describe("sumBy", () => {
 		const key = fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.string({ maxLength: 3 }));
 		fc.assert(
 			fc.property(fc.array(fc.record({ type: key, count: fc.integer({ min: -1000, max: 1000 }) }), { maxLength: 50 }), (rows) => {
-				const totals = sumBy(rows, (r) => r.type, (r) => r.count);
+				const totals = sumBy(
+					rows,
+					(r) => r.type,
+					(r) => r.count,
+				);
 				const keys = new Set(rows.map((r) => r.type));
 				expect([...totals.keys()].sort()).toEqual([...keys].sort());
 				for (const k of keys) {

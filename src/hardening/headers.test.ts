@@ -58,7 +58,11 @@ describe("securityHeaders", () => {
 	});
 
 	it("uses the policies passed in options", async () => {
-		const app = appWith({ htmlCsp: "default-src 'none'", nonHtmlCsp: "default-src 'none'; frame-ancestors 'none'", referrerPolicy: "strict-origin-when-cross-origin" });
+		const app = appWith({
+			htmlCsp: "default-src 'none'",
+			nonHtmlCsp: "default-src 'none'; frame-ancestors 'none'",
+			referrerPolicy: "strict-origin-when-cross-origin",
+		});
 		const html = await app.request("/html");
 		expect(html.headers.get("content-security-policy")).toBe("default-src 'none'");
 		expect(html.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");

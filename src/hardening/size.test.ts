@@ -57,7 +57,11 @@ describe("chunkForSendBatch", () => {
 	});
 
 	it("sets aside an item over the per-message limit and keeps its neighbours together", () => {
-		const items = [{ id: "a", bytes: 10 }, { id: "big", bytes: 128_000 }, { id: "c", bytes: 10 }];
+		const items = [
+			{ id: "a", bytes: 10 },
+			{ id: "big", bytes: 128_000 },
+			{ id: "c", bytes: 10 },
+		];
 		const plan = chunkForSendBatch(items, (i) => i.bytes);
 		expect(plan.chunks).toEqual([[items[0], items[2]]]);
 		expect(plan.oversized).toEqual([{ item: items[1], index: 1, bytes: 128_000 }]);
@@ -77,7 +81,9 @@ describe("chunkForSendBatch", () => {
 		expect(plan.oversized).toEqual([]);
 		expect(plan.chunks.map((c) => c.length)).toEqual([2, 1]);
 		for (const chunk of plan.chunks) {
-			expect(chunk.reduce((sum, s) => sum + encoder.encode(s).byteLength + QUEUE_MESSAGE_OVERHEAD_BYTES, 0)).toBeLessThanOrEqual(QUEUE_MAX_BATCH_BYTES);
+			expect(chunk.reduce((sum, s) => sum + encoder.encode(s).byteLength + QUEUE_MESSAGE_OVERHEAD_BYTES, 0)).toBeLessThanOrEqual(
+				QUEUE_MAX_BATCH_BYTES,
+			);
 		}
 	});
 

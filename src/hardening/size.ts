@@ -76,11 +76,7 @@ export interface SendBatchPlan<T> {
 	oversized: OversizedItem<T>[];
 }
 
-export function chunkForSendBatch<T>(
-	items: readonly T[],
-	byteSizeOf: (item: T) => number,
-	limits: SendBatchLimits = {},
-): SendBatchPlan<T> {
+export function chunkForSendBatch<T>(items: readonly T[], byteSizeOf: (item: T) => number, limits: SendBatchLimits = {}): SendBatchPlan<T> {
 	const maxMessages = limits.maxMessages ?? QUEUE_MAX_MESSAGES_PER_BATCH;
 	const maxBatchBytes = limits.maxBatchBytes ?? QUEUE_MAX_BATCH_BYTES;
 	const maxMessageBytes = limits.maxMessageBytes ?? QUEUE_MAX_MESSAGE_BYTES;

@@ -40,7 +40,9 @@ describe("eventStatus (POST /webhook/events)", () => {
 		expect(eventStatus("in_flight", { inFlightSeconds: 0 }).retryAfterSeconds).toBe(0);
 		expect(eventStatus("queue_unavailable", { queueSeconds: Number.NaN }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
 		expect(eventStatus("queue_unavailable", { queueSeconds: -3 }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
-		expect(eventStatus("queue_unavailable", { queueSeconds: Number.POSITIVE_INFINITY }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
+		expect(eventStatus("queue_unavailable", { queueSeconds: Number.POSITIVE_INFINITY }).retryAfterSeconds).toBe(
+			DEFAULT_RETRY_DELAYS.queueSeconds,
+		);
 	});
 
 	it("gives Retry-After exactly with 503, and an error code exactly with non-2xx", () => {
@@ -65,9 +67,12 @@ describe("batchStatus (POST /webhook/batch)", () => {
 		[["rejected", "conflict", "too_large", "in_flight"], "in_flight", 1],
 		[["in_flight", "queue_unavailable"], "queue_unavailable", 5],
 		[["queue_unavailable", "idempotency_unavailable", "in_flight"], "idempotency_unavailable", 5],
-	] as [EventOutcome[], string, number][])("row 2: %j is 503 %s, Retry-After %i, even with invalid or accepted events", (outcomes, error, retryAfterSeconds) => {
-		expect(batchStatus(outcomes)).toEqual({ status: 503, error, retryAfterSeconds });
-	});
+	] as [EventOutcome[], string, number][])(
+		"row 2: %j is 503 %s, Retry-After %i, even with invalid or accepted events",
+		(outcomes, error, retryAfterSeconds) => {
+			expect(batchStatus(outcomes)).toEqual({ status: 503, error, retryAfterSeconds });
+		},
+	);
 
 	it("row 2: Retry-After is the longest delay among the retryable events", () => {
 		const delays = { inFlightSeconds: 9, queueSeconds: 2, idempotencySeconds: 4 };
@@ -85,7 +90,11 @@ describe("batchStatus (POST /webhook/batch)", () => {
 	});
 
 	it("row 5: any invalid event (nothing retryable) is 400, even beside accepted, conflicting or too-large events", () => {
-		for (const outcomes of [["rejected"], ["accepted", "rejected"], ["rejected", "conflict", "too_large", "duplicate"]] as EventOutcome[][]) {
+		for (const outcomes of [
+			["rejected"],
+			["accepted", "rejected"],
+			["rejected", "conflict", "too_large", "duplicate"],
+		] as EventOutcome[][]) {
 			expect(batchStatus(outcomes)).toEqual({ status: 400, error: "validation_failed" });
 		}
 	});
@@ -126,7 +135,9 @@ describe("batchStatus (POST /webhook/batch)", () => {
 	it("does not depend on the order of the events (property)", () => {
 		fc.assert(
 			fc.property(
-				fc.array(outcome, { minLength: 1, maxLength: 12 }).chain((o) => fc.tuple(fc.constant(o), fc.shuffledSubarray(o, { minLength: o.length, maxLength: o.length }))),
+				fc
+					.array(outcome, { minLength: 1, maxLength: 12 })
+					.chain((o) => fc.tuple(fc.constant(o), fc.shuffledSubarray(o, { minLength: o.length, maxLength: o.length }))),
 				([outcomes, shuffled]) => {
 					expect(batchStatus(shuffled)).toEqual(batchStatus(outcomes));
 				},
