@@ -2,7 +2,7 @@ import { parseMessage } from "../consumer/process";
 import { PermanentError } from "../events/contract";
 import type { EventMessage } from "../events/envelope";
 import { logLine } from "../shared/log";
-import { chunkForSendBatch } from "../shared/send-batch";
+import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { type DeadLetterMatch, highestDeadLetterId, openMatches, type ReplayCandidate, reopen, resolveOpen } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";
 
@@ -59,7 +59,7 @@ export async function replayLetters(
 	const claimed = new Set(await resolveOpen(env.DB, [...ready.keys()], "replayed", now));
 	outcome.skipped.push(...[...ready.keys()].filter((id) => !claimed.has(id)));
 	const items = [...claimed].map((id) => ({ id, body: ready.get(id) as EventMessage }));
-	for (const chunk of chunkForSendBatch(items, (i) => JSON.stringify(i.body).length)) {
+	for (const chunk of chunkForSendBatch(items, (i) => jsonByteLength(i.body)).chunks) {
 		try {
 			await env.EVENTS_QUEUE.sendBatch(chunk.map((i) => ({ body: i.body, contentType: "json" as const })));
 			outcome.replayed.push(...chunk.map((i) => i.id));

@@ -6,7 +6,7 @@ import type { PipelineConfig } from "../shared/config";
 import { sha256Hex } from "../shared/crypto";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
-import { chunkForSendBatch } from "../shared/send-batch";
+import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 
 export type AcceptOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
 
@@ -55,7 +55,14 @@ export async function acceptEvents(
 		else outcomes.set(event.event_id, claim);
 	}
 
-	const chunks = chunkForSendBatch(fresh, (m) => JSON.stringify(m).length);
+	const { chunks, oversized } = chunkForSendBatch(fresh, jsonByteLength);
+	// Too large for one queue message: answered like a failed enqueue for now.
+	if (oversized.length > 0) {
+		const ids = oversized.map(({ item }) => item.event.event_id);
+		logLine("error", "enqueue_failed", { events: ids.length, error: "over the queue message size limit" });
+		await session.release(ids).catch((e) => logLine("error", "release_failed", { error: String(e) }));
+		for (const id of ids) outcomes.set(id, "queue_unavailable");
+	}
 	await Promise.all(
 		chunks.map(async (chunk) => {
 			const ids = chunk.map((m) => m.event.event_id);
