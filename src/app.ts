@@ -9,11 +9,14 @@ import { openApiRoutes } from "./openapi/routes";
 import { accessLog } from "./shared/access-log";
 import { adminAuth } from "./shared/auth";
 import { errorResponse } from "./shared/errors";
+import { securityHeaders } from "./shared/security-headers";
 
 // The whole HTTP surface in one place: which route group lives where, and
-// which ones the admin token guards (admin, analytics and metrics).
+// which ones the admin token guards (admin, analytics and metrics). Security
+// headers wrap everything, so 404s and errors carry them too.
 export function createApp() {
 	const app = new Hono<{ Bindings: Env }>();
+	app.use(securityHeaders());
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.use("/webhook/*", ingestMetrics());

@@ -119,6 +119,9 @@ describe("dashboard at /dashboard", () => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
 		expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+		expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+		expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+		expect(res.headers.get("referrer-policy")).toBe("no-referrer");
 		for (const route of ["/health", "/openapi.json"])
 			expect((await fetch(`${stack.url}${route}`)).headers.get("content-type"), route).toContain("application/json");
 		expect((await fetch(`${stack.url}/api/stats`)).status).toBe(401);

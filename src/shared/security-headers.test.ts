@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_HTML_CSP, securityHeaders } from "./headers";
+import { DEFAULT_HTML_CSP, securityHeaders } from "./security-headers";
 
 function appWith(options?: Parameters<typeof securityHeaders>[0]) {
 	const app = new Hono();
