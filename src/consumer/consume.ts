@@ -2,9 +2,9 @@ import { PermanentError } from "../events/contract";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
 import { injectChaos } from "./chaos";
-import { type DeadLetterBody, deadLetterRow, deadLetterStatements } from "./dead-letter";
+import type { DeadLetterBody } from "./dead-letter";
 import { type ProcessedEvent, parseMessage, processMessage } from "./process";
-import { DEAD_LETTER_MAX_RETRIES, retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
+import { retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
 import { attemptStatements, statementsFor } from "./writes";
 
 interface Failure {
@@ -121,28 +121,4 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 		for (const f of retry) f.message.retry({ delaySeconds: retryDelaySeconds(f.message.attempts) });
 	}
 	return { deadLettered: dead.length - retry.filter((f) => dead.includes(f)).length, retried: retry.length };
-}
-
-// Dead-letter queue: record every message in dead_letters, then ack.
-export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	const now = Date.now();
-	const rows = batch.messages.map((m) => deadLetterRow(m.body, m.id, now));
-	try {
-		await env.DB.batch(deadLetterStatements(env.DB, rows));
-		batch.ackAll();
-		logLine("warn", "dead_letters_stored", {
-			queue: batch.queue,
-			size: rows.length,
-			event_ids: rows.map((r) => r.event_id),
-			errors: [...new Set(rows.map((r) => r.error))].slice(0, 5),
-		});
-	} catch (err) {
-		logLine("error", "dead_letter_write_failed", { size: rows.length, error: describe(err) });
-		// The dead-letter queue has no queue behind it: on its last attempt the
-		// full dead letter goes to the error log, the one place left to recover
-		// it from, rather than vanishing with the message.
-		const lastTries = rows.filter((_, i) => (batch.messages[i]?.attempts ?? 0) > DEAD_LETTER_MAX_RETRIES);
-		if (lastTries.length > 0) logLine("error", "dead_letter_unstored", { dead_letters: lastTries });
-		for (const m of batch.messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
-	}
 }
