@@ -1,8 +1,10 @@
 import { PermanentError } from "../events/contract";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
+import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { injectChaos } from "./chaos";
-import type { DeadLetterBody } from "./dead-letter";
+import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
+import { storeDeadLetters } from "./dead-letter-consumer";
 import { type ProcessedEvent, parseMessage, processMessage } from "./process";
 import { retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
 import { attemptStatements, statementsFor } from "./writes";
@@ -87,28 +89,9 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 	const now = Date.now();
 	const dead = failures.filter((f) => shouldDeadLetter(f.message.attempts, f.permanent));
 	const retry = failures.filter((f) => !dead.includes(f));
-
-	if (dead.length > 0) {
-		const bodies: DeadLetterBody[] = dead.map((f) => ({
-			dead_letter: {
-				reason: f.permanent ? "permanent" : "retries_exhausted",
-				error: f.error,
-				attempts: f.message.attempts,
-				failed_at: now,
-			},
-			message: f.message.body,
-		}));
-		try {
-			await env.DEAD_LETTER_QUEUE.sendBatch(bodies.map((body) => ({ body, contentType: "json" as const })));
-			for (const f of dead) f.message.ack();
-		} catch (err) {
-			// Could not dead-letter: retry instead. Past max_retries the queue
-			// moves it to the dead-letter queue itself, so it is never dropped.
-			logLine("error", "dead_letter_send_failed", { size: dead.length, error: describe(err) });
-			retry.push(...dead);
-		}
-	}
-
+	// Could not dead-letter: retry instead. Past max_retries the queue moves
+	// the message to the dead-letter queue itself, so it is never dropped.
+	retry.push(...(await sendDeadLetters(env, dead, now)));
 	if (retry.length > 0) {
 		const rows = retry.flatMap((f) => {
 			const eventId = (f.message.body as { event?: { event_id?: unknown } })?.event?.event_id;
@@ -121,4 +104,38 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 		for (const f of retry) f.message.retry({ delaySeconds: retryDelaySeconds(f.message.attempts) });
 	}
 	return { deadLettered: dead.length - retry.filter((f) => dead.includes(f)).length, retried: retry.length };
+}
+
+const deadLetterBody = (f: Failure, now: number): DeadLetterBody => ({
+	dead_letter: { reason: f.permanent ? "permanent" : "retries_exhausted", error: f.error, attempts: f.message.attempts, failed_at: now },
+	message: f.message.body,
+});
+
+// Sends dead letters in sendBatch calls within Queues' limits (bytes and
+// count) and acks each once it is on the dead-letter queue. One too large
+// for a queue message is written to dead_letters directly, as the
+// dead-letter consumer would. Returns the failures that could be neither.
+async function sendDeadLetters(env: Env, dead: Failure[], now: number): Promise<Failure[]> {
+	const letters = dead.map((failure) => ({ failure, body: deadLetterBody(failure, now) }));
+	const { chunks, oversized } = chunkForSendBatch(letters, (l) => jsonByteLength(l.body));
+	const unsent: Failure[] = [];
+	for (const chunk of chunks) {
+		try {
+			await env.DEAD_LETTER_QUEUE.sendBatch(chunk.map(({ body }) => ({ body, contentType: "json" as const })));
+			for (const { failure } of chunk) failure.message.ack();
+		} catch (err) {
+			logLine("error", "dead_letter_send_failed", { size: chunk.length, error: describe(err) });
+			unsent.push(...chunk.map((l) => l.failure));
+		}
+	}
+	const direct = oversized.map(({ item: { failure, body }, bytes }) => ({
+		failure,
+		bytes,
+		message: failure.message,
+		row: deadLetterRow(body, failure.message.id, now),
+	}));
+	if (direct.length > 0) logLine("warn", "dead_letter_too_large_for_queue", { size: direct.length, bytes: direct.map((d) => d.bytes) });
+	const { stored, failed } = await storeDeadLetters(env.DB, direct);
+	for (const { message } of stored) message.ack();
+	return [...unsent, ...failed.map((f) => f.failure)];
 }
