@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { STATS_BY_TYPE_SQL } from "../../src/admin/stats-queries";
 
 // The admin list queries page newest first on (time, rowid): each filter must
 // be served by an index in that order, with no sort of the matching rows.
@@ -37,10 +38,7 @@ describe("admin query plans", () => {
 	});
 
 	it("GET /api/stats reads the window from the covering index only", async () => {
-		const detail = await plan(
-			"SELECT event_type, status, count(*), sum(attempts = 1) FROM events WHERE processed_at >= ? GROUP BY event_type, status",
-			0,
-		);
+		const detail = await plan(STATS_BY_TYPE_SQL, 0);
 		expect(detail).toContain("COVERING INDEX events_stats");
 	});
 });
