@@ -72,6 +72,7 @@ describe("GET /metrics", () => {
 			"webhook_events_rejected_total counter",
 			"webhook_events_processed_total counter",
 			"webhook_events_retried_total counter",
+			"webhook_events_redelivered_total counter",
 			"webhook_events_dead_lettered_total counter",
 			"webhook_backlog_events gauge",
 			"webhook_ack_latency_seconds histogram",
