@@ -154,6 +154,15 @@ describe("queue consumer", () => {
 		}
 	});
 
+	it("stores usage that names no feature as one unit of the unnamed feature, not a dead letter", async () => {
+		const { metadata: _none, ...bare } = validEvent("usage_tracked");
+		const result = await deliver(MAIN, asMessages([queueMessage(bare)]));
+		expect(result.explicitAcks).toHaveLength(1);
+		const row = await env.DB.prepare("SELECT feature, quantity FROM usage_records WHERE event_id = ?").bind(bare.event_id).first();
+		expect(row).toEqual({ feature: "unnamed", quantity: 1 });
+		expect(await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id = ?", bare.event_id)).toBe(0);
+	});
+
 	it("dead-letters a message that is not an event message", async () => {
 		const result = await deliver(MAIN, asMessages([{ not: "an event" }]));
 		expect(result.explicitAcks).toHaveLength(1);
