@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { DeadLetterBody } from "../../src/consumer/dead-letter";
 import { countRows, queueMessage, validEvent } from "../support/builders";
+import { whileD1RefusesRow } from "../support/faults";
 import { asMessages, deliver } from "../support/queue";
 
 const DLQ = "webhook-events-dlq";
@@ -60,23 +61,20 @@ describe("dead-letter consumer when D1 refuses a row", () => {
 	it("stores the good rows of a batch and retries only the row D1 refuses", async () => {
 		const good = [validEvent("usage_tracked"), validEvent("user_signup")];
 		const bad = validEvent("usage_tracked");
-		// A real database failure for one row: a trigger that aborts its insert.
-		await env.DB.exec(
-			`CREATE TRIGGER reject_one_dead_letter BEFORE INSERT ON dead_letters WHEN NEW.event_id = '${bad.event_id}' BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;`,
-		);
-		try {
+		await whileD1RefusesRow("dead_letters", bad.event_id, async () => {
 			const messages = asMessages([good[0]!, bad, good[1]!].map((e) => queueMessage(e)));
 			const result = await deliver(DLQ, messages);
 			expect(result.ackAll).toBe(false);
 			expect(result.explicitAcks.sort()).toEqual([messages[0]!.id, messages[2]!.id].sort());
 			expect(result.retryMessages).toEqual([{ msgId: messages[1]!.id }]);
-			expect(await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id IN (?, ?)", good[0]!.event_id, good[1]!.event_id)).toBe(
-				2,
+			const stored = await countRows(
+				"SELECT count(*) AS n FROM dead_letters WHERE event_id IN (?, ?)",
+				good[0]!.event_id,
+				good[1]!.event_id,
 			);
+			expect(stored).toBe(2);
 			expect(await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id = ?", bad.event_id)).toBe(0);
-		} finally {
-			await env.DB.exec("DROP TRIGGER reject_one_dead_letter");
-		}
+		});
 	});
 });
 
