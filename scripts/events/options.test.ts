@@ -20,7 +20,14 @@ describe("rate and duration", () => {
 describe("options", () => {
 	it("defaults to the local dev server and the dev secret", () => {
 		const o = parseOptions(["basic"]);
-		expect(o).toMatchObject({ scenario: "basic", url: DEFAULT_URL, secret: DEV_SECRET, adminToken: DEV_ADMIN_TOKEN, json: false, reconcile: true });
+		expect(o).toMatchObject({
+			scenario: "basic",
+			url: DEFAULT_URL,
+			secret: DEV_SECRET,
+			adminToken: DEV_ADMIN_TOKEN,
+			json: false,
+			reconcile: true,
+		});
 	});
 
 	it("parses a load run", () => {

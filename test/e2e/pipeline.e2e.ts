@@ -93,7 +93,7 @@ describe("local stack over HTTP", () => {
 			);
 			return found.length ? found : undefined;
 		});
-		expect(row!.error).toMatch(/metadata\.feature/);
+		expect(row!.error).toMatch(/metadata\.quantity/);
 	});
 
 	it("answers bad input with precise status codes and JSON errors", async () => {
