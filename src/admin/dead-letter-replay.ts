@@ -95,7 +95,7 @@ export async function replayLetters(
 	return outcome;
 }
 
-// Letters read per page: the UPDATE that marks them binds two parameters each.
+// Letters read per page: one SELECT, then their sendBatch chunks and marks.
 export const REPLAY_PAGE = 90;
 // Most letters one bulk replay call takes; the rest wait for the next call.
 export const REPLAY_MAX_PER_CALL = 500;
