@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
 import { analyticsRoutes } from "./analytics/routes";
-import { healthRoutes } from "./health/routes";
+import { healthDetailRoutes, healthRoutes } from "./health/routes";
 import { webhookRoutes } from "./ingest/routes";
 import { ingestMetrics } from "./metrics/middleware";
 import { metricsRoutes } from "./metrics/routes";
@@ -9,11 +9,15 @@ import { openApiRoutes } from "./openapi/routes";
 import { accessLog } from "./shared/access-log";
 import { adminAuth } from "./shared/auth";
 import { errorResponse } from "./shared/errors";
+import { securityHeaders } from "./shared/security-headers";
 
 // The whole HTTP surface in one place: which route group lives where, and
-// which ones the admin token guards (admin, analytics and metrics).
+// which ones the admin token guards (admin, detailed health, analytics and
+// metrics). Security headers wrap everything, so 404s and errors carry them
+// too.
 export function createApp() {
 	const app = new Hono<{ Bindings: Env }>();
+	app.use(securityHeaders());
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.use("/webhook/*", ingestMetrics());
@@ -21,6 +25,7 @@ export function createApp() {
 	app.use("/api/*", adminAuth());
 	app.use("/metrics", adminAuth());
 	app.route("/api", adminRoutes);
+	app.route("/api/health", healthDetailRoutes);
 	app.route("/api/analytics", analyticsRoutes);
 	app.route("/metrics", metricsRoutes);
 	app.route("/", openApiRoutes(app));

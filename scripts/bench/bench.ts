@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { D1Target } from "../events/d1";
-import { backlogOf } from "../events/drain";
+import { backlogOf, healthCounter } from "../events/drain";
+import { DEV_ADMIN_TOKEN } from "../events/options";
 import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";
 import { describeMachine } from "./machine";
@@ -47,15 +48,6 @@ function writeOutputs(results: BenchResults): string {
 	writeFileSync(path.join(dir, "RESULTS.md"), renderMarkdown(results));
 	writeFileSync(path.join(dir, "chart.svg"), renderBenchChart(results));
 	return path.relative(process.cwd(), dir);
-}
-
-async function retriedCount(url: string): Promise<number | null> {
-	try {
-		const res = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(5_000) });
-		return ((await res.json()) as { events?: { retried?: number } }).events?.retried ?? null;
-	} catch {
-		return null;
-	}
 }
 
 async function main(): Promise<number> {
@@ -100,9 +92,9 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number): Promis
 
 	const chaos = await withStack(snapshot, { CHAOS_FAIL_RATE: String(plan.chaos.failRate) }, async (stack, d1) => {
 		const result = await loadStep({ stack, d1, plan, seed }, plan.chaos, { withNoop: false });
-		const backlog = await backlogOf(stack.url);
+		const backlog = await backlogOf(stack.url, DEV_ADMIN_TOKEN);
 		process.stderr.write(`== chaos: lost ${result.ingest.lost}, double-counted ${result.ingest.doubleCounted}, backlog ${backlog}\n`);
-		return { ...result, failRate: plan.chaos.failRate, retried: await retriedCount(stack.url) };
+		return { ...result, failRate: plan.chaos.failRate, retried: await healthCounter(stack.url, DEV_ADMIN_TOKEN, "retried") };
 	});
 
 	const { ceilingIngest, ladder, sustained, backlog } = main;

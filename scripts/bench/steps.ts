@@ -4,6 +4,7 @@ import os from "node:os";
 import type { D1Target } from "../events/d1";
 import { createEventFactory, newRunId, seededRandom } from "../events/data";
 import type { Target } from "../events/http";
+import { DEV_ADMIN_TOKEN } from "../events/options";
 import { buildReport, type RunReport } from "../events/report";
 import { sendBatches } from "../events/scenarios/batch";
 import { achievedRate, arrivalOffsets } from "../events/schedule";
@@ -78,7 +79,13 @@ export async function loadStep(
 		random: seededRandom(ctx.seed),
 		label: step.name,
 	});
-	const settled = await settle(load.records, { d1: ctx.d1, url: ctx.stack.url, runId, timeoutMs: ctx.plan.drainTimeoutMs });
+	const settled = await settle(load.records, {
+		d1: ctx.d1,
+		url: ctx.stack.url,
+		adminToken: DEV_ADMIN_TOKEN,
+		runId,
+		timeoutMs: ctx.plan.drainTimeoutMs,
+	});
 	const offeredRate = closed ? null : Math.round(step.ratePerSecond * 100) / 100;
 	const ingest = buildReport({
 		scenario: step.name,
@@ -127,7 +134,13 @@ export async function backlogStep(ctx: BenchContext): Promise<BacklogResult> {
 		perRequest,
 		concurrency,
 	);
-	const settled = await settle(sent.records, { d1: ctx.d1, url: ctx.stack.url, runId, timeoutMs: ctx.plan.drainTimeoutMs });
+	const settled = await settle(sent.records, {
+		d1: ctx.d1,
+		url: ctx.stack.url,
+		adminToken: DEV_ADMIN_TOKEN,
+		runId,
+		timeoutMs: ctx.plan.drainTimeoutMs,
+	});
 	const ingest = buildReport({
 		scenario: "backlog",
 		runId,

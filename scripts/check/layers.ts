@@ -9,6 +9,8 @@ import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON
+	// Pure helpers for the "never make a sender drop an event" issue that are
+	// waiting for their home (json-guard, status: the ingest owner moves them).
 	events: 1, // the contract: envelope, queue message, event-type modules
 	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,

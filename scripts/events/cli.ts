@@ -34,7 +34,9 @@ async function runScenario(options: CliOptions, stack: LocalStack | null): Promi
 		progress: true,
 	});
 
-	const settled = options.reconcile ? await settle(run.records, { d1, url, runId, timeoutMs: options.drainTimeout }) : null;
+	const settled = options.reconcile
+		? await settle(run.records, { d1, url, adminToken: options.adminToken, runId, timeoutMs: options.drainTimeout })
+		: null;
 	return buildReport({
 		scenario: options.scenario,
 		runId,

@@ -8,8 +8,9 @@ export interface DrainOptions {
 	runId: string;
 	expected: number;
 	timeoutMs: number;
-	// The Worker's base URL: /health reports the queue backlog.
+	// The Worker's base URL and admin token: /api/health reports the backlog.
 	url?: string;
+	adminToken?: string;
 	pollMs?: number;
 	onPoll?: (status: DrainStatus) => void;
 }
@@ -26,15 +27,23 @@ export interface DrainResult extends DrainStatus {
 	rows: LandedRow[];
 }
 
-export async function backlogOf(url: string): Promise<number | null> {
+// One counter from the Worker's detailed health (GET /api/health, admin
+// token), or null when it cannot be read.
+export async function healthCounter(url: string, adminToken: string, name: "backlog" | "retried"): Promise<number | null> {
 	try {
-		const res = await fetch(new URL("/health", url), { signal: AbortSignal.timeout(5_000) });
-		const body = (await res.json()) as { events?: { backlog?: unknown } };
-		return typeof body.events?.backlog === "number" ? body.events.backlog : null;
+		const res = await fetch(new URL("/api/health", url), {
+			headers: { authorization: `Bearer ${adminToken}` },
+			signal: AbortSignal.timeout(5_000),
+		});
+		const body = (await res.json()) as { events?: Record<string, unknown> };
+		const value = body.events?.[name];
+		return typeof value === "number" ? value : null;
 	} catch {
 		return null;
 	}
 }
+
+export const backlogOf = (url: string, adminToken: string) => healthCounter(url, adminToken, "backlog");
 
 export function isDrained(status: Pick<DrainStatus, "landed" | "expected" | "backlog">): boolean {
 	return status.landed >= status.expected && (status.backlog === null || status.backlog === 0);
@@ -44,11 +53,11 @@ export async function drainAndRead(options: DrainOptions): Promise<DrainResult> 
 	const started = performance.now();
 	const pollMs = options.pollMs ?? 1_000;
 	let status: DrainStatus = { landed: 0, expected: options.expected, backlog: null, elapsedMs: 0 };
-	// Bounded by time; each poll is one D1 query and one /health read.
+	// Bounded by time; each poll is one D1 query and one /api/health read.
 	for (let poll = 0; poll < 10_000; poll++) {
 		const [landed, backlog] = await Promise.all([
 			landedCount(options.d1, options.runId),
-			options.url ? backlogOf(options.url) : Promise.resolve(null),
+			options.url && options.adminToken ? backlogOf(options.url, options.adminToken) : Promise.resolve(null),
 		]);
 		status = { landed, expected: options.expected, backlog, elapsedMs: Math.round(performance.now() - started) };
 		options.onPoll?.(status);

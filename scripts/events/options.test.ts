@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_URL, DEV_SECRET, parseDuration, parseOptions, parseRate } from "./options";
+import { DEFAULT_URL, DEV_ADMIN_TOKEN, DEV_SECRET, parseDuration, parseOptions, parseRate } from "./options";
 
 describe("rate and duration", () => {
 	it("reads rates per second or per minute", () => {
@@ -20,7 +20,14 @@ describe("rate and duration", () => {
 describe("options", () => {
 	it("defaults to the local dev server and the dev secret", () => {
 		const o = parseOptions(["basic"]);
-		expect(o).toMatchObject({ scenario: "basic", url: DEFAULT_URL, secret: DEV_SECRET, json: false, reconcile: true });
+		expect(o).toMatchObject({
+			scenario: "basic",
+			url: DEFAULT_URL,
+			secret: DEV_SECRET,
+			adminToken: DEV_ADMIN_TOKEN,
+			json: false,
+			reconcile: true,
+		});
 	});
 
 	it("parses a load run", () => {

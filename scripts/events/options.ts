@@ -7,6 +7,7 @@ import { SOURCE_PATTERN } from "../../src/events/envelope";
 export const SCENARIOS = ["basic", "idempotency", "burst", "batch", "invalid", "load"] as const;
 export const DEFAULT_URL = "http://127.0.0.1:8787";
 export const DEV_SECRET = "dev-webhook-secret-do-not-use-in-production";
+export const DEV_ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
 
 // "50" or "50/s" per second, "500/min" per minute → events per second.
 export function parseRate(raw: string): number {
@@ -41,6 +42,7 @@ export const optionsSchema = z.object({
 	scenario: z.enum(SCENARIOS),
 	url: z.url().default(DEFAULT_URL),
 	secret: z.string().min(1).default(DEV_SECRET),
+	adminToken: z.string().min(1).default(DEV_ADMIN_TOKEN),
 	source: z.string().regex(SOURCE_PATTERN).default("events-cli"),
 	json: z.boolean().default(false),
 	count: z.coerce.number().int().positive().max(100_000).optional(),
@@ -65,6 +67,7 @@ export type CliOptions = z.infer<typeof optionsSchema>;
 const FLAGS = {
 	url: { type: "string" },
 	secret: { type: "string" },
+	"admin-token": { type: "string" },
 	source: { type: "string" },
 	json: { type: "boolean" },
 	count: { type: "string", short: "n" },
@@ -91,12 +94,14 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 		"no-reconcile": noReconcile,
 		"drain-timeout": drainTimeout,
 		"local-stack": localStack,
+		"admin-token": adminToken,
 		...rest
 	} = values;
 	const parsed = optionsSchema.safeParse({
 		...rest,
 		scenario: positionals[0] ?? (values.help ? "basic" : undefined),
 		persistTo,
+		adminToken,
 		drainTimeout,
 		localStack,
 		reconcile: !noReconcile,
@@ -125,6 +130,7 @@ Scenarios:
 Options:
   --url URL             Worker base URL (default ${DEFAULT_URL}, what \`npm run dev\` serves)
   --secret S            WEBHOOK_SECRET to sign with (default: the local dev secret)
+  --admin-token T       ADMIN_TOKEN for the backlog in GET /api/health while draining (default: the local dev token)
   --source NAME         sent as X-Webhook-Source (default events-cli)
   -n, --count N         events for basic (per type), burst, batch, idempotency race
   --rate R              load: arrivals per second, or e.g. 500/min (default 20)

@@ -8,6 +8,7 @@ import type { RunReport } from "./report";
 export interface SettleOptions {
 	d1: D1Target;
 	url: string;
+	adminToken: string;
 	runId: string;
 	timeoutMs: number;
 	quiet?: boolean;
@@ -26,6 +27,7 @@ export async function settle(records: readonly SendRecord[], options: SettleOpti
 		d1: options.d1,
 		runId: options.runId,
 		url: options.url,
+		adminToken: options.adminToken,
 		expected: acceptedIds(records).size,
 		timeoutMs: options.timeoutMs,
 		onPoll: options.quiet ? undefined : (s) => process.stderr.write(drainLine(s)),

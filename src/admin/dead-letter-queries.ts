@@ -87,13 +87,30 @@ export async function resolveOpen(db: D1Database, ids: readonly number[], status
 	return results.map((r) => r.id);
 }
 
-// Undo a claim whose enqueue failed, so the letter can be replayed again.
-export async function reopen(db: D1Database, ids: readonly number[]): Promise<void> {
-	if (ids.length === 0) return;
-	await db
-		.prepare(
-			`UPDATE dead_letters SET status = 'open', resolved_at = NULL WHERE status = 'replayed' AND id IN (${placeholders(ids.length)})`,
-		)
-		.bind(...ids)
-		.run();
+// D1 binds at most 100 parameters: the time plus two per letter.
+const MARK_PER_STATEMENT = 45;
+
+// open → replayed, after the letters' messages are on the queue; only for
+// letters still open and unchanged since they were read (same failed_at). A
+// letter a concurrent request resolved stays as it is, and one whose
+// replayed event already failed again (the dead-letter consumer refreshed
+// it) stays open with that new failure. Returns the ids that moved.
+export async function markReplayed(
+	db: D1Database,
+	letters: readonly Pick<ReplayCandidate, "id" | "failed_at">[],
+	at: number,
+): Promise<number[]> {
+	const moved: number[] = [];
+	for (let i = 0; i < letters.length; i += MARK_PER_STATEMENT) {
+		const slice = letters.slice(i, i + MARK_PER_STATEMENT);
+		const { results } = await db
+			.prepare(
+				`UPDATE dead_letters SET status = 'replayed', resolved_at = ?
+				 WHERE status = 'open' AND (id, failed_at) IN (VALUES ${slice.map(() => "(?, ?)").join(", ")}) RETURNING id`,
+			)
+			.bind(at, ...slice.flatMap((l) => [l.id, l.failed_at]))
+			.all<{ id: number }>();
+		moved.push(...results.map((r) => r.id));
+	}
+	return moved;
 }

@@ -3,7 +3,7 @@ import { PermanentError } from "../events/contract";
 import type { QueueMessage } from "../events/envelope";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
-import { type DeadLetterMatch, highestDeadLetterId, openMatches, type ReplayCandidate, reopen, resolveOpen } from "./dead-letter-queries";
+import { type DeadLetterMatch, highestDeadLetterId, markReplayed, openMatches, type ReplayCandidate } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";
 
 export type Rebuilt = { ok: true; message: QueueMessage } | { ok: false; reason: string };
@@ -29,72 +29,111 @@ export function rebuildMessage(letter: ReplayCandidate): Rebuilt {
 }
 
 export interface ReplayOutcome {
+	// Enqueued and marked replayed.
 	replayed: number[];
+	// Left open: the payload is not an event, or too large for a queue message.
 	not_replayable: { id: number; reason: string }[];
-	// Already replayed or discarded by someone else meanwhile.
+	// Enqueued, but resolved or failed again meanwhile, so not marked here.
 	skipped: number[];
 }
 
+// Where a bulk replay stands: letters are taken in id order, after `afterId`
+// and up to `maxId` (the newest letter when the first call started, so the
+// letters the replay itself produces are never picked up again).
+export interface ReplayPosition {
+	afterId: number;
+	maxId: number;
+}
+
 export class QueueUnavailable extends Error {
-	constructor(readonly partial: ReplayOutcome) {
+	constructor(
+		readonly partial: ReplayOutcome,
+		// Every letter with a lower id was handled; this one and later ones stay open.
+		readonly firstUnsentId: number,
+		public resume: ReplayPosition | null = null,
+	) {
 		super("the events queue is unavailable");
 	}
 }
 
-// Marks letters replayed *before* enqueueing (so a fast new failure of the
-// replayed event opens a fresh dead letter instead of updating this one),
-// then puts the original messages back on EVENTS_QUEUE. If the queue refuses,
-// the claim is undone and QueueUnavailable reports what did go through.
+const emptyOutcome = (): ReplayOutcome => ({ replayed: [], not_replayable: [], skipped: [] });
+
+// Puts the original messages back on EVENTS_QUEUE in sendBatch chunks within
+// Queues' limits and marks a chunk's letters replayed only once it is on the
+// queue, so an interrupted replay leaves every letter it did not enqueue
+// open. If a send fails, QueueUnavailable reports what did go through.
 export async function replayLetters(
 	env: Env,
 	letters: readonly ReplayCandidate[],
 	now: number,
-	done?: ReplayOutcome,
+	outcome: ReplayOutcome = emptyOutcome(),
 ): Promise<ReplayOutcome> {
-	const outcome: ReplayOutcome = done ?? { replayed: [], not_replayable: [], skipped: [] };
-	const ready = new Map<number, QueueMessage>();
+	const ready: { letter: ReplayCandidate; message: QueueMessage }[] = [];
 	for (const letter of letters) {
 		const rebuilt = rebuildMessage(letter);
-		if (rebuilt.ok) ready.set(letter.id, rebuilt.message);
+		if (rebuilt.ok) ready.push({ letter, message: rebuilt.message });
 		else outcome.not_replayable.push({ id: letter.id, reason: rebuilt.reason });
 	}
-	const claimed = new Set(await resolveOpen(env.DB, [...ready.keys()], "replayed", now));
-	outcome.skipped.push(...[...ready.keys()].filter((id) => !claimed.has(id)));
-	const items = [...claimed].map((id) => ({ id, body: ready.get(id) as QueueMessage }));
-	for (const chunk of chunkForSendBatch(items, (i) => jsonByteLength(i.body)).chunks) {
+	const { chunks, oversized } = chunkForSendBatch(ready, (r) => jsonByteLength(r.message));
+	for (const { item, bytes } of oversized) {
+		outcome.not_replayable.push({ id: item.letter.id, reason: `too large for one queue message (${bytes} bytes)` });
+	}
+	for (const chunk of chunks) {
 		try {
-			await env.EVENTS_QUEUE.sendBatch(chunk.map((i) => ({ body: i.body, contentType: "json" as const })));
-			outcome.replayed.push(...chunk.map((i) => i.id));
+			await env.EVENTS_QUEUE.sendBatch(chunk.map((r) => ({ body: r.message, contentType: "json" as const })));
 		} catch (err) {
-			const sent = new Set(outcome.replayed);
-			await reopen(
-				env.DB,
-				[...claimed].filter((id) => !sent.has(id)),
-			);
 			logLine("error", "dead_letter_replay_enqueue_failed", { error: String(err), replayed: outcome.replayed.length });
-			throw new QueueUnavailable(outcome);
+			throw new QueueUnavailable(outcome, chunk[0]?.letter.id ?? 0);
 		}
+		const marked = new Set(
+			await markReplayed(
+				env.DB,
+				chunk.map((r) => r.letter),
+				now,
+			),
+		);
+		for (const { letter } of chunk) (marked.has(letter.id) ? outcome.replayed : outcome.skipped).push(letter.id);
 	}
 	return outcome;
 }
 
-// Page size: the claim UPDATE binds one parameter per id (D1 allows 100).
+// Letters read per page: one SELECT, then their sendBatch chunks and marks.
 export const REPLAY_PAGE = 90;
+// Most letters one bulk replay call takes; the rest wait for the next call.
+export const REPLAY_MAX_PER_CALL = 500;
 
-// Replays every open letter matching the filter, paging through them on the
-// server. Letters created after the call started (including any the replay
-// itself produces) are left for the next call, so this always terminates.
-export async function replayMatching(env: Env, match: DeadLetterMatch, now: number): Promise<ReplayOutcome & { matched: number }> {
-	const maxId = await highestDeadLetterId(env.DB);
-	const outcome: ReplayOutcome = { replayed: [], not_replayable: [], skipped: [] };
+// Replays up to `limit` open letters matching the filter, from `start` (or
+// from the oldest), and says where the next call continues (null when no
+// match is left). Each letter is enqueued by at most one call of a sequence.
+export async function replayMatching(
+	env: Env,
+	match: DeadLetterMatch,
+	now: number,
+	start: ReplayPosition | null,
+	limit = REPLAY_MAX_PER_CALL,
+): Promise<ReplayOutcome & { matched: number; next: ReplayPosition | null }> {
+	const maxId = start?.maxId ?? (await highestDeadLetterId(env.DB));
+	const outcome = emptyOutcome();
+	let afterId = start?.afterId ?? 0;
 	let matched = 0;
-	for (let afterId = 0; ; ) {
-		const letters = await openMatches(env.DB, match, afterId, maxId, REPLAY_PAGE);
+	let next: ReplayPosition | null = null;
+	for (;;) {
+		const letters = await openMatches(env.DB, match, afterId, maxId, Math.min(REPLAY_PAGE, limit - matched));
 		if (letters.length === 0) break;
 		matched += letters.length;
-		await replayLetters(env, letters, now, outcome);
-		afterId = letters.at(-1)?.id ?? maxId;
+		try {
+			await replayLetters(env, letters, now, outcome);
+		} catch (err) {
+			if (err instanceof QueueUnavailable) err.resume = { afterId: err.firstUnsentId - 1, maxId };
+			throw err;
+		}
+		afterId = letters.at(-1)?.id ?? afterId;
+		if (matched >= limit) {
+			// Only hand out a cursor when there is something left to continue with.
+			if ((await openMatches(env.DB, match, afterId, maxId, 1)).length > 0) next = { afterId, maxId };
+			break;
+		}
 	}
 	logLine("info", "dead_letters_replayed", { matched, replayed: outcome.replayed.length, not_replayable: outcome.not_replayable.length });
-	return { matched, ...outcome };
+	return { matched, ...outcome, next };
 }

@@ -5,9 +5,17 @@ import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
-import { decodeCursor } from "./cursor";
+import { decodeCursor, encodeCursor } from "./cursor";
 import { getDeadLetter, listDeadLetters, resolveOpen } from "./dead-letter-queries";
-import { QueueUnavailable, type ReplayOutcome, rebuildMessage, replayLetters, replayMatching } from "./dead-letter-replay";
+import {
+	QueueUnavailable,
+	REPLAY_MAX_PER_CALL,
+	type ReplayOutcome,
+	type ReplayPosition,
+	rebuildMessage,
+	replayLetters,
+	replayMatching,
+} from "./dead-letter-replay";
 import { parsePayload } from "./event-queries";
 import { deadLetterDetailSchema, deadLetterSchema, deadLetterStatus, page } from "./schemas";
 
@@ -29,14 +37,32 @@ const bulkReplayBody = z.strictObject({
 	error: matchFields.error,
 	from: instant.optional().describe("failed_at lower bound (inclusive)"),
 	to: instant.optional().describe("failed_at upper bound (exclusive)"),
+	limit: z
+		.number()
+		.int()
+		.min(1)
+		.max(REPLAY_MAX_PER_CALL)
+		.default(REPLAY_MAX_PER_CALL)
+		.describe(`Most letters this call takes (1–${REPLAY_MAX_PER_CALL})`),
+	cursor: cursorParam.describe("next_cursor of the previous call, to continue; send the same filter"),
 });
 
 const replayResult = z.object({
-	matched: z.number().int(),
+	matched: z.number().int().describe("Open letters this call took"),
 	replayed: z.array(z.number().int()).describe("Ids re-enqueued and marked replayed"),
-	not_replayable: z.array(z.object({ id: z.number().int(), reason: z.string() })),
-	skipped: z.array(z.number().int()).describe("Resolved by a concurrent request meanwhile"),
+	not_replayable: z.array(z.object({ id: z.number().int(), reason: z.string() })).describe("Left open: not an event, or too large"),
+	skipped: z.array(z.number().int()).describe("Re-enqueued, but resolved or failed again meanwhile: not marked here"),
+	next_cursor: z.string().nullable().describe("Set when matches are left: call again with it as cursor; null when done"),
 });
+
+const BULK_REPLAY_DESCRIPTION = `Takes the open letters matching the filter oldest first, at most \`limit\` (default and maximum ${REPLAY_MAX_PER_CALL}) per call. When matches are left the answer carries \`next_cursor\`: call again with the same filter and \`cursor\` set to it until \`next_cursor\` is null. A sequence of calls takes each letter once, and never the letters that failed again after the first call started. Each chunk of letters is enqueued first and marked replayed only once it is on the queue: if the queue fails mid-way (503), the letters not enqueued stay open and the 503 body's \`next_cursor\` continues from the first of them. An empty filter replays every open dead letter.`;
+
+const cursorOf = (position: ReplayPosition | null) => (position ? encodeCursor({ at: position.maxId, id: position.afterId }) : null);
+
+function positionOf(cursor: string | undefined): ReplayPosition | null {
+	const key = decodeCursor(cursor);
+	return key ? { maxId: key.at, afterId: key.id } : null;
+}
 
 const TAGS = ["Dead letters"];
 
@@ -44,11 +70,12 @@ const TAGS = ["Dead letters"];
 function queueDown(err: unknown, extra: Record<string, unknown> = {}): never {
 	if (!(err instanceof QueueUnavailable)) throw err;
 	const { replayed, not_replayable, skipped }: ReplayOutcome = err.partial;
+	const resume = err.resume ? { next_cursor: cursorOf(err.resume) } : {};
 	throw new ApiError(
 		503,
 		"queue_unavailable",
 		"The events queue is unavailable; retry later",
-		{ ...extra, replayed, not_replayable, skipped },
+		{ ...extra, replayed, not_replayable, skipped, ...resume },
 		{ "Retry-After": "5" },
 	);
 }
@@ -98,16 +125,20 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 	.post(
 		"/replay",
 		documented({
-			summary: "Replay every open dead letter matching a filter",
-			description: "Pages through all matches on the server (not one page). An empty filter replays every open dead letter.",
+			summary: "Replay the open dead letters matching a filter, up to 500 per call",
+			description: BULK_REPLAY_DESCRIPTION,
 			tags: TAGS,
-			responses: { 200: ["What was replayed", replayResult], 503: ["Queue unavailable; the rest stays open"] },
+			responses: {
+				200: ["What was replayed, and where to continue", replayResult],
+				503: ["Queue unavailable: what was enqueued is marked, the rest stays open; continue with next_cursor"],
+			},
 		}),
 		validated("json", bulkReplayBody),
 		async (c) => {
-			const { event_type, ...rest } = c.req.valid("json");
+			const { event_type, limit, cursor, ...rest } = c.req.valid("json");
 			try {
-				return c.json(await replayMatching(c.env, { type: event_type, ...rest }, Date.now()));
+				const { next, ...result } = await replayMatching(c.env, { type: event_type, ...rest }, Date.now(), positionOf(cursor), limit);
+				return c.json({ ...result, next_cursor: cursorOf(next) });
 			} catch (err) {
 				queueDown(err);
 			}
@@ -132,10 +163,10 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 			summary: "Re-enqueue the original event of one open dead letter",
 			tags: TAGS,
 			responses: {
-				200: ["Re-enqueued; the letter is marked replayed", deadLetterSchema],
+				200: ["Re-enqueued, then marked replayed", deadLetterSchema],
 				404: ["Unknown id"],
 				409: ["Already replayed or discarded"],
-				422: ["The payload is not a replayable event"],
+				422: ["The payload is not a replayable event, or too large for a queue message"],
 				503: ["Queue unavailable; the letter stays open"],
 			},
 		}),
@@ -151,6 +182,9 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 			} catch (err) {
 				queueDown(err, { id });
 			}
+			const refused = outcome.not_replayable.find((n) => n.id === id);
+			if (refused) throw new ApiError(422, "not_replayable", refused.reason, { id });
+			// Enqueued, but another request resolved it (or it failed again) meanwhile.
 			if (!outcome.replayed.includes(id)) throw resolvedMeanwhile(id);
 			logLine("info", "dead_letter_replayed", { id, event_id: letter.event_id });
 			return c.json(await resolvedRow(c.env.DB, id));

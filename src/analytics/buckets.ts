@@ -66,6 +66,14 @@ export function emptySeries<T>(range: TimeRange, empty: () => T): Map<number, T>
 	return new Map(bucketStarts(range).map((start) => [start, empty()]));
 }
 
+// Rows sorted into the range's buckets (every bucket present, oldest first);
+// rows whose bucket is outside the range are left out.
+export function rowsByBucket<R extends { bucket: number | null }>(range: TimeRange, rows: readonly R[]): Map<number, R[]> {
+	const buckets = emptySeries(range, (): R[] => []);
+	for (const row of rows) buckets.get(Number(row.bucket))?.push(row);
+	return buckets;
+}
+
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
 // Rounds money to cents, hiding float noise from SUM().

@@ -2,10 +2,12 @@ import { PermanentError } from "../events/contract";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
 import { configuredSources } from "../sources/config";
+import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { injectChaos } from "./chaos";
-import { type DeadLetterBody, deadLetterRow, deadLetterStatements } from "./dead-letter";
+import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
+import { storeDeadLetters } from "./dead-letter-consumer";
 import { type ProcessedEvent, parseMessage, processMessage } from "./process";
-import { DEAD_LETTER_MAX_RETRIES, retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
+import { retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
 import { attemptStatements, statementsFor } from "./writes";
 
 interface Failure {
@@ -88,28 +90,9 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 	const now = Date.now();
 	const dead = failures.filter((f) => shouldDeadLetter(f.message.attempts, f.permanent));
 	const retry = failures.filter((f) => !dead.includes(f));
-
-	if (dead.length > 0) {
-		const bodies: DeadLetterBody[] = dead.map((f) => ({
-			dead_letter: {
-				reason: f.permanent ? "permanent" : "retries_exhausted",
-				error: f.error,
-				attempts: f.message.attempts,
-				failed_at: now,
-			},
-			message: f.message.body,
-		}));
-		try {
-			await env.DEAD_LETTER_QUEUE.sendBatch(bodies.map((body) => ({ body, contentType: "json" as const })));
-			for (const f of dead) f.message.ack();
-		} catch (err) {
-			// Could not dead-letter: retry instead. Past max_retries the queue
-			// moves it to the dead-letter queue itself, so it is never dropped.
-			logLine("error", "dead_letter_send_failed", { size: dead.length, error: describe(err) });
-			retry.push(...dead);
-		}
-	}
-
+	// Could not dead-letter: retry instead. Past max_retries the queue moves
+	// the message to the dead-letter queue itself, so it is never dropped.
+	retry.push(...(await sendDeadLetters(env, dead, now)));
 	if (retry.length > 0) {
 		const rows = retry.flatMap((f) => {
 			const eventId = (f.message.body as { event?: { event_id?: unknown } })?.event?.event_id;
@@ -124,26 +107,36 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 	return { deadLettered: dead.length - retry.filter((f) => dead.includes(f)).length, retried: retry.length };
 }
 
-// Dead-letter queue: record every message in dead_letters, then ack.
-export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	const now = Date.now();
-	const rows = batch.messages.map((m) => deadLetterRow(m.body, m.id, now));
-	try {
-		await env.DB.batch(deadLetterStatements(env.DB, rows));
-		batch.ackAll();
-		logLine("warn", "dead_letters_stored", {
-			queue: batch.queue,
-			size: rows.length,
-			event_ids: rows.map((r) => r.event_id),
-			errors: [...new Set(rows.map((r) => r.error))].slice(0, 5),
-		});
-	} catch (err) {
-		logLine("error", "dead_letter_write_failed", { size: rows.length, error: describe(err) });
-		// The dead-letter queue has no queue behind it: on its last attempt the
-		// full dead letter goes to the error log, the one place left to recover
-		// it from, rather than vanishing with the message.
-		const lastTries = rows.filter((_, i) => (batch.messages[i]?.attempts ?? 0) > DEAD_LETTER_MAX_RETRIES);
-		if (lastTries.length > 0) logLine("error", "dead_letter_unstored", { dead_letters: lastTries });
-		for (const m of batch.messages) m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
+const deadLetterBody = (f: Failure, now: number): DeadLetterBody => ({
+	dead_letter: { reason: f.permanent ? "permanent" : "retries_exhausted", error: f.error, attempts: f.message.attempts, failed_at: now },
+	message: f.message.body,
+});
+
+// Sends dead letters in sendBatch calls within Queues' limits (bytes and
+// count) and acks each once it is on the dead-letter queue. One too large
+// for a queue message is written to dead_letters directly, as the
+// dead-letter consumer would. Returns the failures that could be neither.
+async function sendDeadLetters(env: Env, dead: Failure[], now: number): Promise<Failure[]> {
+	const letters = dead.map((failure) => ({ failure, body: deadLetterBody(failure, now) }));
+	const { chunks, oversized } = chunkForSendBatch(letters, (l) => jsonByteLength(l.body));
+	const unsent: Failure[] = [];
+	for (const chunk of chunks) {
+		try {
+			await env.DEAD_LETTER_QUEUE.sendBatch(chunk.map(({ body }) => ({ body, contentType: "json" as const })));
+			for (const { failure } of chunk) failure.message.ack();
+		} catch (err) {
+			logLine("error", "dead_letter_send_failed", { size: chunk.length, error: describe(err) });
+			unsent.push(...chunk.map((l) => l.failure));
+		}
 	}
+	const direct = oversized.map(({ item: { failure, body }, bytes }) => ({
+		failure,
+		bytes,
+		message: failure.message,
+		row: deadLetterRow(body, failure.message.id, now),
+	}));
+	if (direct.length > 0) logLine("warn", "dead_letter_too_large_for_queue", { size: direct.length, bytes: direct.map((d) => d.bytes) });
+	const { stored, failed } = await storeDeadLetters(env.DB, direct);
+	for (const { message } of stored) message.ack();
+	return [...unsent, ...failed.map((f) => f.failure)];
 }

@@ -1,4 +1,5 @@
-import { consumeDeadLetters, consumeEvents } from "./consume";
+import { consumeEvents } from "./consume";
+import { consumeDeadLetters } from "./dead-letter-consumer";
 import { isDeadLetterQueue } from "./queues";
 
 export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {

@@ -33,7 +33,7 @@ describe("processing one message", () => {
 	});
 
 	it("lets a handler's validation failure surface as permanent", () => {
-		expect(() => processMessage(message("usage_tracked", {}), 1, receivedAt)).toThrow(PermanentError);
+		expect(() => processMessage(message("usage_tracked", { quantity: -1 }), 1, receivedAt)).toThrow(PermanentError);
 	});
 
 	it("rejects a queue message that is not an event message", () => {

@@ -1,6 +1,6 @@
 import { derivedTables } from "../events/registry";
 import type { EventRow, ProcessedEvent } from "./process";
-import { insertRows } from "./sql";
+import { insertRows, MAX_BOUND_PARAMS } from "./sql";
 
 const EVENT_COLUMNS = [
 	"event_id",
@@ -43,6 +43,7 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 			processed.map((p) => p.event),
 			eventConflict,
 		),
+		...(replay ? [] : redeliveryStatements(db, processed)),
 		...derivedTables().flatMap((spec) =>
 			insertRows(
 				db,
@@ -53,6 +54,33 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 			),
 		),
 	];
+}
+
+// After the events insert: a message whose event is stored with another
+// received_at is a later acceptance of it (a resend after the idempotency
+// window, or a replay of such a copy). Its insert was a no-op, so it is
+// recorded in event_redeliveries (migrations/0005_hardening.sql) to count as
+// settled; keyed by (event_id, received_at), so it counts once however often
+// the queue delivers it.
+const REDELIVERY_PARAMS = 3;
+
+function redeliveryStatements(db: D1Database, processed: readonly ProcessedEvent[]): D1PreparedStatement[] {
+	const perStatement = Math.floor(MAX_BOUND_PARAMS / REDELIVERY_PARAMS);
+	const statements: D1PreparedStatement[] = [];
+	for (let i = 0; i < processed.length; i += perStatement) {
+		const chunk = processed.slice(i, i + perStatement);
+		statements.push(
+			db
+				.prepare(
+					`INSERT INTO event_redeliveries (event_id, received_at, seen_at)
+					 SELECT m.column1, m.column2, m.column3 FROM (VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}) AS m
+					 JOIN events e ON e.event_id = m.column1 AND e.received_at <> m.column2
+					 WHERE true ON CONFLICT DO NOTHING`,
+				)
+				.bind(...chunk.flatMap(({ event }) => [event.event_id, event.received_at, event.processed_at])),
+		);
+	}
+	return statements;
 }
 
 export interface AttemptRow {

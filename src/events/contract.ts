@@ -43,6 +43,9 @@ export class TransientError extends Error {
 // table the registry's types declare; nothing else needs to know the type.
 export interface EventType<Tables extends Record<string, AnyTableSpec> = Record<string, AnyTableSpec>> {
 	readonly type: string;
+	// The slice of the event derive checks (parseEventData): the sender-facing
+	// field list is rendered from it (events/docs.ts), so it cannot drift.
+	readonly schema: z.ZodType;
 	readonly tables: Tables;
 	derive(event: EventEnvelope, occurredAt: number): DerivedRows<Tables>;
 }

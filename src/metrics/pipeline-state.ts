@@ -18,16 +18,20 @@ export interface PipelineState {
 	processed: number;
 	unhandled: number;
 	retried: number;
+	redelivered: number;
 	dead_lettered: number;
 	dead_letters: DeadLetterCounts;
 	backlog: number;
 }
 
-// Accepted but not yet settled. Settled = stored in events, or dead-lettered
-// and still open or discarded; a replayed letter is pending again until its
-// event lands in events. Clamped: the counters are read a moment apart.
+// Accepted but not yet settled. Settled = stored in events, found already
+// stored (a later acceptance of a stored event: redelivered), or
+// dead-lettered and still open or discarded; a replayed letter is pending
+// again until its event lands in events. Clamped: the counters are read a
+// moment apart.
 export function backlogOf(s: Omit<PipelineState, "backlog">): number {
-	return Math.max(0, s.accepted - s.processed - s.unhandled - s.dead_letters.open - s.dead_letters.discarded);
+	const settled = s.processed + s.unhandled + s.redelivered + s.dead_letters.open + s.dead_letters.discarded;
+	return Math.max(0, s.accepted - settled);
 }
 
 async function deadLetterCounts(db: D1Database): Promise<DeadLetterCounts> {

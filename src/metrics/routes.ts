@@ -47,6 +47,12 @@ export const metricsRoutes = new Hono<{ Bindings: Env }>().get(
 				state.unhandled,
 			),
 			single("webhook_events_retried_total", "Failed delivery attempts that were retried", "counter", state.retried),
+			single(
+				"webhook_events_redelivered_total",
+				"Later acceptances of events already stored (resent after the idempotency window): settled, not written again",
+				"counter",
+				state.redelivered,
+			),
 			single("webhook_events_dead_lettered_total", "Dead letters recorded", "counter", state.dead_lettered),
 			{
 				name: "webhook_dead_letters",

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { attemptStatements } from "../../src/consumer/writes";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import { readPipelineState } from "../../src/metrics/pipeline-state";
-import { validEvent } from "../support/builders";
+import { countRows, validEvent } from "../support/builders";
 import { admin, adminJson, processEvents } from "./helpers";
 
 type Stats = { backlog: { pending: number; oldest_pending_age_ms: number | null; oldest_pending_event_id: string | null } };
@@ -19,13 +19,27 @@ async function acceptWithoutProcessing(eventId: string) {
 	});
 }
 
+// The idempotency window has passed for this id: its claim is purged, as the
+// shard's alarm does after IDEMPOTENCY_TTL_SECONDS, so it can be accepted again.
+async function expireClaim(eventId: string) {
+	const shard = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(shardName(shardFor(eventId, 16))));
+	await runInDurableObject(shard, async (_instance, state) => {
+		state.storage.sql.exec("DELETE FROM claims WHERE event_id = ?", eventId);
+	});
+}
+
+// Tests store events without going through ingest: even the books so the
+// backlog starts from what this file accepted, then return it.
+async function evenBacklog(): Promise<number> {
+	const state = await readPipelineState(env);
+	const settled = state.processed + state.unhandled + state.redelivered + state.dead_letters.open + state.dead_letters.discarded;
+	for (let i = 0; i < settled - state.accepted; i++) await acceptWithoutProcessing(`evt_filler_${crypto.randomUUID()}`);
+	return (await adminJson<Stats>("/api/stats")).backlog.pending;
+}
+
 describe("backlog in GET /api/stats and /metrics", () => {
 	it("counts accepted events not yet stored or dead-lettered, and ages the oldest one still retrying", async () => {
-		// Tests store events without going through ingest; even the books first.
-		const state = await readPipelineState(env);
-		const settled = state.processed + state.unhandled + state.dead_letters.open + state.dead_letters.discarded;
-		for (let i = 0; i < settled - state.accepted; i++) await acceptWithoutProcessing(`evt_filler_${crypto.randomUUID()}`);
-		const base = (await adminJson<Stats>("/api/stats")).backlog.pending;
+		const base = await evenBacklog();
 
 		const retrying = `evt_retrying_${crypto.randomUUID()}`;
 		await acceptWithoutProcessing(retrying);
@@ -44,5 +58,44 @@ describe("backlog in GET /api/stats and /metrics", () => {
 		const later = await adminJson<Stats>("/api/stats");
 		expect(later.backlog.pending).toBe(base + 1);
 		expect(later.backlog.oldest_pending_event_id).toBeNull();
+	});
+});
+
+describe("backlog when an event is accepted more than once", () => {
+	it("goes back to where it was once an event resent after the idempotency window is processed twice", async () => {
+		// One accepted event still pending keeps the gauge above zero, so a
+		// count below the truth could not hide behind the clamp at 0.
+		await acceptWithoutProcessing(`evt_pending_${crypto.randomUUID()}`);
+		const base = await evenBacklog();
+		expect(base).toBeGreaterThan(0);
+
+		const event = validEvent("usage_tracked");
+		const firstArrival = Date.now() - 2 * 86_400_000;
+		await acceptWithoutProcessing(event.event_id);
+		await processEvents([event], 1, firstArrival);
+		// The sender resends the same body after the window: accepted again, a
+		// second queue message, whose events insert changes nothing.
+		await expireClaim(event.event_id);
+		await acceptWithoutProcessing(event.event_id);
+		await processEvents([event], 1, firstArrival + 86_400_001);
+
+		expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", event.event_id)).toBe(1);
+		expect((await adminJson<Stats>("/api/stats")).backlog.pending).toBe(base);
+		expect(await (await admin("/metrics")).text()).toContain(`webhook_backlog_events ${base}\n`);
+	});
+
+	it("is not lowered when the queue delivers the message that stored an event again", async () => {
+		await acceptWithoutProcessing(`evt_pending_${crypto.randomUUID()}`);
+		const base = await evenBacklog();
+		expect(base).toBeGreaterThan(0);
+
+		const event = validEvent("user_signup");
+		const arrival = Date.now() - 1_000;
+		await acceptWithoutProcessing(event.event_id);
+		await processEvents([event], 1, arrival);
+		await processEvents([event], 2, arrival);
+		await processEvents([event], 2, arrival);
+
+		expect((await adminJson<Stats>("/api/stats")).backlog.pending).toBe(base);
 	});
 });

@@ -1,39 +1,12 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { DeadLetter } from "../../src/admin/schemas";
-import type { EventMessage } from "../../src/events/envelope";
-import worker from "../../src/index";
 import { countRows, validEvent } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
-import { admin, adminJson, DLQ, deadLetter, expectBadParam } from "./helpers";
+import { admin, adminJson, brokenQueue, capturingQueue, DLQ, deadLetter, expectBadParam, withQueue } from "./helpers";
 
 type Page = { data: DeadLetter[]; next_cursor: string | null };
 
-// Calls the Worker with a stand-in events queue.
-async function withQueue(queue: object, path: string, init: RequestInit = {}) {
-	const ctx = createExecutionContext();
-	const headers = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
-	const res = await worker.fetch(
-		new Request(`https://pipeline.test${path}`, { ...init, headers }),
-		{ ...env, EVENTS_QUEUE: queue as Queue },
-		ctx,
-	);
-	await waitOnExecutionContext(ctx);
-	return res;
-}
-
-function capturingQueue() {
-	const sent: EventMessage[] = [];
-	const queue = {
-		sendBatch: async (messages: Iterable<MessageSendRequest<EventMessage>>) => {
-			for (const m of messages) sent.push(m.body);
-		},
-	};
-	return { sent, queue };
-}
-
-const brokenQueue = { sendBatch: () => Promise.reject(new Error("queue down")), send: () => Promise.reject(new Error("queue down")) };
 const statusOf = (id: number) =>
 	env.DB.prepare("SELECT status, resolved_at FROM dead_letters WHERE id = ?").bind(id).first<Pick<DeadLetter, "status" | "resolved_at">>();
 

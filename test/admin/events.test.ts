@@ -69,7 +69,7 @@ describe("GET /api/events/:id", () => {
 	});
 
 	it("shows a dead-lettered event that never reached the event log", async () => {
-		const event = validEvent("usage_tracked", { metadata: {} });
+		const event = validEvent("usage_tracked", { metadata: { feature: "x", quantity: -1 } });
 		const id = await deadLetter(event);
 		const body = await adminJson<Record<string, any>>(`/api/events/${event.event_id}`);
 		expect(body.event).toBeNull();

@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { DeadLetterBody } from "../../src/consumer/dead-letter";
-import type { EventEnvelope } from "../../src/events/envelope";
+import type { EventEnvelope, EventMessage } from "../../src/events/envelope";
 import worker from "../../src/index";
 import { queueMessage } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
@@ -74,3 +74,31 @@ export async function ingest(request: Request): Promise<number> {
 	await waitOnExecutionContext(ctx);
 	return res.status;
 }
+
+// Calls the Worker with a stand-in events queue.
+export async function withQueue(queue: object, path: string, init: RequestInit = {}) {
+	const ctx = createExecutionContext();
+	const headers = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
+	const res = await worker.fetch(
+		new Request(`https://pipeline.test${path}`, { ...init, headers }),
+		{ ...env, EVENTS_QUEUE: queue as Queue },
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return res;
+}
+
+export function capturingQueue() {
+	const sent: EventMessage[] = [];
+	const queue = {
+		sendBatch: async (messages: Iterable<MessageSendRequest<EventMessage>>) => {
+			for (const m of messages) sent.push(m.body);
+		},
+	};
+	return { sent, queue };
+}
+
+export const brokenQueue = {
+	sendBatch: () => Promise.reject(new Error("queue down")),
+	send: () => Promise.reject(new Error("queue down")),
+};

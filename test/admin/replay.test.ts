@@ -87,6 +87,7 @@ describe("POST /api/replay (event replay from the archive)", () => {
 
 		handlers.set("future_type", {
 			type: "future_type",
+			schema: original.get("usage_tracked")!.schema,
 			tables: { usage_records: usageRecordsTable },
 			derive: (event, occurredAt) => ({
 				usage_records: [
@@ -104,6 +105,7 @@ describe("POST /api/replay (event replay from the archive)", () => {
 		// A "fixed" usage handler: doubles every quantity.
 		handlers.set("usage_tracked", {
 			type: "usage_tracked",
+			schema: usage.schema,
 			tables: usage.tables,
 			derive: (event, at) => ({ usage_records: usage.derive(event, at).usage_records?.map((r) => ({ ...r, quantity: r.quantity * 2 })) }),
 		});
@@ -129,10 +131,10 @@ describe("POST /api/replay (event replay from the archive)", () => {
 		const { events, range } = scenario(20);
 		await processEvents(events);
 		// A handler for the type whose validation the stored data fails.
-		handlers.set("future_type", { ...original.get("usage_tracked")!, type: "future_type" });
+		handlers.set("future_type", { ...original.get("subscription_created")!, type: "future_type" });
 		const result = await replayArchive(env.DB, { ...range, event_type: "future_type" }, null, []);
 		expect(result.scanned).toBe(1);
-		expect(result.failed).toEqual([{ event_id: events.at(-1)!.event_id, error: expect.stringContaining("feature") }]);
+		expect(result.failed).toEqual([{ event_id: events.at(-1)!.event_id, error: expect.stringContaining("metadata.plan") }]);
 		const row = await env.DB.prepare("SELECT status FROM events WHERE event_id = ?").bind(events.at(-1)!.event_id).first();
 		expect(row).toEqual({ status: "unhandled" });
 	});

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { countRows, queueMessage, validEvent } from "../support/builders";
+import { whileD1RefusesRow } from "../support/faults";
 import { asMessages, deliver } from "../support/queue";
 
 const MAIN = "webhook-events";
@@ -137,11 +138,7 @@ describe("queue consumer", () => {
 	it("isolates a message whose write fails so the rest of the batch still lands", async () => {
 		const good = [validEvent("usage_tracked"), validEvent("user_signup")];
 		const bad = validEvent("usage_tracked");
-		// A real database failure for one row, not a fake: a trigger that aborts it.
-		await env.DB.exec(
-			`CREATE TRIGGER reject_one BEFORE INSERT ON events WHEN NEW.event_id = '${bad.event_id}' BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;`,
-		);
-		try {
+		await whileD1RefusesRow("events", bad.event_id, async () => {
 			const messages = asMessages([good[0]!, bad, good[1]!].map((e) => queueMessage(e)));
 			const result = await deliver(MAIN, messages);
 			expect(result.explicitAcks.sort()).toEqual([messages[0]!.id, messages[2]!.id].sort());
@@ -149,9 +146,16 @@ describe("queue consumer", () => {
 			expect(result.retryDelays).toEqual({ [messages[1]!.id]: 2 });
 			expect(await countRows("SELECT count(*) AS n FROM events WHERE event_id IN (?, ?)", good[0]!.event_id, good[1]!.event_id)).toBe(2);
 			expect(await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", bad.event_id)).toBe(0);
-		} finally {
-			await env.DB.exec("DROP TRIGGER reject_one");
-		}
+		});
+	});
+
+	it("stores usage that names no feature as one unit of the unnamed feature, not a dead letter", async () => {
+		const { metadata: _none, ...bare } = validEvent("usage_tracked");
+		const result = await deliver(MAIN, asMessages([queueMessage(bare)]));
+		expect(result.explicitAcks).toHaveLength(1);
+		const row = await env.DB.prepare("SELECT feature, quantity FROM usage_records WHERE event_id = ?").bind(bare.event_id).first();
+		expect(row).toEqual({ feature: "unnamed", quantity: 1 });
+		expect(await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id = ?", bare.event_id)).toBe(0);
 	});
 
 	it("dead-letters a message that is not an event message", async () => {

@@ -28,7 +28,7 @@ const browserErrors: string[] = [];
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 // 6 signups, 3 subscriptions (one yearly in EUR), 8 usage events, 1 type with
-// no handler, and 1 poison usage event (no metadata.feature) to dead-letter.
+// no handler, and 1 poison usage event (negative quantity) to dead-letter.
 function scenario() {
 	const events: Record<string, unknown>[] = [];
 	const add = (event_type: string, user_id: string, metadata: Record<string, unknown> | undefined, ago: number) =>
@@ -49,7 +49,7 @@ function scenario() {
 	for (let i = 0; i < 8; i++)
 		add("usage_tracked", `dash_user_${i % 3}`, { feature: i % 2 ? "exports" : "api_calls", quantity: 10 * (i + 1) }, 15 - i);
 	add("invoice_paid", "dash_user_0", { amount: 29 }, 5);
-	add("usage_tracked", "dash_user_1", { quantity: 3 }, 4);
+	add("usage_tracked", "dash_user_1", { feature: "exports", quantity: -3 }, 4);
 	return events;
 }
 
@@ -119,6 +119,9 @@ describe("dashboard at /dashboard", () => {
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
 		expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+		expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+		expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+		expect(res.headers.get("referrer-policy")).toBe("no-referrer");
 		for (const route of ["/health", "/openapi.json"])
 			expect((await fetch(`${stack.url}${route}`)).headers.get("content-type"), route).toContain("application/json");
 		expect((await fetch(`${stack.url}/api/stats`)).status).toBe(401);

@@ -5,6 +5,7 @@ import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stac
 import { signBody } from "../../src/shared/crypto";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
+const ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
 let stack: LocalStack;
 
 beforeAll(async () => {
@@ -77,7 +78,9 @@ describe("local stack over HTTP", () => {
 		const [users] = await stack.query<{ n: number }>("SELECT count(*) AS n FROM users");
 		expect(users!.n).toBeGreaterThan(0);
 
-		const health = (await (await fetch(`${stack.url}/health`)).json()) as { events: Record<string, number> };
+		const health = (await (await fetch(`${stack.url}/api/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as {
+			events: Record<string, number>;
+		};
 		expect(health.events).toMatchObject({ accepted: 32, processed: 32, backlog: 0 });
 	});
 
@@ -90,7 +93,7 @@ describe("local stack over HTTP", () => {
 			);
 			return found.length ? found : undefined;
 		});
-		expect(row!.error).toMatch(/metadata\.feature/);
+		expect(row!.error).toMatch(/metadata\.quantity/);
 	});
 
 	it("answers bad input with precise status codes and JSON errors", async () => {

@@ -20,6 +20,7 @@ interface ConsumerConfig {
 interface ContractConfig {
 	queues: { consumers?: ConsumerConfig[]; producers?: { binding: string; queue: string }[] };
 	d1_databases: unknown[];
+	r2_buckets: { binding: string; bucket_name: string }[];
 	durable_objects: { bindings: unknown[] };
 	migrations: { new_sqlite_classes?: string[] }[];
 }
@@ -58,5 +59,9 @@ describe("wrangler.toml", () => {
 			expect.objectContaining({ name: "IDEMPOTENCY", class_name: "IdempotencyShard" }),
 		);
 		expect(config.migrations.flatMap((m) => m.new_sqlite_classes ?? [])).toContain("IdempotencyShard");
+	});
+
+	it("binds the R2 bucket the dead-letter consumer archives to as PAYLOADS", () => {
+		expect(config.r2_buckets).toContainEqual(expect.objectContaining({ binding: "PAYLOADS", bucket_name: "webhook-payloads" }));
 	});
 });

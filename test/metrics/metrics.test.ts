@@ -48,7 +48,7 @@ describe("GET /metrics", () => {
 	it("counts processing from D1: processed, unhandled, retried, dead-lettered, e2e latency, dead letters by status", async () => {
 		const before = await scrape();
 		await processEvents([validEvent("user_signup"), validEvent("no_handler_type")], 1, Date.now() - 700);
-		await processEvents([validEvent("usage_tracked", { metadata: {} })]);
+		await processEvents([validEvent("usage_tracked", { metadata: { feature: "x", quantity: -1 } })]);
 		await deadLetter(validEvent("usage_tracked"), "boom");
 
 		const after = await scrape();
@@ -73,6 +73,7 @@ describe("GET /metrics", () => {
 			"webhook_events_rejected_total counter",
 			"webhook_events_processed_total counter",
 			"webhook_events_retried_total counter",
+			"webhook_events_redelivered_total counter",
 			"webhook_events_dead_lettered_total counter",
 			"webhook_backlog_events gauge",
 			"webhook_ack_latency_seconds histogram",

@@ -44,6 +44,7 @@ describe("OpenAPI description", () => {
 			"post /webhook/events",
 			"post /webhook/batch",
 			"get /health",
+			"get /api/health",
 			"get /api/stats",
 			"get /api/events",
 			"post /api/replay",

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { toNullProtoRecord } from "../../shared/counters";
 import { bucketSql, cents, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { mrrSchema } from "../schemas";
@@ -56,19 +57,23 @@ function apply(levels: Levels, row: MrrDeltaRow): void {
 }
 
 // MRR and earning subscriptions per currency, and per plan within each
-// currency; amounts in different currencies are never added together.
+// currency; amounts in different currencies are never added together. Plan
+// names come from senders ("__proto__" included): grouped in Maps, answered
+// as null-prototype records.
 function snapshot(levels: Levels): ByCurrency {
-	const byCurrency: ByCurrency = {};
+	const byCurrency = new Map<string, Level & { by_plan: Map<string, Level> }>();
 	for (const [key, level] of [...levels].sort(([a], [b]) => (a < b ? -1 : 1))) {
 		const [currency, plan] = key.split("\u0000") as [string, string];
 		if (level.subscriptions === 0 && Math.abs(level.mrr) < 0.005) continue;
-		const total = byCurrency[currency] ?? { mrr: 0, subscriptions: 0, by_plan: {} };
-		byCurrency[currency] = total;
+		const total = byCurrency.get(currency) ?? { mrr: 0, subscriptions: 0, by_plan: new Map<string, Level>() };
+		byCurrency.set(currency, total);
 		total.mrr = cents(total.mrr + level.mrr);
 		total.subscriptions += level.subscriptions;
-		total.by_plan[plan] = { mrr: cents(level.mrr), subscriptions: level.subscriptions };
+		total.by_plan.set(plan, { mrr: cents(level.mrr), subscriptions: level.subscriptions });
 	}
-	return byCurrency;
+	return toNullProtoRecord(
+		new Map([...byCurrency].map(([currency, total]) => [currency, { ...total, by_plan: toNullProtoRecord(total.by_plan) }])),
+	);
 }
 
 // Replays the ledger bucket by bucket, after the opening rows (bucket NULL): each point is the MRR at the end of

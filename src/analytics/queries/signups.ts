@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import { bucketSql, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
+import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import { bucketSql, iso, rangeBinds, rowsByBucket, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { signupsSchema } from "../schemas";
-import { type AnalyticsStatement, add, type Counts, UNKNOWN, windowOf } from "./statement";
+import { type AnalyticsStatement, UNKNOWN, windowOf } from "./statement";
 
 // One row per (bucket, source, plan), read from the covering index
 // users_signup_cover: users are counted once, at their first signup.
@@ -22,27 +23,28 @@ export interface SignupRow {
 	signups: number;
 }
 
+const signupsOf = (row: SignupRow) => Number(row.signups);
+
+// Sources and plans are whatever senders called them ("__proto__" included):
+// totalled in Maps, answered as null-prototype records.
+function bySourceAndPlan(rows: readonly SignupRow[]) {
+	return {
+		by_source: toNullProtoRecord(sumBy(rows, (r) => r.source ?? UNKNOWN, signupsOf)),
+		by_plan: toNullProtoRecord(sumBy(rows, (r) => r.plan ?? UNKNOWN, signupsOf)),
+	};
+}
+
 export function shapeSignups(range: TimeRange, rows: readonly SignupRow[]): z.infer<typeof signupsSchema> {
-	const series = emptySeries(range, () => ({ signups: 0, by_source: {} as Counts, by_plan: {} as Counts }));
-	const bySource: Counts = {};
-	const byPlan: Counts = {};
-	let total = 0;
-	for (const row of rows) {
-		const point = series.get(Number(row.bucket));
-		if (!point) continue;
-		const n = Number(row.signups);
-		total += n;
-		point.signups += n;
-		add(point.by_source, row.source ?? UNKNOWN, n);
-		add(point.by_plan, row.plan ?? UNKNOWN, n);
-		add(bySource, row.source ?? UNKNOWN, n);
-		add(byPlan, row.plan ?? UNKNOWN, n);
-	}
+	const buckets = rowsByBucket(range, rows);
+	const inRange = [...buckets.values()].flat();
 	return {
 		...windowOf(range),
-		total,
-		by_source: bySource,
-		by_plan: byPlan,
-		series: [...series].map(([bucket, point]) => ({ bucket: iso(bucket), ...point })),
+		total: inRange.reduce((sum, row) => sum + signupsOf(row), 0),
+		...bySourceAndPlan(inRange),
+		series: [...buckets].map(([bucket, points]) => ({
+			bucket: iso(bucket),
+			signups: points.reduce((sum, row) => sum + signupsOf(row), 0),
+			...bySourceAndPlan(points),
+		})),
 	};
 }

@@ -13,11 +13,5 @@ export function windowOf(range: TimeRange) {
 	return { from: iso(range.from), to: iso(range.to), interval: range.interval };
 }
 
-export type Counts = Record<string, number>;
-
-export function add(counts: Counts, key: string, n: number): void {
-	counts[key] = (counts[key] ?? 0) + n;
-}
-
 // Label for rows whose grouping column is NULL.
 export const UNKNOWN = "unknown";

@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import { bucketSql, emptySeries, iso, rangeBinds } from "../buckets";
+import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import { bucketSql, iso, rangeBinds, rowsByBucket } from "../buckets";
 import type { UsageQuery } from "../params";
 import type { usageSchema } from "../schemas";
-import { type AnalyticsStatement, add, type Counts, windowOf } from "./statement";
+import { type AnalyticsStatement, windowOf } from "./statement";
 
 const HOUR_MS = 3_600_000;
 
@@ -55,25 +56,27 @@ export interface TopUserRow {
 	events: number;
 }
 
+const featureOf = (row: UsageRow) => row.feature;
+const quantityOf = (row: UsageRow) => Number(row.quantity);
+
+// Feature names are whatever senders called them ("__proto__" included):
+// totalled in Maps, answered as null-prototype records.
 export function shapeUsage(query: UsageQuery, rows: readonly UsageRow[], topUsers: readonly TopUserRow[]): z.infer<typeof usageSchema> {
-	const series = emptySeries(query.range, () => ({ quantity: 0, by_feature: {} as Counts }));
-	const quantities: Counts = {};
-	const events: Counts = {};
-	for (const row of rows) {
-		const point = series.get(Number(row.bucket));
-		if (!point) continue;
-		point.quantity += Number(row.quantity);
-		add(point.by_feature, row.feature, Number(row.quantity));
-		add(quantities, row.feature, Number(row.quantity));
-		add(events, row.feature, Number(row.events));
-	}
+	const buckets = rowsByBucket(query.range, rows);
+	const inRange = [...buckets.values()].flat();
+	const quantities = sumBy(inRange, featureOf, quantityOf);
+	const events = sumBy(inRange, featureOf, (row) => Number(row.events));
 	return {
 		...windowOf(query.range),
 		feature: query.feature ?? null,
-		features: Object.entries(quantities)
-			.map(([feature, quantity]) => ({ feature, quantity, events: events[feature] ?? 0 }))
+		features: [...quantities]
+			.map(([feature, quantity]) => ({ feature, quantity, events: events.get(feature) ?? 0 }))
 			.sort((a, b) => b.quantity - a.quantity || a.feature.localeCompare(b.feature)),
-		series: [...series].map(([bucket, point]) => ({ bucket: iso(bucket), ...point })),
+		series: [...buckets].map(([bucket, points]) => ({
+			bucket: iso(bucket),
+			quantity: points.reduce((sum, row) => sum + quantityOf(row), 0),
+			by_feature: toNullProtoRecord(sumBy(points, featureOf, quantityOf)),
+		})),
 		top_users: topUsers.map((u) => ({ user_id: u.user_id, quantity: Number(u.quantity), events: Number(u.events) })),
 	};
 }

@@ -12,7 +12,8 @@ const paymentFailedSchema = z.object({
 		currency: z
 			.string()
 			.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
-			.transform((c) => c.toUpperCase()),
+			.transform((c) => c.toUpperCase())
+			.describe("3-letter ISO 4217 code"),
 		invoice_id: z.string().min(1).optional(),
 		subscription_id: z.string().min(1).optional(),
 		reason: z.string().min(1).max(500).optional(),
@@ -40,6 +41,7 @@ export const paymentFailuresTable: TableSpec<PaymentFailureRow> = {
 
 export const paymentFailed = defineEventType({
 	type: "payment_failed",
+	schema: paymentFailedSchema,
 	tables: { payment_failures: paymentFailuresTable },
 	derive(event, occurredAt) {
 		const { user_id, metadata } = parseEventData(paymentFailedSchema, event, "payment_failed");

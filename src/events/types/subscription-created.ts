@@ -22,19 +22,22 @@ const subscriptionSchema = z
 			currency: z
 				.string()
 				.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
-				.transform((c) => c.toUpperCase()),
+				.transform((c) => c.toUpperCase())
+				.describe("3-letter ISO 4217 code"),
 			interval: z
 				.string()
 				.transform((i) => INTERVAL_ALIASES[i.toLowerCase()] ?? i.toLowerCase())
-				.pipe(z.enum(["week", "month", "quarter", "year"])),
+				.pipe(z.enum(["week", "month", "quarter", "year"]))
+				.describe("week, month, quarter or year (or weekly, monthly, quarterly, yearly, annual)"),
 			subscription_id: z.string().min(1).optional(),
-			status: z.string().min(1).optional(),
+			status: z.string().min(1).optional().describe('default "active"; active and past_due earn MRR'),
 		}),
 	})
 	.refine((e) => e.user_id !== undefined || e.metadata.subscription_id !== undefined, {
 		message: "needs user_id or metadata.subscription_id",
 		path: ["user_id"],
-	});
+	})
+	.describe("Needs user_id or metadata.subscription_id; without subscription_id the subscription is keyed by the user");
 
 export function monthlyAmount(amount: number, interval: keyof typeof MONTHS_PER_INTERVAL): number {
 	return Math.round((amount / MONTHS_PER_INTERVAL[interval]) * 100) / 100;
@@ -83,6 +86,7 @@ export const subscriptionChangesTable: TableSpec<SubscriptionChangeRow> = {
 
 export const subscriptionCreated = defineEventType({
 	type: "subscription_created",
+	schema: subscriptionSchema,
 	tables: { subscriptions: subscriptionsTable, subscription_changes: subscriptionChangesTable },
 	derive(event, occurredAt) {
 		const { user_id, metadata } = parseEventData(subscriptionSchema, event, "subscription_created");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PermanentError } from "../contract";
-import { usageTracked } from "./usage-tracked";
+import { UNNAMED_FEATURE, usageTracked } from "./usage-tracked";
 
 const at = Date.parse("2026-11-27T10:00:00Z");
 const event = (metadata: Record<string, unknown>) => ({
@@ -22,8 +22,21 @@ describe("usage_tracked handler", () => {
 		expect(usageTracked.derive(event({ feature: "exports" }), at).usage_records?.[0]?.quantity).toBe(1);
 	});
 
-	it("fails permanently without a feature or with a negative or non-numeric quantity", () => {
-		expect(() => usageTracked.derive(event({ quantity: 1 }), at)).toThrow(PermanentError);
+	it("counts an event with no metadata as one unit of the unnamed feature", () => {
+		const { metadata: _none, ...bare } = event({});
+		expect(usageTracked.derive(bare, at)).toEqual({
+			usage_records: [{ event_id: "evt_u1", user_id: "user_1", feature: UNNAMED_FEATURE, quantity: 1, occurred_at: at }],
+		});
+		expect(UNNAMED_FEATURE).toBe("unnamed");
+	});
+
+	it("files usage without a feature under the unnamed feature, keeping its quantity", () => {
+		expect(usageTracked.derive(event({}), at).usage_records?.[0]).toMatchObject({ feature: "unnamed", quantity: 1 });
+		expect(usageTracked.derive(event({ quantity: 7 }), at).usage_records?.[0]).toMatchObject({ feature: "unnamed", quantity: 7 });
+	});
+
+	it("fails permanently with an empty feature or a negative or non-numeric quantity", () => {
+		expect(() => usageTracked.derive(event({ feature: "" }), at)).toThrow(PermanentError);
 		expect(() => usageTracked.derive(event({ feature: "x", quantity: -2 }), at)).toThrow(/metadata\.quantity/);
 		expect(() => usageTracked.derive(event({ feature: "x", quantity: "5" }), at)).toThrow(/metadata\.quantity/);
 	});

@@ -2,13 +2,20 @@ import { z } from "zod";
 import { keyedByEvent } from "../conflict";
 import { defineEventType, parseEventData, type TableSpec } from "../contract";
 
+// A usage event that names no feature (no metadata, or metadata without
+// `feature`) counts as one unit of this feature instead of being
+// dead-lettered: usage is still usage, and senders do send it that way.
+export const UNNAMED_FEATURE = "unnamed";
+
 // usage_tracked: one usage record per event.
 const usageSchema = z.object({
 	user_id: z.string().optional(),
-	metadata: z.object({
-		feature: z.string().min(1),
-		quantity: z.number().finite().nonnegative().default(1),
-	}),
+	metadata: z
+		.object({
+			feature: z.string().min(1).default(UNNAMED_FEATURE).describe(`default "${UNNAMED_FEATURE}"`),
+			quantity: z.number().finite().nonnegative().default(1),
+		})
+		.prefault({}),
 });
 
 export interface UsageRow {
@@ -29,6 +36,7 @@ export const usageRecordsTable: TableSpec<UsageRow> = {
 
 export const usageTracked = defineEventType({
 	type: "usage_tracked",
+	schema: usageSchema,
 	tables: { usage_records: usageRecordsTable },
 	derive(event, occurredAt) {
 		const { user_id, metadata } = parseEventData(usageSchema, event, "usage_tracked");

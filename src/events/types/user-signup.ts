@@ -35,6 +35,7 @@ export const usersTable: TableSpec<UserRow> = {
 
 export const userSignup = defineEventType({
 	type: "user_signup",
+	schema: signupSchema,
 	tables: { users: usersTable },
 	derive(event, occurredAt) {
 		const { user_id, metadata } = parseEventData(signupSchema, event, "user_signup");
