@@ -1,20 +1,24 @@
 // After sending: wait for the run's accepted events to land, then reconcile.
 // Shared by the CLI and the bench so both judge a run the same way.
-import type { D1Target } from "./d1";
+import type { D1Target, RunSelection } from "./d1";
 import { type DrainStatus, drainAndRead } from "./drain";
-import { acceptedIds, type Reconciliation, reconcile, type SendRecord } from "./reconcile";
+import { acceptedIds, type LandedRow, type Reconciliation, reconcile, type SendRecord } from "./reconcile";
 import type { RunReport } from "./report";
 
 export interface SettleOptions {
 	d1: D1Target;
 	url: string;
 	runId: string;
+	// Default: the run's id prefix.
+	select?: RunSelection;
 	timeoutMs: number;
 	quiet?: boolean;
 }
 
 export interface Settled {
 	reconciliation: Reconciliation;
+	// What landed, for checks beyond lost / double-counted.
+	rows: LandedRow[];
 	drain: NonNullable<RunReport["drain"]>;
 }
 
@@ -24,7 +28,7 @@ const drainLine = (s: DrainStatus) =>
 export async function settle(records: readonly SendRecord[], options: SettleOptions): Promise<Settled> {
 	const drained = await drainAndRead({
 		d1: options.d1,
-		runId: options.runId,
+		select: options.select ?? { runId: options.runId },
 		url: options.url,
 		expected: acceptedIds(records).size,
 		timeoutMs: options.timeoutMs,
@@ -32,6 +36,7 @@ export async function settle(records: readonly SendRecord[], options: SettleOpti
 	});
 	return {
 		reconciliation: reconcile(records, drained.rows),
+		rows: drained.rows,
 		drain: { drained: drained.drained, ms: drained.elapsedMs, backlog: drained.backlog },
 	};
 }
