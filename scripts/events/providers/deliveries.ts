@@ -80,8 +80,8 @@ function uuid(runId: string, name: string): string {
 	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const HOUR = 3600;
-const DAY = 24 * HOUR;
+const MINUTE = 60;
+const DAY = 24 * 60 * MINUTE;
 
 function replaceAll(text: string, replacements: Readonly<Record<string, string>>): string {
 	let out = text;
@@ -106,14 +106,15 @@ function stripeDeliveries(runId: string, nowS: number): PlannedDelivery[] {
 		[STRIPE_IDS.subscription]: `sub_${token(runId, "subscription", 24)}`,
 		[STRIPE_IDS.invoice]: `in_${token(runId, "invoice", 24)}`,
 	};
-	// Signed up three days ago; the renewal invoice failed two hours ago, the
-	// subscription went past_due, and it was canceled ten minutes ago.
+	// Signed up three days ago; the renewal invoice failed 40 minutes ago (so
+	// the dashboard's default 1-hour window shows it), the subscription went
+	// past_due, and it was canceled ten minutes ago.
 	const timeline = [
 		[stripeCustomerCreated, nowS - 3 * DAY],
 		[stripeSubscriptionCreated, nowS - 3 * DAY + 60],
-		[stripeInvoicePaymentFailed, nowS - 2 * HOUR],
-		[stripeSubscriptionUpdated, nowS - 2 * HOUR + 5],
-		[stripeSubscriptionDeleted, nowS - 600],
+		[stripeInvoicePaymentFailed, nowS - 40 * MINUTE],
+		[stripeSubscriptionUpdated, nowS - 40 * MINUTE + 5],
+		[stripeSubscriptionDeleted, nowS - 10 * MINUTE],
 	] as const;
 	return timeline.map(([fixture, created]) => {
 		const id = `evt_${token(runId, fixture.type, 24)}`;
