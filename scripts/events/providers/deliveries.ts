@@ -22,19 +22,23 @@ export interface Landing {
 	eventType: string;
 }
 
-export interface PlannedDelivery {
+// One request as its provider sends it, before it is signed.
+export interface ProviderRequest {
 	label: string;
 	kind: ProviderKind;
 	// The source it is posted to: POST /webhook/<source> (the default sources
 	// are named after their kind).
 	source: string;
-	providerId: string;
-	providerType: string;
 	// The raw body, sent exactly as signed.
 	body: string;
 	// Identity headers as the provider sends them; the signature is added at
 	// send time, so a retry carries a fresh timestamp like a real one.
 	headers: Record<string, string>;
+}
+
+export interface PlannedDelivery extends ProviderRequest {
+	providerId: string;
+	providerType: string;
 	// What the provider adds when it sends the delivery again.
 	retryHeaders: Record<string, string>;
 	// events.event_id: "<source>:<provider id>".
@@ -43,12 +47,7 @@ export interface PlannedDelivery {
 }
 
 // A request the Worker answers itself, never queued (Slack's url_verification).
-export interface PlannedControl {
-	label: string;
-	kind: ProviderKind;
-	source: string;
-	body: string;
-	headers: Record<string, string>;
+export interface PlannedControl extends ProviderRequest {
 	// The exact JSON answer expected.
 	answer: Record<string, string>;
 	// Text only this request carries: a stored row containing it is a stray.
@@ -336,13 +335,7 @@ export interface ExpectedAnswer {
 	exact?: boolean;
 }
 
-export interface PlannedSend {
-	label: string;
-	kind: ProviderKind;
-	source: string;
-	// What is signed, with the provider's headers.
-	body: string;
-	headers: Record<string, string>;
+export interface PlannedSend extends ProviderRequest {
 	// Sent instead of body (a tampered delivery).
 	sentBody?: string;
 	expect: ExpectedAnswer;
@@ -352,25 +345,22 @@ export interface PlannedSend {
 
 // The URL check first (Slack sends it before any event), every delivery,
 // every delivery again as the provider's retry, then the tampered copy.
+// The request part of a planned delivery or control.
+const requestOf = ({ label, kind, source, body, headers }: ProviderRequest): ProviderRequest => ({ label, kind, source, body, headers });
+
 export function providerSends(plan: ProviderPlan): PlannedSend[] {
-	const controls = plan.controls.map((c): PlannedSend => ({ ...c, expect: { status: 200, body: c.answer, exact: true } }));
+	const controls = plan.controls.map((c): PlannedSend => ({ ...requestOf(c), expect: { status: 200, body: c.answer, exact: true } }));
 	const firsts = plan.deliveries.map(
 		(d): PlannedSend => ({
-			label: d.label,
-			kind: d.kind,
-			source: d.source,
-			body: d.body,
-			headers: d.headers,
+			...requestOf(d),
 			storedId: d.storedId,
 			expect: { status: 202, body: { status: "accepted", event_id: d.storedId } },
 		}),
 	);
 	const retries = plan.deliveries.map(
 		(d): PlannedSend => ({
+			...requestOf(d),
 			label: `${d.label} (retry)`,
-			kind: d.kind,
-			source: d.source,
-			body: d.body,
 			headers: { ...d.headers, ...d.retryHeaders },
 			storedId: d.storedId,
 			expect: { status: 200, body: { status: "duplicate", event_id: d.storedId } },
@@ -378,11 +368,8 @@ export function providerSends(plan: ProviderPlan): PlannedSend[] {
 	);
 	const { of, body } = plan.tampered;
 	const tampered: PlannedSend = {
+		...requestOf(of),
 		label: `${of.label} (tampered)`,
-		kind: of.kind,
-		source: of.source,
-		body: of.body,
-		headers: of.headers,
 		sentBody: body,
 		storedId: of.storedId,
 		expect: { status: 401, body: { error: "signature_mismatch" } },

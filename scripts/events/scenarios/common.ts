@@ -67,3 +67,6 @@ export async function sendEach(
 }
 
 export const elapsedSince = (start: number) => performance.now() - start;
+
+// The flagged details, as report lines.
+export const flaggedOf = (details: readonly Detail[]): string[] => details.filter((d) => d.flagged).map((d) => `${d.label}: ${d.note}`);

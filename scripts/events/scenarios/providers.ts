@@ -11,7 +11,7 @@ import { loadProviderSecrets } from "../providers/secrets";
 import { signDelivery } from "../providers/sign";
 import type { SendRecord } from "../reconcile";
 import type { Detail } from "../report";
-import { detailOf, elapsedSince, recordOf, type Scenario } from "./common";
+import { detailOf, elapsedSince, flaggedOf, recordOf, type Scenario } from "./common";
 
 export const providers: Scenario = async (ctx) => {
 	const start = performance.now();
@@ -39,7 +39,7 @@ export const providers: Scenario = async (ctx) => {
 		details,
 		requests: sends.length,
 		windowMs: elapsedSince(start),
-		flagged: details.filter((d) => d.flagged).map((d) => `${d.label}: ${d.note}`),
+		flagged: flaggedOf(details),
 		select: {
 			ids: plan.deliveries.map((d) => d.storedId),
 			strays: plan.controls.map((c) => ({ source: c.source, contains: c.marker })),
