@@ -7,16 +7,19 @@ import { token, Unauthorized } from "./api.js";
 import { $ } from "./dom.js";
 import { clock } from "./format.js";
 import { refreshOps } from "./ops.js";
+import { refreshSources } from "./sources.js";
 
 const OPS_EVERY_MS = 5_000;
 const ANALYTICS_EVERY_MS = 60_000;
 
 let opsTimer;
 let analyticsTimer;
+let sourcesTimer;
 
 function showLogin(message = "") {
 	clearTimeout(opsTimer);
 	clearTimeout(analyticsTimer);
+	clearTimeout(sourcesTimer);
 	$("#dashboard").hidden = true;
 	$("#controls").hidden = true;
 	$("#login").hidden = false;
@@ -52,6 +55,7 @@ async function guarded(job) {
 
 const refreshOpsNow = () => guarded(() => refreshOps($("#window").value));
 const refreshAnalyticsNow = () => guarded(() => refreshAnalytics($("#analytics-range").value));
+const refreshSourcesNow = () => guarded(() => refreshSources($("#window").value));
 
 function start() {
 	$("#login").hidden = true;
@@ -59,6 +63,7 @@ function start() {
 	$("#controls").hidden = false;
 	loop(refreshOpsNow, OPS_EVERY_MS, (t) => (opsTimer = t)).catch(() => {});
 	loop(refreshAnalyticsNow, ANALYTICS_EVERY_MS, (t) => (analyticsTimer = t)).catch(() => {});
+	loop(refreshSourcesNow, OPS_EVERY_MS, (t) => (sourcesTimer = t)).catch(() => {});
 }
 
 $("#login").addEventListener("submit", (event) => {
@@ -73,8 +78,12 @@ $("#sign-out").addEventListener("click", () => {
 });
 $("#window").addEventListener("change", refreshOpsNow);
 $("#analytics-range").addEventListener("change", refreshAnalyticsNow);
+$("#window").addEventListener("change", refreshSourcesNow);
 document.addEventListener("visibilitychange", () => {
 	if (!document.hidden && token.get()) refreshOpsNow();
+});
+document.addEventListener("visibilitychange", () => {
+	if (!document.hidden && token.get()) refreshSourcesNow();
 });
 
 if (token.get()) start();

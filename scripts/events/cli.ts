@@ -5,48 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";
-import { createEventFactory, newRunId, seededRandom } from "./data";
 import { type CliOptions, parseOptions, USAGE } from "./options";
-import { buildReport, formatReport, type RunReport } from "./report";
-import { basic } from "./scenarios/basic";
-import { batch } from "./scenarios/batch";
-import { burst } from "./scenarios/burst";
-import type { Scenario } from "./scenarios/common";
-import { idempotency } from "./scenarios/idempotency";
-import { invalid } from "./scenarios/invalid";
-import { load } from "./scenarios/load";
-import { settle } from "./settle";
-
-const SCENARIO_RUNNERS: Record<CliOptions["scenario"], Scenario> = { basic, idempotency, burst, batch, invalid, load };
-
-async function runScenario(options: CliOptions, stack: LocalStack | null): Promise<RunReport> {
-	const url = stack?.url ?? options.url;
-	const d1 = { remote: options.remote, persistDir: stack?.persistDir ?? options.persistTo, configDir: stack?.cwd };
-	const runId = newRunId();
-	const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-	const expectedEvents = options.scenario === "load" ? Math.ceil((options.rate * options.duration) / 1000) : (options.count ?? 50);
-	const startedAt = new Date();
-	const run = await SCENARIO_RUNNERS[options.scenario]({
-		target: { url, secret: options.secret, source: options.source, timeoutMs: options.timeout },
-		options,
-		factory: createEventFactory({ runId, seed, expectedEvents }),
-		random: seededRandom(seed ^ 0x5eed),
-		progress: true,
-	});
-
-	const settled = options.reconcile
-		? await settle(run.records, { d1, url, adminToken: options.adminToken, runId, timeoutMs: options.drainTimeout })
-		: null;
-	return buildReport({
-		scenario: options.scenario,
-		runId,
-		url,
-		startedAt,
-		...run,
-		reconciliation: settled?.reconciliation ?? null,
-		drain: settled?.drain,
-	});
-}
+import { formatReport } from "./report";
+import { runScenario } from "./run";
 
 async function main(argv: string[]): Promise<number> {
 	let options: CliOptions;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { d1ExecuteArgs, landedRowsSql, prefixRange, sqlString } from "./d1";
+import { d1ExecuteArgs, landedCountSql, landedRowsSql, prefixRange, sqlString } from "./d1";
 
 describe("D1 access", () => {
 	it("reads local D1 by default, a given persist dir, or the remote database", () => {
@@ -26,9 +26,25 @@ describe("D1 access", () => {
 	});
 
 	it("reads processed and open dead-lettered rows of the run in one statement", () => {
-		const sql = landedRowsSql("evabc");
+		const sql = landedRowsSql({ runId: "evabc" });
 		expect(sql.match(/SELECT/g)).toHaveLength(2);
 		expect(sql).toContain("UNION ALL");
 		expect(sql).toContain("status = 'open'");
+	});
+
+	it("selects a providers run by its stored ids, and a stray by its marker within one source", () => {
+		const select = { ids: ["stripe:evt_1", "slack:Ev1"], strays: [{ source: "slack", contains: "chal'lenge" }] };
+		const sql = landedRowsSql(select);
+		expect(sql).toContain("event_id IN ('stripe:evt_1', 'slack:Ev1')");
+		expect(sql).toContain("(source = 'slack' AND instr(payload, 'chal''lenge') > 0)");
+		expect(sql).toContain("status, event_type FROM events");
+		// The dead-letter half keeps its own status filter over the whole selection.
+		expect(sql).toMatch(/FROM dead_letters WHERE \(event_id IN .* OR \(source = 'slack'.*\)\) AND status = 'open'/);
+	});
+
+	it("leaves strays out of the drain count, so one cannot make a run look drained", () => {
+		const sql = landedCountSql({ ids: ["stripe:evt_1"], strays: [{ source: "slack", contains: "x" }] });
+		expect(sql).toContain("event_id IN ('stripe:evt_1')");
+		expect(sql).not.toContain("instr");
 	});
 });

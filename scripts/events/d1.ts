@@ -44,22 +44,39 @@ export function prefixRange(runId: string, column = "event_id"): string {
 	return `${column} >= ${sqlString(`${runId}-`)} AND ${column} < ${sqlString(`${runId}.`)}`;
 }
 
-export function landedRowsSql(runId: string): string {
+// Which rows are a run's. Generated events carry the run id as their id
+// prefix; provider deliveries are stored as "<source>:<provider id>", so a
+// providers run names its ids, plus where a row would be if something that
+// must never be stored (a Slack challenge) had been: a stray.
+export type RunSelection = { runId: string } | { ids: readonly string[]; strays?: readonly { source: string; contains: string }[] };
+
+function selectionWhere(select: RunSelection, withStrays: boolean): string {
+	if ("runId" in select) return prefixRange(select.runId);
+	const ids = select.ids.length ? `event_id IN (${select.ids.map(sqlString).join(", ")})` : "0";
+	const strays = withStrays ? (select.strays ?? []) : [];
+	// source narrows the scan to one source's rows (events_source_time).
+	return [ids, ...strays.map((s) => `(source = ${sqlString(s.source)} AND instr(payload, ${sqlString(s.contains)}) > 0)`)].join(" OR ");
+}
+
+export function landedRowsSql(select: RunSelection): string {
+	const where = selectionWhere(select, true);
 	return [
-		`SELECT event_id, 'events' AS "table", latency_ms, NULL AS error FROM events WHERE ${prefixRange(runId)}`,
-		`SELECT event_id, 'dead_letters' AS "table", NULL AS latency_ms, error FROM dead_letters WHERE ${prefixRange(runId)} AND status = 'open'`,
+		`SELECT event_id, 'events' AS "table", latency_ms, NULL AS error, status, event_type FROM events WHERE ${where}`,
+		`SELECT event_id, 'dead_letters' AS "table", NULL AS latency_ms, error, 'dead_lettered' AS status, event_type FROM dead_letters WHERE (${where}) AND status = 'open'`,
 	].join(" UNION ALL ");
 }
 
-export function landedCountSql(runId: string): string {
-	return `SELECT (SELECT count(*) FROM events WHERE ${prefixRange(runId)}) + (SELECT count(*) FROM dead_letters WHERE ${prefixRange(runId)} AND status = 'open') AS n`;
+// Strays are left out: one must not make the run look drained.
+export function landedCountSql(select: RunSelection): string {
+	const where = selectionWhere(select, false);
+	return `SELECT (SELECT count(*) FROM events WHERE ${where}) + (SELECT count(*) FROM dead_letters WHERE (${where}) AND status = 'open') AS n`;
 }
 
-export function landedRows(target: D1Target, runId: string): Promise<LandedRow[]> {
-	return queryD1<LandedRow>(target, landedRowsSql(runId));
+export function landedRows(target: D1Target, select: RunSelection): Promise<LandedRow[]> {
+	return queryD1<LandedRow>(target, landedRowsSql(select));
 }
 
-export async function landedCount(target: D1Target, runId: string): Promise<number> {
-	const [row] = await queryD1<{ n: number }>(target, landedCountSql(runId));
+export async function landedCount(target: D1Target, select: RunSelection): Promise<number> {
+	const [row] = await queryD1<{ n: number }>(target, landedCountSql(select));
 	return row?.n ?? 0;
 }

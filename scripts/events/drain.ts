@@ -1,11 +1,11 @@
 // Waits, within a time bound, until every accepted event of a run has landed
 // in D1 and the Worker reports no backlog, then reads the run's rows.
-import { type D1Target, landedCount, landedRows } from "./d1";
+import { type D1Target, landedCount, landedRows, type RunSelection } from "./d1";
 import type { LandedRow } from "./reconcile";
 
 export interface DrainOptions {
 	d1: D1Target;
-	runId: string;
+	select: RunSelection;
 	expected: number;
 	timeoutMs: number;
 	// The Worker's base URL and admin token: /api/health reports the backlog.
@@ -56,7 +56,7 @@ export async function drainAndRead(options: DrainOptions): Promise<DrainResult> 
 	// Bounded by time; each poll is one D1 query and one /api/health read.
 	for (let poll = 0; poll < 10_000; poll++) {
 		const [landed, backlog] = await Promise.all([
-			landedCount(options.d1, options.runId),
+			landedCount(options.d1, options.select),
 			options.url && options.adminToken ? backlogOf(options.url, options.adminToken) : Promise.resolve(null),
 		]);
 		status = { landed, expected: options.expected, backlog, elapsedMs: Math.round(performance.now() - started) };
@@ -64,6 +64,6 @@ export async function drainAndRead(options: DrainOptions): Promise<DrainResult> 
 		if (isDrained(status) || status.elapsedMs > options.timeoutMs) break;
 		await new Promise((r) => setTimeout(r, pollMs));
 	}
-	const rows = await landedRows(options.d1, options.runId);
+	const rows = await landedRows(options.d1, options.select);
 	return { ...status, drained: isDrained(status), rows };
 }

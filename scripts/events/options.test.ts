@@ -30,6 +30,11 @@ describe("options", () => {
 		});
 	});
 
+	it("parses a providers run with its own .dev.vars", () => {
+		expect(parseOptions(["providers", "--dev-vars", "/tmp/prod.vars"])).toMatchObject({ scenario: "providers", devVars: "/tmp/prod.vars" });
+		expect(parseOptions(["providers"]).devVars).toBeUndefined();
+	});
+
 	it("parses a load run", () => {
 		const o = parseOptions(["load", "--rate", "500/min", "--duration", "5m", "--duplicates", "0.1", "--json", "--no-reconcile"]);
 		expect(o.rate).toBeCloseTo(8.333, 3);

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { SOURCE_PATTERN } from "../../src/events/envelope";
 
-export const SCENARIOS = ["basic", "idempotency", "burst", "batch", "invalid", "load"] as const;
+export const SCENARIOS = ["basic", "idempotency", "burst", "batch", "invalid", "load", "providers"] as const;
 export const DEFAULT_URL = "http://127.0.0.1:8787";
 export const DEV_SECRET = "dev-webhook-secret-do-not-use-in-production";
 export const DEV_ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
@@ -44,6 +44,7 @@ export const optionsSchema = z.object({
 	secret: z.string().min(1).default(DEV_SECRET),
 	adminToken: z.string().min(1).default(DEV_ADMIN_TOKEN),
 	source: z.string().regex(SOURCE_PATTERN).default("events-cli"),
+	devVars: z.string().min(1).optional(),
 	json: z.boolean().default(false),
 	count: z.coerce.number().int().positive().max(100_000).optional(),
 	rate: fromString(parseRate).pipe(z.number().positive().max(20_000)).default(20),
@@ -69,6 +70,7 @@ const FLAGS = {
 	secret: { type: "string" },
 	"admin-token": { type: "string" },
 	source: { type: "string" },
+	"dev-vars": { type: "string" },
 	json: { type: "boolean" },
 	count: { type: "string", short: "n" },
 	rate: { type: "string" },
@@ -95,6 +97,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 		"drain-timeout": drainTimeout,
 		"local-stack": localStack,
 		"admin-token": adminToken,
+		"dev-vars": devVars,
 		...rest
 	} = values;
 	const parsed = optionsSchema.safeParse({
@@ -102,6 +105,7 @@ export function parseOptions(argv: readonly string[]): CliOptions {
 		scenario: positionals[0] ?? (values.help ? "basic" : undefined),
 		persistTo,
 		adminToken,
+		devVars,
 		drainTimeout,
 		localStack,
 		reconcile: !noReconcile,
@@ -126,12 +130,18 @@ Scenarios:
   batch        one POST /webhook/batch of N events (default 20)
   invalid      every kind of bad input, flagging any that is not a clean 4xx (poison must reach dead_letters)
   load         open loop at --rate for --duration, with --duplicates and --poison mixed in
+  providers    signed deliveries from every provider preset to /webhook/<name> (Stripe customer and
+               subscription lifecycle + failed invoice, GitHub push, Shopify customer, Slack message and
+               url_verification, Standard Webhooks event), each sent twice, plus one tampered delivery;
+               each must land once as processed or unhandled under its canonical type
 
 Options:
   --url URL             Worker base URL (default ${DEFAULT_URL}, what \`npm run dev\` serves)
   --secret S            WEBHOOK_SECRET to sign with (default: the local dev secret)
   --admin-token T       ADMIN_TOKEN for the backlog in GET /api/health while draining (default: the local dev token)
   --source NAME         sent as X-Webhook-Source (default events-cli)
+  --dev-vars FILE       providers: read the provider secrets (STRIPE_WEBHOOK_SECRET, …) from this file
+                        (default: .dev.vars, else the dev values in .dev.vars.example; the environment wins)
   -n, --count N         events for basic (per type), burst, batch, idempotency race
   --rate R              load: arrivals per second, or e.g. 500/min (default 20)
   --duration D          load: 30s, 5m, 1500ms (default 30s)

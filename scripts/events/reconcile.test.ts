@@ -28,6 +28,11 @@ describe("reconciliation", () => {
 		expect(isSound(r)).toBe(true);
 	});
 
+	it("counts events archived as unhandled among those stored in events", () => {
+		const r = reconcile([sent("a"), sent("b")], [inEvents("a"), { ...inEvents("b"), status: "unhandled" }]);
+		expect(r).toMatchObject({ processed: 2, unhandled: 1, lost: [] });
+	});
+
 	it("flags an accepted event that never landed as lost", () => {
 		const r = reconcile([sent("a"), sent("b"), sent("c")], [inEvents("a"), inEvents("c")]);
 		expect(r.lost).toEqual(["b"]);

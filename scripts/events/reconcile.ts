@@ -20,6 +20,9 @@ export interface LandedRow {
 	table: "events" | "dead_letters";
 	latency_ms: number | null;
 	error: string | null;
+	// events.status (processed | unhandled), or dead_lettered.
+	status?: string;
+	event_type?: string | null;
 }
 
 export interface DoubleCount {
@@ -29,7 +32,9 @@ export interface DoubleCount {
 
 export interface Reconciliation {
 	accepted: number;
+	// Stored in events; unhandled of them archived with no handler for their type.
 	processed: number;
+	unhandled: number;
 	deadLettered: { poison: number; afterRetries: number; errors: string[] };
 	lost: string[];
 	doubleCounted: DoubleCount[];
@@ -56,6 +61,7 @@ export function reconcile(records: readonly SendRecord[], rows: readonly LandedR
 	const e2e: number[] = [];
 	const deadLettered = { poison: 0, afterRetries: 0, errors: new Set<string>() };
 	let processed = 0;
+	let unhandled = 0;
 
 	for (const [eventId, times] of acceptances) {
 		if (times > 1) doubleCounted.push({ eventId, reason: `acknowledged 202 ${times} times` });
@@ -70,6 +76,7 @@ export function reconcile(records: readonly SendRecord[], rows: readonly LandedR
 		const row = found[0]!;
 		if (row.table === "events") {
 			processed++;
+			if (row.status === "unhandled") unhandled++;
 			if (row.latency_ms !== null) e2e.push(row.latency_ms);
 			if (intentOf.get(eventId) === "poison") misrouted.push(eventId);
 		} else {
@@ -82,6 +89,7 @@ export function reconcile(records: readonly SendRecord[], rows: readonly LandedR
 	return {
 		accepted: acceptances.size,
 		processed,
+		unhandled,
 		deadLettered: { poison: deadLettered.poison, afterRetries: deadLettered.afterRetries, errors: [...deadLettered.errors].slice(0, 5) },
 		lost,
 		doubleCounted,

@@ -27,6 +27,7 @@ export interface RunReport {
 	unavailable: number;
 	noResponse: number;
 	processed: number;
+	unhandled: number;
 	deadLettered: Reconciliation["deadLettered"];
 	lost: number;
 	doubleCounted: number;
@@ -86,6 +87,7 @@ export function buildReport(input: ReportInput): RunReport {
 		unavailable: count("unavailable"),
 		noResponse: count("no_response"),
 		processed: r?.processed ?? 0,
+		unhandled: r?.unhandled ?? 0,
 		deadLettered: r?.deadLettered ?? { poison: 0, afterRetries: 0, errors: [] },
 		lost: r?.lost.length ?? 0,
 		doubleCounted: r?.doubleCounted.length ?? 0,
@@ -127,7 +129,7 @@ export function formatReport(report: RunReport): string {
 	if (report.drain) {
 		const dl = report.deadLettered;
 		lines.push(
-			`  landed        processed ${report.processed}  dead-lettered ${dl.poison} poison + ${dl.afterRetries} after retries  (drained in ${(report.drain.ms / 1000).toFixed(1)} s)`,
+			`  landed        processed ${report.processed}${report.unhandled ? ` (${report.unhandled} unhandled)` : ""}  dead-lettered ${dl.poison} poison + ${dl.afterRetries} after retries  (drained in ${(report.drain.ms / 1000).toFixed(1)} s)`,
 			`  lost          ${report.lost}${report.lostIds.length ? `  e.g. ${report.lostIds.slice(0, 5).join(", ")}` : ""}`,
 			`  double-counted ${report.doubleCounted}${
 				report.doubleCountedIds.length

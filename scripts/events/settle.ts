@@ -1,8 +1,8 @@
 // After sending: wait for the run's accepted events to land, then reconcile.
 // Shared by the CLI and the bench so both judge a run the same way.
-import type { D1Target } from "./d1";
+import type { D1Target, RunSelection } from "./d1";
 import { type DrainStatus, drainAndRead } from "./drain";
-import { acceptedIds, type Reconciliation, reconcile, type SendRecord } from "./reconcile";
+import { acceptedIds, type LandedRow, type Reconciliation, reconcile, type SendRecord } from "./reconcile";
 import type { RunReport } from "./report";
 
 export interface SettleOptions {
@@ -10,12 +10,16 @@ export interface SettleOptions {
 	url: string;
 	adminToken: string;
 	runId: string;
+	// Default: the run's id prefix.
+	select?: RunSelection;
 	timeoutMs: number;
 	quiet?: boolean;
 }
 
 export interface Settled {
 	reconciliation: Reconciliation;
+	// What landed, for checks beyond lost / double-counted.
+	rows: LandedRow[];
 	drain: NonNullable<RunReport["drain"]>;
 }
 
@@ -25,7 +29,7 @@ const drainLine = (s: DrainStatus) =>
 export async function settle(records: readonly SendRecord[], options: SettleOptions): Promise<Settled> {
 	const drained = await drainAndRead({
 		d1: options.d1,
-		runId: options.runId,
+		select: options.select ?? { runId: options.runId },
 		url: options.url,
 		adminToken: options.adminToken,
 		expected: acceptedIds(records).size,
@@ -34,6 +38,7 @@ export async function settle(records: readonly SendRecord[], options: SettleOpti
 	});
 	return {
 		reconciliation: reconcile(records, drained.rows),
+		rows: drained.rows,
 		drain: { drained: drained.drained, ms: drained.elapsedMs, backlog: drained.backlog },
 	};
 }

@@ -3,7 +3,8 @@ import { percentileOffset } from "./stats-math";
 // Everything GET /api/stats reads from D1 for a processed_at window. The
 // events reads are served by the events_stats covering index (0002_admin.sql),
 // named explicitly: without table statistics SQLite may otherwise walk
-// events_type_time for the GROUP BY and read every row of the table.
+// events_type_time for the GROUP BY and read every row of the table (it did
+// once migration 0004 widened the table). The query-plan test reads this SQL.
 export const STATS_BY_TYPE_SQL = `SELECT event_type, status, count(*) AS n, sum(attempts = 1) AS first_try
 	FROM events INDEXED BY events_stats WHERE processed_at >= ? GROUP BY event_type, status`;
 
@@ -15,13 +16,6 @@ export interface TypeCounts {
 }
 
 export const PERCENTILES = [50, 95, 99] as const;
-
-// Pinned to the covering index: with it only a hint, SQLite's planner may
-// walk events_type_time for the GROUP BY and read every row of the table
-// (it did once migration 0004 changed the schema). The query-plan test reads
-// this very SQL.
-export const STATS_BY_TYPE_SQL = `SELECT event_type, status, count(*) AS n, sum(attempts = 1) AS first_try
-				 FROM events INDEXED BY events_stats WHERE processed_at >= ? GROUP BY event_type, status`;
 
 export async function windowStats(db: D1Database, since: number, bucketMs: number) {
 	const [byStatus, deadByType, series, latency] = await db.batch([

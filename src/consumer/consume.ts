@@ -1,8 +1,8 @@
 import { PermanentError } from "../events/contract";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
-import { configuredSources } from "../sources/config";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
+import { configuredSources } from "../sources/config";
 import { injectChaos } from "./chaos";
 import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
 import { storeDeadLetters } from "./dead-letter-consumer";

@@ -6,6 +6,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { planProviderRun } from "../../scripts/events/providers/deliveries";
+import { loadProviderSecrets } from "../../scripts/events/providers/secrets";
+import { signDelivery } from "../../scripts/events/providers/sign";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 import { signBody } from "../../src/shared/crypto";
 
@@ -85,6 +88,22 @@ beforeAll(async () => {
 		const stats = await api<{ processed: number; unhandled: number; dead_lettered: number }>("/api/stats?window=1h");
 		return stats.processed === 17 && stats.unhandled === 1 && stats.dead_lettered === 1 ? stats : undefined;
 	}, "the pipeline to settle all 19 events");
+
+	// One Stripe invoice.payment_failed (49 USD), and a tampered copy of it,
+	// for the Sources and Failed payments panels.
+	const { of: invoice, body: tampered } = planProviderRun(`dash${Date.now()}`, Date.now()).tampered;
+	const stripe = await signDelivery("stripe", invoice.body, { secret: loadProviderSecrets().stripe, headers: invoice.headers });
+	for (const [body, status] of [
+		[invoice.body, 202],
+		[tampered, 401],
+	] as const) {
+		const sent = await fetch(`${stack.url}/webhook/stripe`, { method: "POST", headers: stripe.headers, body });
+		expect(sent.status).toBe(status);
+	}
+	await until(async () => {
+		const payments = await api<{ failures: number }>(`/api/analytics/payments?from=${minutesAgo(60)}`);
+		return payments.failures === 1 ? payments : undefined;
+	}, "the failed payment to be stored");
 
 	profile = mkdtempSync(path.join(tmpdir(), "dashboard-chromium-"));
 	context = await chromium.launchPersistentContext(profile, {
@@ -191,6 +210,32 @@ describe("dashboard at /dashboard", () => {
 		expect(letter.status).toBe("replayed");
 		expect(letter.resolved_at).not.toBeNull();
 		await expect.poll(() => page.locator(`#dead-letters tr[data-dead-letter="${id}"]`).count()).toBe(0);
+	});
+
+	it("lists every source with its signing status and the same counters as GET /api/sources", async () => {
+		type Source = { name: string; signing: string; counters: { received: number; accepted: number; duplicates: number } };
+		const { data } = await api<{ data: Source[] }>("/api/sources");
+		expect(data.map((s) => s.name)).toEqual(["direct", "stripe", "github", "shopify", "slack", "standard"]);
+		const cell = (source: string, column: number) => text(`#sources tr[data-source="${source}"] td:nth-child(${column})`);
+		for (const s of data) {
+			await expect.poll(() => cell(s.name, 4), { message: s.name }).toBe(String(s.counters.received));
+			expect(await cell(s.name, 5), s.name).toBe(String(s.counters.accepted));
+			expect(await cell(s.name, 6), s.name).toBe(String(s.counters.duplicates));
+			expect(await page.locator(`#sources tr[data-source="${s.name}"] [data-signing]`).getAttribute("data-signing")).toBe(s.signing);
+		}
+		expect(data.find((s) => s.name === "stripe")?.counters).toMatchObject({ received: 2, accepted: 1 });
+		// The tampered delivery: one rejection, its reason on hover.
+		const rejected = page.locator('#sources tr[data-source="stripe"] td:nth-child(7)');
+		expect(await rejected.getAttribute("data-value")).toBe("1");
+		expect(await rejected.getAttribute("title")).toContain("signature_mismatch");
+		expect(await page.locator('#sources tr[data-source="stripe"] td:nth-child(3)').textContent()).toBe("configured");
+	});
+
+	it("shows the failed Stripe payment of the window, by currency", async () => {
+		await expect.poll(() => text('[data-payments="failures"]')).toBe("1");
+		const usd = page.locator('#payments-by-currency [data-currency="USD"]');
+		expect(await usd.getAttribute("data-value")).toBe("49");
+		expect(await usd.textContent()).toBe("$49.00 · 1 failed");
 	});
 
 	it("logged no browser errors (CSP, scripts, failed requests)", () => {

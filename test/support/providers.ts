@@ -1,22 +1,13 @@
 // Signed deliveries as each provider sends them, signed by the provider's own
-// library where npm has one (stripe, @octokit/webhooks-methods,
-// standardwebhooks); Shopify and Slack publish no signing library, so their
-// HMAC comes from node:crypto. Our code only ever verifies.
+// library where npm has one; the signing itself lives in
+// scripts/events/providers/sign.ts (shared with the event generator). Here it
+// is keyed with the Worker's own secrets from .dev.vars.
 
 import { env } from "cloudflare:workers";
-import { createHmac } from "node:crypto";
-import { sign as signGithub } from "@octokit/webhooks-methods";
-import { Webhook } from "standardwebhooks";
-import Stripe from "stripe";
+import { type Delivery, type ProviderKind, signDelivery as signWith } from "../../scripts/events/providers/sign";
 
-export type ProviderKind = "stripe" | "github" | "shopify" | "slack" | "standard";
+export type { Delivery, ProviderKind };
 
-export interface Delivery {
-	body: string;
-	headers: Record<string, string>;
-}
-
-const stripeCrypto = Stripe.createSubtleCryptoProvider();
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export const SECRETS: Record<ProviderKind, () => string> = {
@@ -28,6 +19,7 @@ export const SECRETS: Record<ProviderKind, () => string> = {
 };
 
 export interface SignOptions {
+	// Default: the Worker's secret for the kind.
 	secret?: string;
 	// Unix seconds the signature claims (stale-timestamp tests).
 	timestamp?: number;
@@ -35,44 +27,8 @@ export interface SignOptions {
 	headers?: Record<string, string>;
 }
 
-export async function signDelivery(kind: ProviderKind, body: string, options: SignOptions = {}): Promise<Delivery> {
-	const secret = options.secret ?? SECRETS[kind]();
-	const timestamp = options.timestamp ?? nowSeconds();
-	const headers: Record<string, string> = { "content-type": "application/json" };
-	switch (kind) {
-		case "stripe":
-			headers["stripe-signature"] = await Stripe.webhooks.generateTestHeaderStringAsync({
-				payload: body,
-				secret,
-				timestamp,
-				cryptoProvider: stripeCrypto,
-			});
-			break;
-		case "github":
-			headers["x-hub-signature-256"] = await signGithub(secret, body);
-			headers["x-github-event"] = "push";
-			headers["x-github-delivery"] = crypto.randomUUID();
-			break;
-		case "shopify":
-			headers["x-shopify-hmac-sha256"] = createHmac("sha256", secret).update(body, "utf8").digest("base64");
-			headers["x-shopify-topic"] = "customers/create";
-			headers["x-shopify-event-id"] = crypto.randomUUID();
-			headers["x-shopify-triggered-at"] = new Date(timestamp * 1000).toISOString();
-			break;
-		case "slack":
-			headers["x-slack-request-timestamp"] = String(timestamp);
-			headers["x-slack-signature"] = `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`, "utf8").digest("hex")}`;
-			break;
-		case "standard": {
-			const id = options.headers?.["webhook-id"] ?? `msg_${crypto.randomUUID()}`;
-			const at = new Date(timestamp * 1000);
-			headers["webhook-id"] = id;
-			headers["webhook-timestamp"] = String(timestamp);
-			headers["webhook-signature"] = new Webhook(secret).sign(id, at, body);
-			break;
-		}
-	}
-	return { body, headers: { ...headers, ...options.headers } };
+export function signDelivery(kind: ProviderKind, body: string, options: SignOptions = {}): Promise<Delivery> {
+	return signWith(kind, body, { ...options, secret: options.secret ?? SECRETS[kind]() });
 }
 
 export function deliveryRequest(source: string, delivery: Delivery, extraHeaders: Record<string, string> = {}): Request {

@@ -1,6 +1,6 @@
 // A handful of realistic events in the real-traffic mix, one at a time,
 // each response printed.
-import { elapsedSince, type Scenario, sendEach } from "./common";
+import { elapsedSince, flaggedOf, type Scenario, sendEach } from "./common";
 
 export const basic: Scenario = async (ctx) => {
 	const start = performance.now();
@@ -10,5 +10,5 @@ export const basic: Scenario = async (ctx) => {
 		return { label: `${event.event_type.padEnd(20)} ${event.event_id} ${event.user_id}`, event, expect: 202 };
 	});
 	const { records, details } = await sendEach(ctx, items);
-	return { records, details, windowMs: elapsedSince(start), flagged: details.filter((d) => d.flagged).map((d) => `${d.label}: ${d.note}`) };
+	return { records, details, windowMs: elapsedSince(start), flagged: flaggedOf(details) };
 };

@@ -1,12 +1,16 @@
 // What every scenario gets, and what it hands back for the report.
 import type { EventEnvelope } from "../../../src/events/envelope";
+import type { RunSelection } from "../d1";
 import type { EventFactory } from "../data";
 import { type HttpResult, outcomeOf, postSigned, type Target } from "../http";
 import type { CliOptions } from "../options";
-import type { Intent, SendRecord } from "../reconcile";
+import type { Intent, LandedRow, SendRecord } from "../reconcile";
 import type { Detail } from "../report";
 
 export interface ScenarioContext {
+	runId: string;
+	// Where the Worker's wrangler.toml and .dev.vars are, when local.
+	configDir?: string;
 	target: Target;
 	options: CliOptions;
 	factory: EventFactory;
@@ -22,6 +26,10 @@ export interface ScenarioRun {
 	ackLatencies?: number[];
 	details?: Detail[];
 	flagged?: string[];
+	// Which D1 rows are the run's (default: the run id prefix).
+	select?: RunSelection;
+	// Checks on what landed beyond lost / double-counted; returns problems.
+	checkLanded?: (rows: readonly LandedRow[]) => string[];
 }
 
 export type Scenario = (ctx: ScenarioContext) => Promise<ScenarioRun>;
@@ -59,3 +67,6 @@ export async function sendEach(
 }
 
 export const elapsedSince = (start: number) => performance.now() - start;
+
+// The flagged details, as report lines.
+export const flaggedOf = (details: readonly Detail[]): string[] => details.filter((d) => d.flagged).map((d) => `${d.label}: ${d.note}`);

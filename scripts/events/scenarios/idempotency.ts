@@ -4,7 +4,7 @@
 import { postSigned } from "../http";
 import type { SendRecord } from "../reconcile";
 import type { Detail } from "../report";
-import { detailOf, elapsedSince, recordOf, type Scenario, sendEach } from "./common";
+import { detailOf, elapsedSince, flaggedOf, recordOf, type Scenario, sendEach } from "./common";
 
 export const idempotency: Scenario = async (ctx) => {
 	const start = performance.now();
@@ -15,7 +15,7 @@ export const idempotency: Scenario = async (ctx) => {
 		{ label: `${event.event_id} copy 3`, event, expect: 200 },
 		{ label: `${event.event_id} other body`, event: { ...event, metadata: { ...event.metadata, tampered: true } }, expect: 409 },
 	]);
-	const flagged = repeats.details.filter((d) => d.flagged).map((d) => `${d.label}: ${d.note}`);
+	const flagged = flaggedOf(repeats.details);
 
 	const copies = ctx.options.count ?? 30;
 	const raced = ctx.factory.next();

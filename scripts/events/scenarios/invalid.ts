@@ -5,7 +5,7 @@
 import type { EventEnvelope } from "../../../src/events/envelope";
 import { type HttpResult, isCleanRejection, type RawRequest, request, signedHeaders } from "../http";
 import type { SendRecord } from "../reconcile";
-import { detailOf, elapsedSince, recordOf, type Scenario, type ScenarioContext } from "./common";
+import { detailOf, elapsedSince, flaggedOf, recordOf, type Scenario, type ScenarioContext } from "./common";
 
 interface Case {
 	label: string;
@@ -128,6 +128,6 @@ export const invalid: Scenario = async (ctx) => {
 		details,
 		requests: all.length,
 		windowMs: elapsedSince(start),
-		flagged: details.filter((d) => d.flagged).map((d) => `${d.label}: ${d.note}`),
+		flagged: flaggedOf(details),
 	};
 };
