@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
 import { canonicalJson } from "../shared/canonical-json";
+import { readConfig } from "../shared/config";
 import { sha256Hex } from "../shared/crypto";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
@@ -103,15 +104,18 @@ function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
 
 // Checks the delivery with its source's preset, over the raw bytes. A source
 // with no secret set answers 503 (the sender retries until it is configured)
-// unless it is explicitly declared unsigned, for development.
+// unless it is declared unsigned AND the Worker allows unsigned traffic
+// (ALLOW_UNSIGNED="true"), for development: one flag alone never opens it.
 async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest): Promise<void> {
 	const secrets = resolveSecrets(source, env as unknown as Record<string, unknown>);
 	if (secrets.length === 0) {
-		if (source.unsigned) return;
+		if (source.unsigned && readConfig(env).allowUnsigned) return;
 		throw new ApiError(
 			503,
 			"signing_not_configured",
-			`No signing secret is set for source ${source.name}; set it with \`wrangler secret put ${source.secretVars[0] ?? "…"}\``,
+			source.unsigned
+				? `Source ${source.name} is declared unsigned, but ALLOW_UNSIGNED is not "true"; set a secret or allow unsigned traffic (development only)`
+				: `No signing secret is set for source ${source.name}; set it with \`wrangler secret put ${source.secretVars[0] ?? "…"}\``,
 			{},
 			{ "Retry-After": "60" },
 		);

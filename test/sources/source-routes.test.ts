@@ -124,7 +124,7 @@ describe("POST /webhook/:source with each provider's own signature", () => {
 		expect(await response.json()).toMatchObject({ error: "unknown_source" });
 	});
 
-	it("answers 503 for a source whose secret is not set, and accepts it once declared unsigned", async () => {
+	it("answers 503 for a source whose secret is not set, and accepts it unsigned only when declared so and ALLOW_UNSIGNED is true", async () => {
 		const delivery = await signDelivery("github", sampleBody("github"));
 		const unset = await fetchRecording(deliveryRequest("github", delivery), { GITHUB_WEBHOOK_SECRET: "" });
 		expect(unset.response.status).toBe(503);
@@ -132,13 +132,12 @@ describe("POST /webhook/:source with each provider's own signature", () => {
 		expect(unset.response.headers.get("retry-after")).not.toBeNull();
 
 		const sources = [{ name: "local", kind: "github", secretVars: [], unsigned: true }];
-		const unsigned = await fetchRecording(
-			deliveryRequest("local", { ...delivery, headers: { ...delivery.headers, "x-hub-signature-256": "" } }),
-			{
-				SOURCES: sources,
-			},
-		);
-		expect(unsigned.response.status).toBe(202);
+		const request = () => deliveryRequest("local", { ...delivery, headers: { ...delivery.headers, "x-hub-signature-256": "" } });
+		// The source's flag alone does not open it.
+		const flagOnly = await fetchRecording(request(), { SOURCES: sources });
+		expect(flagOnly.response.status).toBe(503);
+		const allowed = await fetchRecording(request(), { SOURCES: sources, ALLOW_UNSIGNED: "true" });
+		expect(allowed.response.status).toBe(202);
 	});
 
 	it("answers 429 with Retry-After once a source is over its rate limit", async () => {

@@ -41,6 +41,16 @@ describe("standard preset: verify", () => {
 		expect(await standard.verify(delivery(payload, headers), [SECRET], opts)).toEqual({ ok: true });
 	});
 
+	it("accepts the same scheme under Svix's svix-id / svix-timestamp / svix-signature names", async () => {
+		const headers = signed(payload);
+		const svix = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.replace(/^webhook-/, "svix-"), value]));
+		expect(Object.keys(svix).some((name) => name.startsWith("webhook-"))).toBe(false);
+		expect(await standard.verify(delivery(payload, svix), [SECRET], opts)).toEqual({ ok: true });
+		expect(standard.identify(delivery(payload, svix), JSON.parse(payload))).toMatchObject({ kind: "event", id: MSG_ID });
+		const tampered = { ...svix, "svix-id": "msg_other" };
+		expect(await standard.verify(delivery(payload, tampered), [SECRET], opts)).toEqual({ ok: false, reason: "signature_mismatch" });
+	});
+
 	it("accepts a secret given without the whsec_ prefix, as the library does", async () => {
 		const bare = SECRET.slice("whsec_".length);
 		expect(await standard.verify(delivery(payload, signed(payload)), [bare], opts)).toEqual({ ok: true });

@@ -34,7 +34,14 @@ import {
 
 export const STANDARD_SIGNATURE_HEADER = "webhook-signature";
 
-const USEFUL_HEADERS = ["webhook-id", "webhook-timestamp"] as const;
+const USEFUL_HEADERS = ["webhook-id", "webhook-timestamp", "svix-id", "svix-timestamp"] as const;
+
+// Svix (and senders built on it: Clerk, Resend, …) sends the same scheme
+// under svix-id / svix-timestamp / svix-signature; the webhook-* names win
+// when both are present.
+function standardHeader(headers: DeliveryRequest["headers"], name: "id" | "timestamp" | "signature"): string | undefined {
+	return header(headers, `webhook-${name}`) ?? header(headers, `svix-${name}`);
+}
 
 // The HMAC key a Standard Webhooks secret stands for; throws
 // SecretFormatError when it is not base64.
@@ -48,9 +55,9 @@ export function standardSecretKey(secret: string): Uint8Array {
 async function verify(req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions): Promise<Verdict> {
 	requireSecrets("standard", secrets);
 	const keys = secrets.map(standardSecretKey);
-	const id = header(req.headers, "webhook-id");
-	const timestamp = header(req.headers, "webhook-timestamp");
-	const list = header(req.headers, STANDARD_SIGNATURE_HEADER);
+	const id = standardHeader(req.headers, "id");
+	const timestamp = standardHeader(req.headers, "timestamp");
+	const list = standardHeader(req.headers, "signature");
 	if (id === undefined || timestamp === undefined || list === undefined) return MISSING;
 	const v1 = list
 		.split(" ")
@@ -66,11 +73,11 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 }
 
 function identify(req: DeliveryRequest, json: unknown): Identification {
-	const id = header(req.headers, "webhook-id");
+	const id = standardHeader(req.headers, "id");
 	if (id === undefined) return missingHeader("webhook-id");
 	const type = bodyString(json, "type");
 	if (type === undefined) return missingBodyField("type");
-	const signedAt = parseUnixSeconds(header(req.headers, "webhook-timestamp"));
+	const signedAt = parseUnixSeconds(standardHeader(req.headers, "timestamp"));
 	const occurredAt = isoToMs(bodyString(json, "timestamp")) ?? (signedAt !== null ? signedAt * 1000 : undefined);
 	return {
 		kind: "event",
