@@ -9,6 +9,10 @@
 ALTER TABLE events ADD COLUMN provider_event_id TEXT;
 ALTER TABLE events ADD COLUMN provider_type TEXT;
 ALTER TABLE events ADD COLUMN headers TEXT;
+-- The content hash the event was claimed with: a later acceptance of the same
+-- id (after the idempotency window) with another hash is a conflict, kept as
+-- a dead letter naming both hashes instead of being dropped by the keyed insert.
+ALTER TABLE events ADD COLUMN body_hash TEXT;
 -- GET /api/events?source= pages newest first by event time within a source.
 CREATE INDEX events_source_time ON events (source, occurred_at);
 

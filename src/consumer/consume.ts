@@ -1,9 +1,12 @@
 import { PermanentError } from "../events/contract";
+import { queueMessageSchema, storedEventId } from "../events/envelope";
+import { contentHash } from "../events/hash";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { configuredSources } from "../sources/config";
 import { injectChaos } from "./chaos";
+import { conflictWith, storedIdentities } from "./conflicts";
 import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
 import { storeDeadLetters } from "./dead-letter-consumer";
 import { type ProcessedEvent, parseMessage, processMessage } from "./process";
@@ -35,13 +38,16 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		try {
 			const parsed = parseMessage(message.body);
 			injectChaos(config.chaosFailRate);
-			ready.push({ message, processed: processMessage(parsed, message.attempts, Date.now(), configuredSources(env.SOURCES)) });
+			const processed = processMessage(parsed, message.attempts, Date.now(), configuredSources(env.SOURCES));
+			processed.event.body_hash = await contentHash(parsed);
+			ready.push({ message, processed });
 		} catch (err) {
 			failures.push({ message, error: describe(err), permanent: err instanceof PermanentError });
 		}
 	}
 
-	const written = await writeIsolated(env.DB, ready, failures);
+	const clear = await setConflictsAside(env.DB, ready, failures);
+	const written = await writeIsolated(env.DB, clear, failures);
 	for (const { message } of written) message.ack();
 	const { deadLettered, retried } = await settleFailures(env, failures);
 
@@ -56,6 +62,21 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		latency_ms_p50: latencies[Math.floor((latencies.length - 1) / 2)] ?? null,
 		latency_ms_max: latencies.at(-1) ?? null,
 		duration_ms: Date.now() - started,
+	});
+}
+
+// An id accepted again after the idempotency window with other content would
+// be dropped by the keyed insert: it is dead-lettered instead, naming both
+// hashes. One primary-key read per batch; if it fails the batch is retried.
+async function setConflictsAside(db: D1Database, ready: Ready[], failures: Failure[]): Promise<Ready[]> {
+	const stored = await storedIdentities(
+		db,
+		ready.map((r) => r.processed.event.event_id),
+	);
+	return ready.filter((r) => {
+		const reason = conflictWith(stored.get(r.processed.event.event_id), r.processed.event);
+		if (reason) failures.push({ message: r.message, error: reason, permanent: true });
+		return reason === null;
 	});
 }
 
@@ -95,8 +116,8 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 	retry.push(...(await sendDeadLetters(env, dead, now)));
 	if (retry.length > 0) {
 		const rows = retry.flatMap((f) => {
-			const eventId = (f.message.body as { event?: { event_id?: unknown } })?.event?.event_id;
-			return typeof eventId === "string" ? [{ event_id: eventId, attempt: f.message.attempts, error: f.error, failed_at: now }] : [];
+			const parsed = queueMessageSchema.safeParse(f.message.body);
+			return parsed.success ? [{ event_id: storedEventId(parsed.data), attempt: f.message.attempts, error: f.error, failed_at: now }] : [];
 		});
 		// Best effort: the history helps operators, but must not block the retry.
 		await env.DB.batch(attemptStatements(env.DB, rows)).catch((err) =>

@@ -29,6 +29,9 @@ export interface EventRow {
 	provider_event_id: string | null;
 	provider_type: string | null;
 	headers: string | null;
+	// The content hash ingest claimed the event with (see events/hash.ts);
+	// set by the consumer, which hashes asynchronously.
+	body_hash: string | null;
 }
 
 export interface ProcessedEvent {
@@ -93,6 +96,7 @@ export function processMessage(message: QueueMessage, attempts: number, now: num
 			provider_event_id: delivery?.id ?? null,
 			provider_type: delivery?.type ?? null,
 			headers: delivery ? JSON.stringify(delivery.headers) : null,
+			body_hash: null,
 		},
 		derived,
 	};

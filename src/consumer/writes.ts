@@ -17,6 +17,7 @@ const EVENT_COLUMNS = [
 	"provider_event_id",
 	"provider_type",
 	"headers",
+	"body_hash",
 ] as const satisfies readonly (keyof EventRow)[];
 
 export interface WriteOptions {
@@ -43,6 +44,12 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 			processed.map((p) => p.event),
 			eventConflict,
 		),
+		...derivedStatements(db, processed, replay),
+	];
+}
+
+function derivedStatements(db: D1Database, processed: readonly ProcessedEvent[], replay: boolean): D1PreparedStatement[] {
+	return [
 		...(replay ? [] : redeliveryStatements(db, processed)),
 		...derivedTables().flatMap((spec) =>
 			insertRows(
@@ -57,12 +64,13 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 }
 
 // After the events insert: a message whose event is stored with another
-// received_at is a later acceptance of it (a resend after the idempotency
-// window, or a replay of such a copy). Its insert was a no-op, so it is
-// recorded in event_redeliveries (migrations/0005_hardening.sql) to count as
-// settled; keyed by (event_id, received_at), so it counts once however often
-// the queue delivers it.
-const REDELIVERY_PARAMS = 3;
+// received_at and the same content is a later acceptance of it (a resend
+// after the idempotency window, or a replay of such a copy). Its insert was a
+// no-op, so it is recorded in event_redeliveries
+// (migrations/0005_hardening.sql) to count as settled; keyed by (event_id,
+// received_at), so it counts once however often the queue delivers it. One
+// with other content is a conflict: the consumer dead-letters it instead.
+const REDELIVERY_PARAMS = 4;
 
 function redeliveryStatements(db: D1Database, processed: readonly ProcessedEvent[]): D1PreparedStatement[] {
 	const perStatement = Math.floor(MAX_BOUND_PARAMS / REDELIVERY_PARAMS);
@@ -73,11 +81,12 @@ function redeliveryStatements(db: D1Database, processed: readonly ProcessedEvent
 			db
 				.prepare(
 					`INSERT INTO event_redeliveries (event_id, received_at, seen_at)
-					 SELECT m.column1, m.column2, m.column3 FROM (VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}) AS m
+					 SELECT m.column1, m.column2, m.column3 FROM (VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}) AS m
 					 JOIN events e ON e.event_id = m.column1 AND e.received_at <> m.column2
-					 WHERE true ON CONFLICT DO NOTHING`,
+					 WHERE e.body_hash IS NULL OR m.column4 IS NULL OR e.body_hash = m.column4
+					 ON CONFLICT DO NOTHING`,
 				)
-				.bind(...chunk.flatMap(({ event }) => [event.event_id, event.received_at, event.processed_at])),
+				.bind(...chunk.flatMap(({ event }) => [event.event_id, event.received_at, event.processed_at, event.body_hash])),
 		);
 	}
 	return statements;

@@ -1,9 +1,7 @@
-import type { EventEnvelope, QueueMessage } from "../events/envelope";
+import type { QueueMessage } from "../events/envelope";
 import type { ClaimOutcome } from "../idempotency/claims";
 import { ClaimSession, ClaimsUnavailable } from "../idempotency/client";
-import { canonicalJson } from "../shared/canonical-json";
 import type { PipelineConfig } from "../shared/config";
-import { sha256Hex } from "../shared/crypto";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import type { EventOutcome } from "./status";
@@ -21,10 +19,7 @@ export interface AcceptItem {
 	message: QueueMessage;
 }
 
-// Content hash of an event: same content → same hash, whatever its formatting.
-export function eventHash(event: EventEnvelope): Promise<string> {
-	return sha256Hex(canonicalJson(event));
-}
+export { eventHash } from "../events/hash";
 
 // The whole ack path: claim each id, enqueue the new ones, then commit the
 // claims that made it onto the queue and release the ones that did not, so a

@@ -1,9 +1,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
-import { canonicalJson } from "../shared/canonical-json";
+import { contentHash } from "../events/hash";
 import { readConfig } from "../shared/config";
-import { sha256Hex } from "../shared/crypto";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
@@ -193,7 +192,7 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 			},
 		};
 		const key = storedEventId(message);
-		const item = { key, bodyHash: await sha256Hex(canonicalJson(json)), message };
+		const item = { key, bodyHash: await contentHash(message), message };
 		const answer = singleEventAnswer((await acceptEvents(c.env, c.get("config"), [item])).get(key), key);
 		return c.json(answer.body, answer.status);
 	},

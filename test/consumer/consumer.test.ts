@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { processEvents } from "../admin/helpers";
 import { countRows, queueMessage, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
-import { asMessages, deliver } from "../support/queue";
+import { asMessages, deliver, recordingQueue } from "../support/queue";
 
 const MAIN = "webhook-events";
 
@@ -162,5 +163,35 @@ describe("queue consumer", () => {
 		const result = await deliver(MAIN, asMessages([{ not: "an event" }]));
 		expect(result.explicitAcks).toHaveLength(1);
 		expect(result.retryMessages).toEqual([]);
+	});
+});
+
+describe("an id accepted again after the idempotency window", () => {
+	it("with another body is dead-lettered naming both hashes, never silently dropped; the stored event is untouched", async () => {
+		const original = validEvent("usage_tracked", { metadata: { feature: "api", quantity: 3 } });
+		await processEvents([original], 1, Date.now() - 60_000);
+		const changed = { ...original, metadata: { feature: "api", quantity: 300 } };
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		const result = await deliver("webhook-events", asMessages([queueMessage(changed, Date.now())]), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(result.explicitAcks).toHaveLength(1);
+		expect(dlq.sent).toHaveLength(1);
+		await deliver("webhook-events-dlq", asMessages(dlq.sent));
+		const letter = await env.DB.prepare("SELECT error FROM dead_letters WHERE event_id = ? AND status = 'open'")
+			.bind(original.event_id)
+			.first<{ error: string }>();
+		expect(letter?.error).toMatch(/id_conflict: .*stored sha256 [0-9a-f]{64}, received sha256 [0-9a-f]{64}/);
+		const usage = await env.DB.prepare("SELECT quantity FROM usage_records WHERE event_id = ?").bind(original.event_id).first();
+		expect(usage).toEqual({ quantity: 3 });
+	});
+
+	it("with the same body (in any key order) is settled as a redelivery, not a conflict", async () => {
+		const original = validEvent("usage_tracked", { metadata: { quantity: 2, feature: "api" } });
+		await processEvents([original], 1, Date.now() - 60_000);
+		const reordered = { metadata: { feature: "api", quantity: 2 }, ...original };
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		const result = await deliver("webhook-events", asMessages([queueMessage(reordered, Date.now())]), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(result.explicitAcks).toHaveLength(1);
+		expect(dlq.sent).toEqual([]);
+		expect(await countRows("SELECT count(*) AS n FROM event_redeliveries WHERE event_id = ?", original.event_id)).toBe(1);
 	});
 });

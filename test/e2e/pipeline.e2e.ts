@@ -60,8 +60,9 @@ describe("local stack over HTTP", () => {
 		const retries = await Promise.all(Array.from({ length: 10 }, (_, i) => post("/webhook/events", event(i))));
 		expect(retries.map((r) => r.status)).toEqual(new Array(10).fill(200));
 
+		// One invalid event makes the answer a 400; the valid ones are accepted.
 		const batch = await post("/webhook/batch", { events: [event(30), event(31), event(0), { event_id: "bad" }] });
-		expect(batch.status).toBe(202);
+		expect(batch.status).toBe(400);
 		expect(await batch.json()).toMatchObject({ accepted: 2, duplicates: 1, rejected: 1 });
 
 		const rows = await waitFor(async () => {

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { conflictWith } from "./conflicts";
+import type { ProcessedEvent } from "./process";
+
+const incoming = (over: Partial<ProcessedEvent["event"]> = {}) =>
+	({ event_id: "evt_1", received_at: 2000, body_hash: "bbb", ...over }) as ProcessedEvent["event"];
+
+describe("post-window conflict", () => {
+	it("is a later acceptance of the same id with other content, named with both hashes", () => {
+		const reason = conflictWith({ event_id: "evt_1", received_at: 1000, body_hash: "aaa" }, incoming());
+		expect(reason).toMatch(/^id_conflict: /);
+		expect(reason).toContain("stored sha256 aaa");
+		expect(reason).toContain("received sha256 bbb");
+	});
+
+	it("is not a queue redelivery (same received_at), a same-content resend, a new id, or a row without a hash", () => {
+		expect(conflictWith({ event_id: "evt_1", received_at: 2000, body_hash: "aaa" }, incoming())).toBeNull();
+		expect(conflictWith({ event_id: "evt_1", received_at: 1000, body_hash: "bbb" }, incoming())).toBeNull();
+		expect(conflictWith(undefined, incoming())).toBeNull();
+		expect(conflictWith({ event_id: "evt_1", received_at: 1000, body_hash: null }, incoming())).toBeNull();
+	});
+});

@@ -1,0 +1,17 @@
+import { canonicalJson } from "../shared/canonical-json";
+import { sha256Hex } from "../shared/crypto";
+import { type EventEnvelope, isDelivery, type QueueMessage } from "./envelope";
+
+// Content hash of an event: same content → same hash, whatever its key order
+// or whitespace. Ingest claims with it and the archive keeps it, so a later
+// acceptance of the same id can be told apart from a true redelivery.
+export function eventHash(event: EventEnvelope): Promise<string> {
+	return sha256Hex(canonicalJson(event));
+}
+
+// The same hash for anything the queue carries: a direct envelope, or a
+// provider delivery's JSON body.
+export function contentHash(message: QueueMessage): Promise<string> {
+	if (!isDelivery(message)) return eventHash(message.event);
+	return sha256Hex(canonicalJson(JSON.parse(message.delivery.body)));
+}
