@@ -1,12 +1,13 @@
+import { isStoredPointer, parseStoredPointer } from "../consumer/claim-check";
 import { parseMessage } from "../consumer/process";
 import { PermanentError } from "../events/contract";
-import type { QueueMessage } from "../events/envelope";
+import type { QueueMessage, StoredMessage } from "../events/envelope";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { type DeadLetterMatch, highestDeadLetterId, markReplayed, openMatches, type ReplayCandidate } from "./dead-letter-queries";
 import { parsePayload } from "./event-queries";
 
-export type Rebuilt = { ok: true; message: QueueMessage } | { ok: false; reason: string };
+export type Rebuilt = { ok: true; message: QueueMessage | StoredMessage } | { ok: false; reason: string };
 
 // Pure: the queue message a dead letter came from, as ingest built it (same
 // received_at, so end-to-end latency stays honest). Letters whose payload is
@@ -14,12 +15,17 @@ export type Rebuilt = { ok: true; message: QueueMessage } | { ok: false; reason:
 // replayed: there is nothing to process.
 export function rebuildMessage(letter: ReplayCandidate): Rebuilt {
 	try {
-		// Letters since migration 0004 keep the message itself; older ones
+		// Letters since migration 0004 keep the message itself (a claim check
+		// stays one: the consumer reads the event from R2 again); older ones
 		// are rebuilt from the stored event.
+		const kept = letter.message !== null ? JSON.parse(letter.message) : null;
+		if (isStoredPointer(kept)) return { ok: true, message: parseStoredPointer(kept) };
 		const message = parseMessage(
-			letter.message !== null
-				? JSON.parse(letter.message)
-				: { event: parsePayload(letter.payload), received_at: letter.received_at ?? letter.failed_at, source: letter.source ?? "replay" },
+			kept ?? {
+				event: parsePayload(letter.payload),
+				received_at: letter.received_at ?? letter.failed_at,
+				source: letter.source ?? "replay",
+			},
 		);
 		return { ok: true, message };
 	} catch (err) {
@@ -68,7 +74,7 @@ export async function replayLetters(
 	now: number,
 	outcome: ReplayOutcome = emptyOutcome(),
 ): Promise<ReplayOutcome> {
-	const ready: { letter: ReplayCandidate; message: QueueMessage }[] = [];
+	const ready: { letter: ReplayCandidate; message: QueueMessage | StoredMessage }[] = [];
 	for (const letter of letters) {
 		const rebuilt = rebuildMessage(letter);
 		if (rebuilt.ok) ready.push({ letter, message: rebuilt.message });

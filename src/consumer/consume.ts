@@ -6,6 +6,7 @@ import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { configuredSources } from "../sources/config";
 import { injectChaos } from "./chaos";
+import { resolveClaimCheck } from "./claim-check";
 import { conflictWith, storedIdentities } from "./conflicts";
 import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
 import { storeDeadLetters } from "./dead-letter-consumer";
@@ -36,7 +37,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 
 	for (const message of batch.messages) {
 		try {
-			const parsed = parseMessage(message.body);
+			const parsed = parseMessage(await resolveClaimCheck(env.PAYLOADS, message.body));
 			injectChaos(config.chaosFailRate);
 			const processed = processMessage(parsed, message.attempts, Date.now(), configuredSources(env.SOURCES));
 			processed.event.body_hash = await contentHash(parsed);

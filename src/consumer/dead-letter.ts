@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isDelivery, queueMessageSchema, storedEventId } from "../events/envelope";
+import { isDelivery, queueMessageSchema, storedEventId, storedMessageSchema } from "../events/envelope";
 import { MAX_RETRIES } from "./retry-policy";
 import { insertRows } from "./sql";
 
@@ -54,6 +54,22 @@ export function deadLetterRow(body: unknown, queueMessageId: string, now: number
 			received_at: message.received_at,
 			failed_at: info.failed_at,
 			message: JSON.stringify(message),
+		};
+	}
+	// A claim check: the event is in R2; the letter keeps the pointer, so
+	// replay reads it back from there.
+	const pointer = storedMessageSchema.safeParse(original);
+	if (pointer.success) {
+		return {
+			event_id: pointer.data.id,
+			event_type: null,
+			source: pointer.data.source,
+			payload: JSON.stringify({ claim_check: pointer.data.ref, bytes: pointer.data.bytes }),
+			error: info.error,
+			attempts: info.attempts,
+			received_at: pointer.data.received_at,
+			failed_at: info.failed_at,
+			message: JSON.stringify(pointer.data),
 		};
 	}
 	const maybeEvent = (original as { event?: { event_id?: unknown; event_type?: unknown } } | null)?.event;

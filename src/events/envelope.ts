@@ -54,6 +54,22 @@ export const deliveryMessageSchema = z.object({
 
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 
+// A message too large for the queue (128 KB) travels as a claim check: the
+// full QueueMessage is an object in the PAYLOADS bucket and the queue carries
+// this pointer. The consumer reads it back whole; a dead letter keeps the
+// pointer, so replay reads it again (objects expire by an R2 lifecycle rule).
+export const storedMessageSchema = z.object({
+	kind: z.literal("stored"),
+	ref: z.string().min(1),
+	// The stored event id, source and arrival time, for logs and dead letters.
+	id: z.string().min(1),
+	source: z.string().regex(SOURCE_PATTERN),
+	received_at: z.number().int().nonnegative(),
+	bytes: z.number().int().nonnegative(),
+});
+
+export type StoredMessage = z.infer<typeof storedMessageSchema>;
+
 // Anything the events queue carries.
 export const queueMessageSchema = z.union([deliveryMessageSchema, eventMessageSchema]);
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

@@ -1,9 +1,10 @@
-import type { QueueMessage } from "../events/envelope";
+import type { QueueMessage, StoredMessage } from "../events/envelope";
 import type { ClaimOutcome } from "../idempotency/claims";
 import { ClaimSession, ClaimsUnavailable } from "../idempotency/client";
 import type { PipelineConfig } from "../shared/config";
+import { sha256Hex } from "../shared/crypto";
 import { logLine } from "../shared/log";
-import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
+import { chunkForSendBatch, jsonByteLength, QUEUE_MAX_MESSAGE_BYTES, QUEUE_MESSAGE_OVERHEAD_BYTES } from "../shared/send-batch";
 import type { EventOutcome } from "./status";
 
 export type AcceptOutcome = Extract<
@@ -20,6 +21,23 @@ export interface AcceptItem {
 }
 
 export { eventHash } from "../events/hash";
+
+interface Sendable {
+	key: string;
+	body: QueueMessage | StoredMessage;
+}
+
+// Where claim-checked messages live: payloads/<yyyy-mm-dd>/<sha256>.json,
+// content-addressed, so a retried accept writes the same object again.
+// Expired by an R2 lifecycle rule on the prefix (docs/operations.md).
+export const PAYLOAD_PREFIX = "payloads/";
+
+async function storeMessage(bucket: R2Bucket, item: AcceptItem, bytes: number): Promise<StoredMessage> {
+	const text = JSON.stringify(item.message);
+	const ref = `${PAYLOAD_PREFIX}${new Date(item.message.received_at).toISOString().slice(0, 10)}/${await sha256Hex(text)}.json`;
+	await bucket.put(ref, text, { httpMetadata: { contentType: "application/json" }, customMetadata: { event_id: item.key } });
+	return { kind: "stored", ref, id: item.key, source: item.message.source, received_at: item.message.received_at, bytes };
+}
 
 // The whole ack path: claim each id, enqueue the new ones, then commit the
 // claims that made it onto the queue and release the ones that did not, so a
@@ -53,19 +71,32 @@ export async function acceptEvents(env: Env, config: PipelineConfig, items: Acce
 		else outcomes.set(item.key, claim);
 	}
 
-	// Measured in UTF-8 bytes as Queues counts them; a message over the
-	// per-message limit is never sent (it would fail its whole chunk).
-	const plan = chunkForSendBatch(fresh, (item) => jsonByteLength(item.message));
-	if (plan.oversized.length > 0) {
-		const ids = plan.oversized.map(({ item }) => item.key);
-		await session.release(ids).catch((e) => logLine("error", "release_failed", { error: String(e) }));
-		for (const id of ids) outcomes.set(id, "too_large");
-	}
+	// Measured in UTF-8 bytes as Queues counts them. A message over the
+	// per-message limit goes to R2 and travels as a claim check; if R2 will not
+	// take it, its claim is released and the sender retries (503).
+	const sendable: Sendable[] = [];
+	await Promise.all(
+		fresh.map(async (item) => {
+			const bytes = jsonByteLength(item.message);
+			if (bytes <= QUEUE_MAX_MESSAGE_BYTES - QUEUE_MESSAGE_OVERHEAD_BYTES) {
+				sendable.push({ key: item.key, body: item.message });
+				return;
+			}
+			try {
+				sendable.push({ key: item.key, body: await storeMessage(env.PAYLOADS, item, bytes) });
+			} catch (err) {
+				logLine("error", "claim_check_failed", { event_id: item.key, bytes, error: String(err) });
+				await session.release([item.key]).catch((e) => logLine("error", "release_failed", { error: String(e) }));
+				outcomes.set(item.key, "queue_unavailable");
+			}
+		}),
+	);
+	const plan = chunkForSendBatch(sendable, (item) => jsonByteLength(item.body));
 	await Promise.all(
 		plan.chunks.map(async (chunk) => {
 			const ids = chunk.map((item) => item.key);
 			try {
-				await env.EVENTS_QUEUE.sendBatch(chunk.map((item) => ({ body: item.message, contentType: "json" as const })));
+				await env.EVENTS_QUEUE.sendBatch(chunk.map((item) => ({ body: item.body, contentType: "json" as const })));
 			} catch (err) {
 				logLine("error", "enqueue_failed", { events: ids.length, error: String(err) });
 				await session.release(ids).catch((e) => logLine("error", "release_failed", { error: String(e) }));

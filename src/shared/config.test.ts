@@ -4,7 +4,7 @@ import { DEFAULTS, MAX_BODY_BYTES_CEILING, readConfig } from "./config";
 describe("config from vars", () => {
 	it("falls back to the documented defaults", () => {
 		expect(readConfig({})).toEqual({
-			maxBodyBytes: DEFAULTS.maxBodyBytes,
+			maxBodyBytes: 1_048_576,
 			maxBatchEvents: 100,
 			idempotencyShards: 16,
 			idempotencyTtlMs: 86_400_000,
@@ -26,8 +26,9 @@ describe("config from vars", () => {
 		expect(readConfig({ ALLOW_UNSIGNED: "1" }).allowUnsigned).toBe(false);
 	});
 
-	it("caps the body limit below the Queues message size", () => {
-		expect(readConfig({ MAX_BODY_BYTES: "1000000" }).maxBodyBytes).toBe(MAX_BODY_BYTES_CEILING);
+	it("caps the body limit below what one D1 archive row can hold", () => {
+		expect(readConfig({ MAX_BODY_BYTES: "1000000" }).maxBodyBytes).toBe(1_000_000);
+		expect(readConfig({ MAX_BODY_BYTES: "50000000" }).maxBodyBytes).toBe(MAX_BODY_BYTES_CEILING);
 		expect(readConfig({ CHAOS_FAIL_RATE: "7" }).chaosFailRate).toBe(1);
 	});
 });

@@ -16,11 +16,13 @@ export type ConfigVars = Partial<
 	>
 >;
 
-// Queues messages cap at 128 KB; leave room for the envelope we add.
-export const MAX_BODY_BYTES_CEILING = 120 * 1024;
+// Bodies larger than a queue message (128 KB) travel as a claim check (the
+// message carries an R2 key); the archive row must still fit D1's 2 MB row,
+// with room for the rest of it.
+export const MAX_BODY_BYTES_CEILING = 1_800_000;
 
 export const DEFAULTS = {
-	maxBodyBytes: 64 * 1024,
+	maxBodyBytes: 1024 * 1024,
 	maxBatchEvents: 100,
 	idempotencyShards: 16,
 	idempotencyTtlSeconds: 24 * 60 * 60,

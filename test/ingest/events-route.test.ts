@@ -162,9 +162,9 @@ describe("POST /webhook/events", () => {
 	});
 
 	it("rejects a body over the limit with 413", async () => {
-		const res = await postSigned({ ...validEvent(), metadata: { blob: "x".repeat(70 * 1024) } });
+		const res = await postSigned({ ...validEvent(), metadata: { blob: "x".repeat(1024 * 1024) } });
 		expect(res.status).toBe(413);
-		expect(await json(res)).toMatchObject({ error: "payload_too_large", limit_bytes: 65536 });
+		expect(await json(res)).toMatchObject({ error: "payload_too_large", limit_bytes: 1_048_576 });
 	});
 
 	it("rejects a non-JSON content type with 415", async () => {
