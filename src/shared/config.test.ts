@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, MAX_BODY_BYTES_CEILING, readConfig } from "./config";
+import { MAX_BODY_BYTES_CEILING, readConfig } from "./config";
 
 describe("config from vars", () => {
 	it("falls back to the documented defaults", () => {
