@@ -1,0 +1,194 @@
+// Fault-injection matrix: each case breaks one real dependency once, lets the
+// sender retry what it was told to retry and the queue redeliver what the
+// consumer retried, then checks the end state. Every case must end with
+// lost = 0 (each event a sender was given a 2xx for is archived in D1 or held
+// as an open dead letter) and double-counted = 0 (never both, never twice).
+// A replay interrupted between enqueue and mark is covered beside the replay
+// route (test/admin/dead-letter-replay.test.ts), and the dead letter archived
+// to R2 when D1 keeps refusing in test/consumer/.
+import { createExecutionContext, type MessageBatchMessage, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { EventEnvelope } from "../../src/events/envelope";
+import { shardFor, shardName } from "../../src/idempotency/shard";
+import worker from "../../src/index";
+import { countRows, signedRequest, validEvent } from "../support/builders";
+import { whileD1RefusesRow } from "../support/faults";
+import { deliver, recordingQueue } from "../support/queue";
+
+type Overrides = Partial<Env>;
+const once = <T extends unknown[], R>(fail: (...args: T) => Promise<R>, pass: (...args: T) => Promise<R>) => {
+	let failed = false;
+	return (...args: T) => {
+		if (failed) return pass(...args);
+		failed = true;
+		return fail(...args);
+	};
+};
+const down = () => Promise.reject(new Error("injected fault"));
+
+// The sender: POST the batch; while the answer is a 503, retry it whole
+// (Retry-After honoured in spirit, faults cleared after the first try).
+// The events queue the sender's requests reach (recorded), for faults that
+// pass some calls through.
+let liveQueue: Queue = env.EVENTS_QUEUE;
+
+async function send(events: EventEnvelope[], faults: Overrides, limits: Overrides) {
+	const queue = recordingQueue();
+	liveQueue = queue.queue;
+	const statuses: number[] = [];
+	for (let attempt = 0; attempt < 4; attempt++) {
+		const ctx = createExecutionContext();
+		const overrides = attempt === 0 ? { ...limits, ...faults } : limits;
+		const res = await worker.fetch(
+			await signedRequest({ events }, { path: "/webhook/batch" }),
+			{ ...env, EVENTS_QUEUE: queue.queue, ...overrides },
+			ctx,
+		);
+		await waitOnExecutionContext(ctx);
+		statuses.push(res.status);
+		if (res.status !== 503) break;
+	}
+	return { statuses, sent: queue.sent };
+}
+
+// The queue: deliver, redeliver what was retried (attempts + 1), hand dead
+// letters to the dead-letter consumer and redeliver its retries too.
+async function drain(sent: unknown[], consumerFaults: Overrides, firstRound: (run: () => Promise<void>) => Promise<void> = (run) => run()) {
+	let pending: MessageBatchMessage<unknown>[] = sent.map((body, i) => ({
+		id: `m${i}-${crypto.randomUUID()}`,
+		timestamp: new Date(),
+		attempts: 1,
+		body,
+	}));
+	let deadPending: MessageBatchMessage<unknown>[] = [];
+	for (let round = 0; round < 8 && (pending.length || deadPending.length); round++) {
+		const faults = round === 0 ? consumerFaults : {};
+		const wrap = round === 0 ? firstRound : (run: () => Promise<void>) => run();
+		await wrap(async () => {
+			const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+			const next: MessageBatchMessage<unknown>[] = [];
+			for (let i = 0; i < pending.length; i += 10) {
+				const chunk = pending.slice(i, i + 10);
+				const result = await deliver("webhook-events", chunk, { ...faults, DEAD_LETTER_QUEUE: faults.DEAD_LETTER_QUEUE ?? dlq.queue });
+				const retried = new Set(result.retryBatch.retry ? chunk.map((m) => m.id) : result.retryMessages.map((r) => r.msgId));
+				next.push(...chunk.filter((m) => retried.has(m.id)).map((m) => ({ ...m, attempts: m.attempts + 1 })));
+			}
+			const letters = [
+				...deadPending,
+				...dlq.sent.map((body, i) => ({ id: `d${round}-${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body })),
+			];
+			deadPending = [];
+			for (let i = 0; i < letters.length; i += 10) {
+				const chunk = letters.slice(i, i + 10);
+				const result = await deliver("webhook-events-dlq", chunk, faults.DB ? { DB: faults.DB } : {});
+				const retried = new Set(result.retryBatch.retry ? chunk.map((m) => m.id) : result.retryMessages.map((r) => r.msgId));
+				deadPending.push(...chunk.filter((m) => retried.has(m.id)).map((m) => ({ ...m, attempts: m.attempts + 1 })));
+			}
+			pending = next;
+		});
+	}
+	expect(pending, "messages still being retried").toEqual([]);
+	expect(deadPending, "dead letters still being retried").toEqual([]);
+}
+
+async function reconcile(events: EventEnvelope[]) {
+	let lost = 0;
+	let doubled = 0;
+	for (const { event_id } of events) {
+		const stored = await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", event_id);
+		const dead = await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id = ? AND status = 'open'", event_id);
+		const usage = await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", event_id);
+		if (stored + dead === 0) lost++;
+		if (stored + dead > 1 || usage > 1) doubled++;
+	}
+	return { lost, doubled };
+}
+
+const usage = (n: number) => Array.from({ length: n }, () => validEvent("usage_tracked"));
+// A subscription without a plan: permanently invalid, so it must end as a dead letter.
+const poison = () => validEvent("subscription_created", { metadata: { amount: 9, currency: "USD", interval: "month" } });
+
+function flakyShardNamespace(failing: number, method: "claim" | "commit") {
+	const namespace = env.IDEMPOTENCY;
+	const bad = namespace.idFromName(shardName(failing));
+	return {
+		idFromName: (name: string) => namespace.idFromName(name),
+		get: (id: DurableObjectId) => {
+			const stub = namespace.get(id);
+			if (!id.equals(bad)) return stub;
+			return new Proxy(stub, { get: (target, prop) => (prop === method ? down : Reflect.get(target, prop)) });
+		},
+	} as unknown as Env["IDEMPOTENCY"];
+}
+
+describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
+	const cases: [
+		string,
+		() => { events: EventEnvelope[]; ingest?: Overrides; consumer?: Overrides; around?: (run: () => Promise<void>) => Promise<void> },
+	][] = [
+		[
+			"the claim fails on one shard",
+			() => {
+				const events = usage(12);
+				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "claim") } };
+			},
+		],
+		[
+			"the commit fails (claims lapse, the events are already queued)",
+			() => {
+				const events = usage(12);
+				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "commit") } };
+			},
+		],
+		["sendBatch fails whole", () => ({ events: usage(8), ingest: { EVENTS_QUEUE: { sendBatch: down } as unknown as Queue } })],
+		[
+			"sendBatch fails for one chunk",
+			() => ({
+				events: usage(150),
+				ingest: {
+					EVENTS_QUEUE: { sendBatch: once<[MessageSendRequest[]], unknown>(down, (m) => liveQueue.sendBatch(m)) } as unknown as Queue,
+				},
+			}),
+		],
+		[
+			"the R2 put of a large event fails",
+			() => ({
+				events: [validEvent("usage_tracked", { metadata: { feature: "big", quantity: 1, note: "x".repeat(200_000) } }), ...usage(3)],
+				ingest: { PAYLOADS: { put: down } as unknown as R2Bucket },
+			}),
+		],
+		[
+			"the D1 batch fails mid-batch",
+			() => {
+				const events = usage(6);
+				return { events, around: (run) => whileD1RefusesRow("events", events[2]!.event_id, run) };
+			},
+		],
+		[
+			"the dead-letter send fails",
+			() => ({
+				events: [...usage(4), poison(), poison()],
+				consumer: { DEAD_LETTER_QUEUE: { sendBatch: down, send: down } as unknown as Queue },
+			}),
+		],
+		[
+			"the dead-letter consumer's D1 write fails",
+			() => {
+				const bad = poison();
+				return { events: [...usage(3), bad, poison()], around: (run) => whileD1RefusesRow("dead_letters", bad.event_id, run) };
+			},
+		],
+	];
+
+	it.each(cases)("%s", async (_name, build) => {
+		const { events, ingest = {}, consumer = {}, around } = build();
+		const limits = { MAX_BATCH_EVENTS: "150", MAX_BODY_BYTES: String(1024 * 1024) };
+		const { statuses, sent } = await send(events, ingest, limits);
+		// The sender ends with a 2xx for the whole batch (never a 4xx to drop).
+		expect([200, 202]).toContain(statuses.at(-1));
+		// A database fault holds for the first delivery round only; retries then go through.
+		await drain(sent, consumer, around);
+		expect(await reconcile(events)).toEqual({ lost: 0, doubled: 0 });
+	});
+});
