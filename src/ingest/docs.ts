@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { eventEnvelopeSchema } from "../events/envelope";
+import { eventTypesMarkdown } from "../events/docs";
 import { documented } from "../shared/describe";
 
 // OpenAPI descriptions of the ingest routes, built from the envelope schema
@@ -36,7 +37,7 @@ const SOURCE_NOTE = "The sender is named by `?source=` or `X-Webhook-Source` (de
 
 export const eventsDoc = documented({
 	summary: "Receive one webhook event",
-	description: `Signed over the raw body bytes. Acknowledged after the event is claimed and enqueued; processing happens later. ${SOURCE_NOTE}`,
+	description: `Signed over the raw body bytes. Acknowledged after the event is claimed and enqueued; processing happens later. ${SOURCE_NOTE}\n\nEach event type's fields (checked by the consumer; other types are archived as unhandled):\n\n${eventTypesMarkdown()}`,
 	tags: ["Ingest"],
 	auth: "signature",
 	requestBody: eventEnvelopeSchema,

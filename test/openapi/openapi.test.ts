@@ -94,3 +94,11 @@ describe("OpenAPI description", () => {
 		expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
 	});
 });
+
+describe("event types in the reference", () => {
+	it("documents each type's required and optional fields on POST /webhook/events", async () => {
+		const description = ((await document()).paths["/webhook/events"]?.post as { description?: string } | undefined)?.description ?? "";
+		for (const type of ["user_signup", "subscription_created", "usage_tracked", "payment_failed"]) expect(description).toContain(type);
+		expect(description).toContain("metadata.feature");
+	});
+});
