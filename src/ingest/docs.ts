@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { eventEnvelopeSchema } from "../events/envelope";
 import { eventTypesMarkdown } from "../events/docs";
+import { eventEnvelopeSchema } from "../events/envelope";
 import { documented } from "../shared/describe";
 
 // OpenAPI descriptions of the ingest routes, built from the envelope schema
