@@ -130,7 +130,9 @@ describe("alert state", () => {
 			fc.property(fc.array(fc.constantFrom<RuleStatus>("firing", "ok", "no_data"), { maxLength: 80 }), (statuses) => {
 				const { sent } = run(statuses, cooldownTicks * MIN);
 				// Alternating, starting with fired.
-				sent.forEach((n, i) => expect(n.kind).toBe(i % 2 === 0 ? "fired" : "resolved"));
+				sent.forEach((n, i) => {
+					expect(n.kind).toBe(i % 2 === 0 ? "fired" : "resolved");
+				});
 				// Replay the model: incident open/closed, and when the last firing was seen.
 				let open = false;
 				let clearFrom: number | null = null;
