@@ -84,7 +84,22 @@ export function metricNamesInExposition(text: string): string[] {
 	return [...names].sort();
 }
 
-const PROMQL_KEYWORDS = new Set(["and", "or", "unless", "bool", "offset", "by", "without", "on", "ignoring", "group_left", "group_right", "inf", "nan", "atan2"]);
+const PROMQL_KEYWORDS = new Set([
+	"and",
+	"or",
+	"unless",
+	"bool",
+	"offset",
+	"by",
+	"without",
+	"on",
+	"ignoring",
+	"group_left",
+	"group_right",
+	"inf",
+	"nan",
+	"atan2",
+]);
 
 // Metric names a PromQL expression selects. A minimal reading, enough for the
 // expressions in ops/: strings, label matchers, ranges, offsets, Grafana
@@ -147,7 +162,8 @@ export function alertsInRulesFile(text: string): AlertRule[] {
 		else if (key === "expr") {
 			if (/^[|>][-+]?$/.test(rest.trim())) {
 				const block: string[] = [];
-				while (i + 1 < lines.length && ((lines[i + 1] as string).trim() === "" || indentOf(lines[i + 1] as string) > itemIndent)) block.push((lines[++i] as string).trim());
+				while (i + 1 < lines.length && ((lines[i + 1] as string).trim() === "" || indentOf(lines[i + 1] as string) > itemIndent))
+					block.push((lines[++i] as string).trim());
 				current.expr = block.join(rest.trim().startsWith(">") ? " " : "\n").trim();
 			} else current.expr = unquote(rest);
 		} else {

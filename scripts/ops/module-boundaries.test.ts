@@ -22,7 +22,11 @@ function imports(folder: string): { file: string; specifier: string }[] {
 }
 
 // Where a relative specifier lands, as a path under src/ ("destinations/signing").
-const target = (file: string, specifier: string) => path.relative(SRC, path.join(SRC, path.dirname(file), specifier)).split(path.sep).join("/");
+const target = (file: string, specifier: string) =>
+	path
+		.relative(SRC, path.join(SRC, path.dirname(file), specifier))
+		.split(path.sep)
+		.join("/");
 
 const sourceOf = (folder: string) =>
 	readdirSync(path.join(SRC, folder))
@@ -44,7 +48,12 @@ describe("module boundaries of src/destinations and src/alerts", () => {
 		expect(found.map((i) => target(i.file, i.specifier))).toContain("destinations/signing");
 		for (const { file, specifier } of found) {
 			if (!specifier.startsWith(".")) expect(specifier, file).toBe("zod");
-			else expect(["alerts/", "destinations/signing"].some((p) => target(file, specifier).startsWith(p)) && !target(file, specifier).startsWith("destinations/signing/"), `${file} → ${specifier}`).toBe(true);
+			else
+				expect(
+					["alerts/", "destinations/signing"].some((p) => target(file, specifier).startsWith(p)) &&
+						!target(file, specifier).startsWith("destinations/signing/"),
+					`${file} → ${specifier}`,
+				).toBe(true);
 		}
 	});
 

@@ -20,7 +20,10 @@ import {
 
 const read = (...p: string[]) => readFileSync(path.join(REPO_ROOT, ...p), "utf8");
 const rulesFile = read("ops", "prometheus", "alerts.yml");
-const dashboard = JSON.parse(read("ops", "grafana", "dashboard.json")) as { panels: { id: number; type: string; title: string }[]; templating: unknown };
+const dashboard = JSON.parse(read("ops", "grafana", "dashboard.json")) as {
+	panels: { id: number; type: string; title: string }[];
+	templating: unknown;
+};
 const known = knownMetricNames();
 
 describe("metric names /metrics exposes", () => {
@@ -45,7 +48,12 @@ describe("metric names /metrics exposes", () => {
 	});
 
 	it("names histogram series with their _bucket, _sum and _count suffixes", () => {
-		expect(seriesNames([{ name: "a_seconds", type: "histogram" }, { name: "b_total", type: "counter" }])).toEqual(["a_seconds_bucket", "a_seconds_sum", "a_seconds_count", "b_total"]);
+		expect(
+			seriesNames([
+				{ name: "a_seconds", type: "histogram" },
+				{ name: "b_total", type: "counter" },
+			]),
+		).toEqual(["a_seconds_bucket", "a_seconds_sum", "a_seconds_count", "b_total"]);
 	});
 
 	it("reads the same names back from a scrape rendered by src/metrics/exposition", () => {
@@ -78,7 +86,9 @@ describe("metric names /metrics exposes", () => {
 
 describe("PromQL metric-name reading", () => {
 	it("skips functions, keywords, grouping labels, label matchers, ranges, numbers and Grafana variables", () => {
-		expect(metricNamesInPromQL('histogram_quantile(0.95, sum by (job, le) (rate(x_seconds_bucket{job="a",le!="+Inf"}[5m]))) > 0.1')).toEqual(["x_seconds_bucket"]);
+		expect(
+			metricNamesInPromQL('histogram_quantile(0.95, sum by (job, le) (rate(x_seconds_bucket{job="a",le!="+Inf"}[5m]))) > 0.1'),
+		).toEqual(["x_seconds_bucket"]);
 		expect(metricNamesInPromQL("a_total / on (job) group_left b_total and c > 1e3 or vector(0)")).toEqual(["a_total", "b_total", "c"]);
 		expect(metricNamesInPromQL("sum(rate(a_total[$__rate_interval])) offset 5m")).toEqual(["a_total"]);
 		expect(metricNamesInPromQL('count(max by (destination) (d) > 0) unless e{status="open"}')).toEqual(["d", "e"]);
@@ -172,7 +182,8 @@ describe("ops/grafana/dashboard.json", () => {
 
 	it("covers throughput, latency quantiles, backlog, failures, dead letters and destinations", () => {
 		const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(" | ");
-		for (const word of ["per second", "ack latency", "end-to-end latency", "backlog", "failure rate", "dead letters", "destinations"]) expect(titles, word).toContain(word);
+		for (const word of ["per second", "ack latency", "end-to-end latency", "backlog", "failure rate", "dead letters", "destinations"])
+			expect(titles, word).toContain(word);
 		expect(exprs.some((e) => e.startsWith("histogram_quantile(0.95"))).toBe(true);
 	});
 

@@ -1,7 +1,15 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { generateSecret } from "../destinations/signing";
-import { alertMessageId, alertWebhookBody, alertWebhookRequest, escapeSlack, type SlackBlock, slackMessage, slackRequest } from "./channels";
+import {
+	alertMessageId,
+	alertWebhookBody,
+	alertWebhookRequest,
+	escapeSlack,
+	type SlackBlock,
+	slackMessage,
+	slackRequest,
+} from "./channels";
 import type { Notification } from "./state";
 
 const T = Date.parse("2026-11-27T10:00:00Z");
@@ -26,8 +34,13 @@ const fieldTexts = (blocks: SlackBlock[]) => section(blocks)?.fields?.map((f) =>
 describe("Slack message", () => {
 	it("has a fallback text line and a header plus a section with fields for a fired alert", () => {
 		const msg = slackMessage(fired, { service: "pipeline-prod" });
-		expect(msg.text).toBe(":rotating_light: [FIRING] Failure rate high (pipeline-prod): 3 of 40 events failed in the last 5 min (7.5 %, threshold 5.0 %)");
-		expect(msg.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "🚨 Firing: Failure rate high (pipeline-prod)", emoji: true } });
+		expect(msg.text).toBe(
+			":rotating_light: [FIRING] Failure rate high (pipeline-prod): 3 of 40 events failed in the last 5 min (7.5 %, threshold 5.0 %)",
+		);
+		expect(msg.blocks[0]).toEqual({
+			type: "header",
+			text: { type: "plain_text", text: "🚨 Firing: Failure rate high (pipeline-prod)", emoji: true },
+		});
 		expect(section(msg.blocks)?.text).toEqual({ type: "mrkdwn", text: fired.summary });
 		expect(fieldTexts(msg.blocks)).toEqual([
 			"*Status*\nFiring",
@@ -71,7 +84,10 @@ describe("Slack message", () => {
 
 	it("links the dashboard when given, and is sent as JSON", () => {
 		const msg = slackMessage(fired, { dashboardUrl: "https://ops.example.com/d/pipeline" });
-		expect(msg.blocks.at(-1)).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "<https://ops.example.com/d/pipeline|Open the dashboard>" }] });
+		expect(msg.blocks.at(-1)).toEqual({
+			type: "context",
+			elements: [{ type: "mrkdwn", text: "<https://ops.example.com/d/pipeline|Open the dashboard>" }],
+		});
 		const req = slackRequest(fired);
 		expect(req.headers["content-type"]).toBe("application/json");
 		expect(JSON.parse(req.body)).toEqual(slackMessage(fired));

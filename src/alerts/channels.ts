@@ -63,7 +63,10 @@ export function slackMessage(n: Notification, context: ChannelContext = {}): Sla
 	const firing = n.kind === "fired";
 	const title = `${firing ? "Firing" : "Resolved"}: ${RULE_TITLES[n.rule]}`;
 	const where = context.service ? ` (${context.service})` : "";
-	const field = (label: string, value: string): SlackText => ({ type: "mrkdwn", text: truncate(`*${label}*\n${escapeSlack(value)}`, FIELD_MAX) });
+	const field = (label: string, value: string): SlackText => ({
+		type: "mrkdwn",
+		text: truncate(`*${label}*\n${escapeSlack(value)}`, FIELD_MAX),
+	});
 	const fields = [
 		field("Status", firing ? "Firing" : "Resolved"),
 		field("Alert", n.key),
@@ -142,7 +145,11 @@ export interface AlertWebhookSigning {
 export const alertMessageId = (n: Notification, channelId: string): Promise<string> =>
 	webhookId(`alert:${n.key}:${n.kind}:${n.fired_at}`, channelId);
 
-export async function alertWebhookRequest(n: Notification, signing: AlertWebhookSigning, context: ChannelContext = {}): Promise<OutgoingRequest> {
+export async function alertWebhookRequest(
+	n: Notification,
+	signing: AlertWebhookSigning,
+	context: ChannelContext = {},
+): Promise<OutgoingRequest> {
 	const body = JSON.stringify(alertWebhookBody(n, context));
 	const id = await alertMessageId(n, signing.channelId);
 	const signed: SignatureHeaders = await signatureHeaders({ id, timestamp: signing.timestamp, body }, signing.secrets);

@@ -125,9 +125,36 @@ describe("ack latency rule", () => {
 
 describe("histogramQuantile", () => {
 	it("interpolates inside the bucket holding the rank, from 0 for the first", () => {
-		expect(histogramQuantile(0.5, [{ le: 10, count: 10 }, { le: 20, count: 20 }], 20)).toBe(10);
-		expect(histogramQuantile(0.25, [{ le: 10, count: 10 }, { le: 20, count: 20 }], 20)).toBe(5);
-		expect(histogramQuantile(0.75, [{ le: 10, count: 10 }, { le: 20, count: 20 }], 20)).toBe(15);
+		expect(
+			histogramQuantile(
+				0.5,
+				[
+					{ le: 10, count: 10 },
+					{ le: 20, count: 20 },
+				],
+				20,
+			),
+		).toBe(10);
+		expect(
+			histogramQuantile(
+				0.25,
+				[
+					{ le: 10, count: 10 },
+					{ le: 20, count: 20 },
+				],
+				20,
+			),
+		).toBe(5);
+		expect(
+			histogramQuantile(
+				0.75,
+				[
+					{ le: 10, count: 10 },
+					{ le: 20, count: 20 },
+				],
+				20,
+			),
+		).toBe(15);
 	});
 
 	it("answers the highest finite bound when the rank is in +Inf, null without observations", () => {
@@ -151,7 +178,14 @@ describe("dead-letter rule", () => {
 
 describe("destination-paused rule", () => {
 	it("fires once per paused destination, keyed by its id", () => {
-		const results = evaluateRules([sample(0, { paused_destinations: [{ id: "dst_1", name: "Warehouse", reason: "breaker" }, { id: "dst_2", name: "CRM" }] })]);
+		const results = evaluateRules([
+			sample(0, {
+				paused_destinations: [
+					{ id: "dst_1", name: "Warehouse", reason: "breaker" },
+					{ id: "dst_2", name: "CRM" },
+				],
+			}),
+		]);
 		expect(result(results, "destination_paused:dst_1")).toMatchObject({ status: "firing", rule: "destination_paused" });
 		expect(result(results, "destination_paused:dst_1").summary).toBe('Destination "Warehouse" (dst_1) is paused (breaker)');
 		expect(result(results, "destination_paused:dst_2").status).toBe("firing");
@@ -159,7 +193,11 @@ describe("destination-paused rule", () => {
 	});
 
 	it("reports only the bare key when nothing is paused, no data without samples", () => {
-		expect(evaluateRules([sample(0)]).filter((r) => r.rule === "destination_paused").map((r) => r.key)).toEqual(["destination_paused"]);
+		expect(
+			evaluateRules([sample(0)])
+				.filter((r) => r.rule === "destination_paused")
+				.map((r) => r.key),
+		).toEqual(["destination_paused"]);
 		expect(evalRule([], "destination_paused").status).toBe("no_data");
 	});
 });

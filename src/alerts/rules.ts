@@ -43,7 +43,9 @@ const windowMs = z.number().int().positive().default(MINUTES_5);
 // Thresholds and windows; every field has the seed's default, so {} is the
 // default configuration and operators override only what they change.
 export const rulesConfigSchema = z.strictObject({
-	backlog_high: z.strictObject({ enabled: z.boolean().default(true), threshold: z.number().nonnegative().default(100), for_ms: windowMs }).prefault({}),
+	backlog_high: z
+		.strictObject({ enabled: z.boolean().default(true), threshold: z.number().nonnegative().default(100), for_ms: windowMs })
+		.prefault({}),
 	failure_rate_high: z
 		.strictObject({
 			enabled: z.boolean().default(true),
@@ -137,8 +139,7 @@ export function histogramQuantile(q: number, buckets: readonly { le: number; cou
 function windowHistogram(samples: readonly MetricsSample[]): LatencyHistogram | null {
 	const last = samples.at(-1)?.ack;
 	if (!last || samples.some((s) => s.ack === null)) return null;
-	const bucketIncrease = (le: number) =>
-		increase(samples, (s) => s.ack?.buckets.find((b) => b.le === le)?.count ?? 0);
+	const bucketIncrease = (le: number) => increase(samples, (s) => s.ack?.buckets.find((b) => b.le === le)?.count ?? 0);
 	return {
 		buckets: last.buckets.map((b) => ({ le: b.le, count: bucketIncrease(b.le) })),
 		count: increase(samples, (s) => s.ack?.count ?? 0),
@@ -175,7 +176,12 @@ function failureRateHigh(series: readonly MetricsSample[], c: Rules["failure_rat
 	const rate = settled > 0 ? Math.min(1, failed / settled) : null;
 	const span = minutes(c.window_ms);
 	if (settled < c.min_settled) {
-		return { ...base, status: "ok", value: rate, summary: `${settled} events settled in ${span}, fewer than the ${c.min_settled} a failure rate needs` };
+		return {
+			...base,
+			status: "ok",
+			value: rate,
+			summary: `${settled} events settled in ${span}, fewer than the ${c.min_settled} a failure rate needs`,
+		};
 	}
 	const firing = (rate as number) > c.threshold;
 	return {
@@ -211,7 +217,10 @@ function deadLettersNew(series: readonly MetricsSample[]): RuleResult {
 		...base,
 		status: added > 0 ? "firing" : "ok",
 		value: added,
-		summary: added > 0 ? `${added} new dead letter${added === 1 ? "" : "s"} since the last evaluation` : "No new dead letters since the last evaluation",
+		summary:
+			added > 0
+				? `${added} new dead letter${added === 1 ? "" : "s"} since the last evaluation`
+				: "No new dead letters since the last evaluation",
 	};
 }
 
@@ -228,7 +237,10 @@ function destinationsPaused(series: readonly MetricsSample[]): RuleResult[] {
 			summary: `Destination "${d.name}" (${d.id}) is paused${d.reason ? ` (${d.reason})` : ""}`,
 		}),
 	);
-	return [{ ...base, key: "destination_paused", status: "ok", value: paused.length, summary: `${paused.length} destination(s) paused` }, ...paused];
+	return [
+		{ ...base, key: "destination_paused", status: "ok", value: paused.length, summary: `${paused.length} destination(s) paused` },
+		...paused,
+	];
 }
 
 // Every enabled rule's result at the latest sample. A rule that fires per

@@ -33,7 +33,17 @@ describe("alert state", () => {
 	it("notifies once when a rule starts firing, not again while it keeps firing", () => {
 		const { states, sent } = run(["ok", "firing", "firing", "firing"]);
 		expect(sent).toEqual([
-			{ key: "backlog_high", rule: "backlog_high", kind: "fired", summary: "Backlog 230", value: 230, threshold: 100, unit: "events", at: T + MIN, fired_at: T + MIN },
+			{
+				key: "backlog_high",
+				rule: "backlog_high",
+				kind: "fired",
+				summary: "Backlog 230",
+				value: 230,
+				threshold: 100,
+				unit: "events",
+				at: T + MIN,
+				fired_at: T + MIN,
+			},
 		]);
 		expect(states.backlog_high).toMatchObject({ status: "firing", fired_at: T + MIN, clear_since: null });
 	});
@@ -112,7 +122,9 @@ describe("alert state", () => {
 			expect(pending.notifications).toEqual([]);
 			expect(pending.states["destination_paused:dst_1"]).toMatchObject({ status: "firing", clear_since: T + MIN });
 			const resolved = evaluate(pending.states, [bare("ok")], T + 11 * MIN, opts);
-			expect(resolved.notifications).toMatchObject([{ kind: "resolved", key: "destination_paused:dst_1", summary: "Cleared: Destination dst_1 is paused" }]);
+			expect(resolved.notifications).toMatchObject([
+				{ kind: "resolved", key: "destination_paused:dst_1", summary: "Cleared: Destination dst_1 is paused" },
+			]);
 			expect(Object.keys(resolved.states)).toEqual(["destination_paused"]);
 		});
 

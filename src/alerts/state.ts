@@ -64,8 +64,20 @@ const notify = (state: AlertState, kind: Notification["kind"], at: number): Noti
 	fired_at: state.fired_at as number,
 });
 
-function step(prev: AlertState | undefined, result: RuleResult, now: number, cooldownMs: number): { state: AlertState; notification?: Notification } {
-	const reading = { key: result.key, rule: result.rule, value: result.value, threshold: result.threshold, unit: result.unit, summary: result.summary };
+function step(
+	prev: AlertState | undefined,
+	result: RuleResult,
+	now: number,
+	cooldownMs: number,
+): { state: AlertState; notification?: Notification } {
+	const reading = {
+		key: result.key,
+		rule: result.rule,
+		value: result.value,
+		threshold: result.threshold,
+		unit: result.unit,
+		summary: result.summary,
+	};
 	const base: AlertState = prev ?? { ...reading, status: "inactive", fired_at: null, clear_since: null, resolved_at: null };
 	if (result.status === "firing") {
 		if (base.status === "firing") return { state: { ...base, ...reading, clear_since: null } };

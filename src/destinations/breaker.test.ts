@@ -107,9 +107,16 @@ describe("circuit breaker", () => {
 		expect(probeDelayMs(0)).toBe(MIN);
 	});
 
-	type Op = { kind: "result"; outcome: BreakerOutcome; dt: number } | { kind: "admit"; dt: number } | { kind: "pause" | "resume"; dt: number };
+	type Op =
+		| { kind: "result"; outcome: BreakerOutcome; dt: number }
+		| { kind: "admit"; dt: number }
+		| { kind: "pause" | "resume"; dt: number };
 	const opArb: fc.Arbitrary<Op> = fc.oneof(
-		fc.record({ kind: fc.constant("result" as const), outcome: fc.constantFrom<BreakerOutcome>("success", "failure"), dt: fc.nat({ max: 10 * MIN }) }),
+		fc.record({
+			kind: fc.constant("result" as const),
+			outcome: fc.constantFrom<BreakerOutcome>("success", "failure"),
+			dt: fc.nat({ max: 10 * MIN }),
+		}),
 		fc.record({ kind: fc.constant("admit" as const), dt: fc.nat({ max: 10 * MIN }) }),
 		fc.record({ kind: fc.constantFrom("pause" as const, "resume" as const), dt: fc.nat({ max: 10 * MIN }) }),
 	);

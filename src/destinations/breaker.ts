@@ -105,7 +105,9 @@ export function onResult(state: BreakerState, outcome: BreakerOutcome, now: numb
 	const failures = state.consecutive_failures + 1;
 	switch (state.status) {
 		case "closed":
-			return failures >= config.failureThreshold ? open({ ...state, consecutive_failures: failures }, now, 0, config) : { ...state, consecutive_failures: failures };
+			return failures >= config.failureThreshold
+				? open({ ...state, consecutive_failures: failures }, now, 0, config)
+				: { ...state, consecutive_failures: failures };
 		case "half_open":
 			return open({ ...state, consecutive_failures: failures }, now, state.failed_probes + 1, config);
 		case "open":

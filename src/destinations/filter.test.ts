@@ -4,7 +4,13 @@ import { matches, wildcardMatch } from "./filter";
 
 // Reference: the same semantics through a regular expression.
 const viaRegex = (pattern: string, value: string) =>
-	new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s").test(value);
+	new RegExp(
+		`^${pattern
+			.split("*")
+			.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+			.join(".*")}$`,
+		"s",
+	).test(value);
 
 // Small alphabets so patterns and values actually overlap.
 const valueArb = fc.string({ unit: fc.constantFrom("a", "b", "_", "."), maxLength: 12 });

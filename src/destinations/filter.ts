@@ -42,5 +42,8 @@ export function wildcardMatch(pattern: string, value: string): boolean {
 export const matchesAny = (patterns: readonly string[], value: string) => patterns.some((p) => wildcardMatch(p, value));
 
 export function matches(destination: DestinationFilter, event: EventKey): boolean {
-	return matchesAny(destination.event_types, event.event_type) && (destination.sources === undefined || matchesAny(destination.sources, event.source));
+	return (
+		matchesAny(destination.event_types, event.event_type) &&
+		(destination.sources === undefined || matchesAny(destination.sources, event.source))
+	);
 }

@@ -60,7 +60,11 @@ describe("dashboard payload", () => {
 	});
 
 	it("uses the amount for subscriptions and payments, with its currency and plan as dimensions", () => {
-		const sub = message({ event_type: "subscription_created", user_id: "u1", metadata: { plan: "pro", amount: 49.5, currency: "EUR", interval: "month" } });
+		const sub = message({
+			event_type: "subscription_created",
+			user_id: "u1",
+			metadata: { plan: "pro", amount: 49.5, currency: "EUR", interval: "month" },
+		});
 		expect(dashboardPayload(sub)).toMatchObject({
 			metric_name: "subscription_created",
 			metric_value: 49.5,

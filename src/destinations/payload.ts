@@ -59,7 +59,11 @@ export interface DashboardOptions {
 	excludeDimensions?: readonly string[];
 }
 
-export function metricValue(eventType: string, metadata: Record<string, unknown> | undefined, rules: readonly MetricValueRule[] = METRIC_VALUE_RULES): number {
+export function metricValue(
+	eventType: string,
+	metadata: Record<string, unknown> | undefined,
+	rules: readonly MetricValueRule[] = METRIC_VALUE_RULES,
+): number {
 	const rule = rules.find((r) => wildcardMatch(r.event_type, eventType));
 	if (!rule) return 1;
 	const value = metadata?.[rule.field];

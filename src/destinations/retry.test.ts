@@ -122,7 +122,8 @@ describe("parseRetryAfter", () => {
 	});
 
 	it("ignores absent and unreadable values", () => {
-		for (const v of [null, undefined, "", "soon", "5m", "1.5", "-3", "2026-11-27T10:02:00Z"]) expect(parseRetryAfter(v, now), String(v)).toBeNull();
+		for (const v of [null, undefined, "", "soon", "5m", "1.5", "-3", "2026-11-27T10:02:00Z"])
+			expect(parseRetryAfter(v, now), String(v)).toBeNull();
 	});
 });
 
@@ -140,7 +141,10 @@ describe("decide", () => {
 
 	it("dead-letters once the attempts are used up", () => {
 		expect(decide(500, { attempt: 8, maxAttempts: 8 }, now, fixed(0))).toEqual({ action: "dead_letter", reason: "attempts_exhausted" });
-		expect(decide("network_error", { attempt: 1, maxAttempts: 1 }, now, fixed(0))).toEqual({ action: "dead_letter", reason: "attempts_exhausted" });
+		expect(decide("network_error", { attempt: 1, maxAttempts: 1 }, now, fixed(0))).toEqual({
+			action: "dead_letter",
+			reason: "attempts_exhausted",
+		});
 		expect(decide(500, { attempt: 7, maxAttempts: 8 }, now, fixed(0)).action).toBe("retry");
 	});
 
@@ -151,14 +155,23 @@ describe("decide", () => {
 
 	it("honours Retry-After as a floor over the backoff", () => {
 		expect(decide(429, { ...ctx, retryAfter: "90" }, now, fixed(0), none)).toEqual({ action: "retry", delaySeconds: 90 });
-		expect(decide(503, { ...ctx, retryAfter: "Fri, 27 Nov 2026 11:00:00 GMT" }, now, fixed(0), none)).toEqual({ action: "retry", delaySeconds: 3600 });
+		expect(decide(503, { ...ctx, retryAfter: "Fri, 27 Nov 2026 11:00:00 GMT" }, now, fixed(0), none)).toEqual({
+			action: "retry",
+			delaySeconds: 3600,
+		});
 		// Shorter than the schedule: the schedule wins.
-		expect(decide(429, { attempt: 5, maxAttempts: 8, retryAfter: "1" }, now, fixed(0), none)).toEqual({ action: "retry", delaySeconds: 3125 });
+		expect(decide(429, { attempt: 5, maxAttempts: 8, retryAfter: "1" }, now, fixed(0), none)).toEqual({
+			action: "retry",
+			delaySeconds: 3125,
+		});
 	});
 
 	it("clamps a huge Retry-After to 12 h, what Queues can delay", () => {
 		expect(QUEUES_MAX_DELAY_SECONDS).toBe(12 * 3600);
-		expect(decide(429, { ...ctx, retryAfter: "9999999" }, now, fixed(0))).toEqual({ action: "retry", delaySeconds: QUEUES_MAX_DELAY_SECONDS });
+		expect(decide(429, { ...ctx, retryAfter: "9999999" }, now, fixed(0))).toEqual({
+			action: "retry",
+			delaySeconds: QUEUES_MAX_DELAY_SECONDS,
+		});
 		const shorter = { ...DEFAULT_BACKOFF, maxRetryAfterSeconds: 600 };
 		expect(decide(429, { ...ctx, retryAfter: "9999999" }, now, fixed(0), shorter)).toEqual({ action: "retry", delaySeconds: 600 });
 	});

@@ -44,7 +44,12 @@ export function backoffCeiling(retry: number, config: BackoffConfig = DEFAULT_BA
 const uniform = (low: number, high: number, random: () => number) => low + Math.min(Math.max(random(), 0), 1) * (high - low);
 
 // Whole seconds to wait before retry number `retry`. `random` returns [0, 1).
-export function backoffDelay(retry: number, random: () => number, config: BackoffConfig = DEFAULT_BACKOFF, previousDelaySeconds?: number): number {
+export function backoffDelay(
+	retry: number,
+	random: () => number,
+	config: BackoffConfig = DEFAULT_BACKOFF,
+	previousDelaySeconds?: number,
+): number {
 	const ceiling = backoffCeiling(retry, config);
 	let delay: number;
 	if (config.jitter === "none") delay = ceiling;
@@ -127,7 +132,13 @@ export interface AttemptContext {
 // What to do after an attempt. Retry-After is honoured as a floor: never
 // earlier than the receiver asked, nor earlier than the backoff schedule;
 // clamped to maxRetryAfterSeconds and to what Queues can delay.
-export function decide(result: AttemptResult, context: AttemptContext, now: number, random: () => number, config: BackoffConfig = DEFAULT_BACKOFF): RetryDecision {
+export function decide(
+	result: AttemptResult,
+	context: AttemptContext,
+	now: number,
+	random: () => number,
+	config: BackoffConfig = DEFAULT_BACKOFF,
+): RetryDecision {
 	const classification = classify(result);
 	if (classification === "success") return { action: "delivered" };
 	if (classification === "disable") return { action: "disable" };

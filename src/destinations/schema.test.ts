@@ -92,7 +92,22 @@ describe("destination create schema", () => {
 	});
 
 	it("refuses hop-by-hop, forbidden and forwarder-owned header names in any case", () => {
-		for (const name of ["Host", "content-length", "Connection", "Transfer-Encoding", "TE", "Upgrade", "Webhook-Signature", "webhook-id", "Proxy-Authorization", "Sec-Fetch-Mode", "Content-Type", "CF-Connecting-IP", "X-Forwarded-For", "Cookie"]) {
+		for (const name of [
+			"Host",
+			"content-length",
+			"Connection",
+			"Transfer-Encoding",
+			"TE",
+			"Upgrade",
+			"Webhook-Signature",
+			"webhook-id",
+			"Proxy-Authorization",
+			"Sec-Fetch-Mode",
+			"Content-Type",
+			"CF-Connecting-IP",
+			"X-Forwarded-For",
+			"Cookie",
+		]) {
 			expect(isForbiddenHeaderName(name), name).toBe(true);
 			expect(issuePaths(create({ auth: { type: "header", name, value: "v" } })), name).toEqual(["auth.name"]);
 		}

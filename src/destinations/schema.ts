@@ -109,7 +109,14 @@ const headerValueSchema = z
 
 export const outboundAuthSchema = z.discriminatedUnion("type", [
 	z.strictObject({ type: z.literal("none") }),
-	z.strictObject({ type: z.literal("bearer"), token: z.string().min(1).max(4096).regex(/^[\x21-\x7e]+$/, "visible ASCII, no spaces") }),
+	z.strictObject({
+		type: z.literal("bearer"),
+		token: z
+			.string()
+			.min(1)
+			.max(4096)
+			.regex(/^[\x21-\x7e]+$/, "visible ASCII, no spaces"),
+	}),
 	z.strictObject({ type: z.literal("header"), name: headerNameSchema, value: headerValueSchema }),
 ]);
 
