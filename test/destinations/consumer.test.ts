@@ -72,6 +72,14 @@ describe("deliveries consumer", () => {
 		expect(await attemptRows(id)).toHaveLength(1);
 	});
 
+	it("attempts a delivery once when two consumers get its message at the same time", async () => {
+		const { id } = await oneDelivery();
+		const [a, b] = await Promise.all([runDeliveries([deliverMessage(id)]), runDeliveries([deliverMessage(id)])]);
+		expect(await attemptRows(id)).toHaveLength(1);
+		// One retried it after its attempt; the other found it taken and let go.
+		expect([a.retryMessages.length, b.retryMessages.length].sort()).toEqual([0, 1]);
+	});
+
 	it("leaves a delivery another consumer has claimed alone until its lease ends", async () => {
 		const { id } = await oneDelivery();
 		const leaseUntil = Date.now() + 30_000;
