@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { alertRoutes } from "./alerting/routes";
 import { analyticsRoutes } from "./analytics/routes";
 import { deliveryRoutes } from "./forwarding/delivery-routes";
 import { destinationRoutes } from "./forwarding/destination-routes";
@@ -31,6 +32,7 @@ export function createApp() {
 	app.route("/api/analytics", analyticsRoutes);
 	app.route("/api/destinations", destinationRoutes);
 	app.route("/api/deliveries", deliveryRoutes);
+	app.route("/api/alerts", alertRoutes);
 	app.route("/metrics", metricsRoutes);
 	app.route("/", openApiRoutes(app));
 	app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}` }, 404));

@@ -1,3 +1,4 @@
+import { everyMinute } from "./alerting/cron";
 import { createApp } from "./app";
 import { queue } from "./consumer";
 import type { EventMessage } from "./events/envelope";
@@ -18,4 +19,8 @@ const queues = (batch: MessageBatch<unknown>, env: Env) =>
 export default {
 	fetch: app.fetch,
 	queue: queues as ExportedHandlerQueueHandler<Env, EventMessage>,
+	// The every-minute cron: alert rules, and the deliveries sweep.
+	scheduled(controller, env, ctx) {
+		ctx.waitUntil(everyMinute(env, controller.scheduledTime));
+	},
 } satisfies ExportedHandler<Env, EventMessage>;

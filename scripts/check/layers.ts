@@ -13,6 +13,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	// Pure helpers for the "never make a sender drop an event" issue that are
 	// waiting for their home (json-guard, status: the ingest owner moves them).
 	events: 1, // the contract: envelope, queue message, event-type modules
+	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
 	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries
 	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,
@@ -23,6 +24,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	admin: 4, // imports consumer for replay
 	health: 4,
 	openapi: 4,
+	alerting: 5, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
 };
 
 export interface ImportEdge {

@@ -91,3 +91,9 @@ describe("wrangler.toml: the deliveries queue", () => {
 		expect(consumers.filter((c) => isDeliveriesQueue(c.queue)).map((c) => c.queue)).toEqual([DELIVERIES_QUEUE, `${DELIVERIES_QUEUE}-dlq`]);
 	});
 });
+
+describe("wrangler.toml: the cron trigger", () => {
+	it("runs the scheduled handler every minute (alert rules, deliveries sweep)", () => {
+		expect(config.triggers?.crons).toEqual(["* * * * *"]);
+	});
+});
