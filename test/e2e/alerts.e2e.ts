@@ -5,7 +5,7 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
-import { adminApi, event, postEvents, type Receiver, startReceiver, until, usage } from "./outbound-support";
+import { ADMIN_TOKEN, adminApi, event, postEvents, type Receiver, startReceiver, until, usage } from "./support";
 
 let stack: LocalStack;
 let slack: Receiver;
@@ -33,7 +33,7 @@ async function evaluate() {
 	return until(async () => {
 		const res = await fetch(`${stack.url}/api/alerts/evaluate`, {
 			method: "POST",
-			headers: { authorization: "Bearer dev-admin-token-do-not-use-in-production" },
+			headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
 		});
 		return res.status === 409 ? undefined : ((await res.json()) as { results: { key: string; status: string }[] });
 	}, "an evaluation");

@@ -2,24 +2,18 @@
 // chromium via playwright-core) against the real local stack and a real
 // receiver: success rates and last errors as the API has them, pause and
 // resume, replaying failed deliveries, and evaluating alerts by clicking.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
-import { ADMIN_TOKEN, adminApi, postEvents, type Receiver, signup, startReceiver, until, usage } from "./outbound-support";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { type Browser, openBrowser } from "./browser";
+import { ADMIN_TOKEN, adminApi, postEvents, type Receiver, signup, startReceiver, until, usage } from "./support";
 
 let stack: LocalStack;
 let receiver: Receiver;
 let api: ReturnType<typeof adminApi>;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-let profile: string;
 let downIsUp = false;
-const browserErrors: string[] = [];
 const ids: Record<string, string> = {};
 
 interface View {
@@ -44,24 +38,8 @@ beforeAll(async () => {
 		return ok.stats.succeeded === 3 && bad.stats.failed === 3 ? true : undefined;
 	}, "3 delivered and 3 failed");
 
-	profile = mkdtempSync(path.join(tmpdir(), "dashboard-outbound-"));
-	context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: [
-			"--no-sandbox",
-			"--headless",
-			"--disable-gpu",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-		],
-		viewport: { width: 1280, height: 900 },
-	});
-	page = context.pages()[0] ?? (await context.newPage());
-	page.on("console", (m) => m.type() === "error" && browserErrors.push(m.text()));
-	page.on("pageerror", (e) => browserErrors.push(String(e)));
+	browser = await openBrowser();
+	page = browser.page;
 	await page.goto(`${stack.url}/dashboard`);
 	await page.locator("#token").fill(ADMIN_TOKEN);
 	await page.getByRole("button", { name: "Open dashboard" }).click();
@@ -69,8 +47,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-	await context?.close();
-	if (profile) rmSync(profile, { recursive: true, force: true });
+	await browser?.close();
 	await stack?.stop();
 	await receiver?.close();
 });
@@ -115,6 +92,6 @@ describe("dashboard: destinations and alerts", () => {
 	});
 
 	it("logged no browser errors", () => {
-		expect(browserErrors).toEqual([]);
+		expect(browser.errors).toEqual([]);
 	});
 });

@@ -1,4 +1,4 @@
-// Helpers for the forwarding and alerts e2e suites: a real HTTP receiver on
+// Helpers for the e2e suites: a real HTTP receiver on
 // 127.0.0.1 (a Node server, as a destination or a Slack webhook would be),
 // admin calls and signed events against the local stack, and polling.
 import { createServer, type IncomingMessage } from "node:http";
@@ -110,14 +110,3 @@ export const signup = (prefix?: string) => event("user_signup", { email: "ada@ex
 export const usage = (prefix?: string) => event("usage_tracked", { feature: "api_calls", quantity: 3 }, prefix);
 export const subscription = (prefix?: string) =>
 	event("subscription_created", { plan: "pro", amount: 29, currency: "USD", interval: "month" }, prefix);
-
-// Prometheus text → "name{labels}" → value.
-export function parseMetrics(text: string): Map<string, number> {
-	const samples = new Map<string, number>();
-	for (const line of text.split("\n")) {
-		if (!line || line.startsWith("#")) continue;
-		const at = line.lastIndexOf(" ");
-		samples.set(line.slice(0, at), Number(line.slice(at + 1)));
-	}
-	return samples;
-}
