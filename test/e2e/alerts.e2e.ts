@@ -22,7 +22,7 @@ const poison = () => event("subscription_created", undefined, "poison");
 
 async function settled(processed: number, deadLettered: number) {
 	await until(async () => {
-		const health = (await (await fetch(`${stack.url}/health`)).json()) as Health;
+		const health = await api<Health>("/api/health");
 		const e = health.events;
 		return e.processed === processed && e.dead_lettered === deadLettered && e.backlog === 0 ? e : undefined;
 	}, `${processed} processed and ${deadLettered} dead-lettered`);
