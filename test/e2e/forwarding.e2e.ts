@@ -52,7 +52,8 @@ function respond(
 	);
 	if (request.path === "/flaky") {
 		// First attempt 503, second 429 asking for 3 s, third 200.
-		if (before === 0) return { status: 503, body: "warming up" };
+		// It echoes the credential back: the stored snippet must not keep it.
+		if (before === 0) return { status: 503, body: `warming up; you sent ${request.headers.authorization}` };
 		if (before === 1) return { status: 429, headers: { "retry-after": "3" } };
 		return { status: 200 };
 	}
@@ -135,7 +136,7 @@ describe("forwarding to destinations over HTTP", () => {
 			["retry", 429],
 			["success", 200],
 		]);
-		expect(detail.attempts_log[0]!.response_snippet).toBe("warming up");
+		expect(detail.attempts_log[0]!.response_snippet).toBe("warming up; you sent Bearer [redacted]");
 	});
 
 	it("pauses a destination whose receiver stays down, then probes and delivers what it held, once each", async () => {
