@@ -1,6 +1,9 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { alertRoutes } from "./alerting/routes";
 import { analyticsRoutes } from "./analytics/routes";
+import { deliveryRoutes } from "./forwarding/delivery-routes";
+import { destinationRoutes } from "./forwarding/destination-routes";
 import { healthDetailRoutes, healthRoutes } from "./health/routes";
 import { webhookRoutes } from "./ingest/routes";
 import { ingestMetrics } from "./metrics/middleware";
@@ -27,6 +30,9 @@ export function createApp() {
 	app.route("/api", adminRoutes);
 	app.route("/api/health", healthDetailRoutes);
 	app.route("/api/analytics", analyticsRoutes);
+	app.route("/api/destinations", destinationRoutes);
+	app.route("/api/deliveries", deliveryRoutes);
+	app.route("/api/alerts", alertRoutes);
 	app.route("/metrics", metricsRoutes);
 	app.route("/", openApiRoutes(app));
 	app.notFound((c) => c.json({ error: "not_found", message: `No route for ${c.req.method} ${c.req.path}` }, 404));

@@ -7,6 +7,7 @@ import { token, Unauthorized } from "./api.js";
 import { $ } from "./dom.js";
 import { clock } from "./format.js";
 import { refreshOps } from "./ops.js";
+import { refreshOutbound } from "./outbound.js";
 import { refreshSources } from "./sources.js";
 
 const OPS_EVERY_MS = 5_000;
@@ -53,7 +54,7 @@ async function guarded(job) {
 	}
 }
 
-const refreshOpsNow = () => guarded(() => refreshOps($("#window").value));
+const refreshOpsNow = () => guarded(() => Promise.all([refreshOps($("#window").value), refreshOutbound()]));
 const refreshAnalyticsNow = () => guarded(() => refreshAnalytics($("#analytics-range").value));
 const refreshSourcesNow = () => guarded(() => refreshSources($("#window").value));
 

@@ -8,10 +8,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
-	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON
+	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON, keyset cursor, outbound HTTP
+	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod)
 	// Pure helpers for the "never make a sender drop an event" issue that are
 	// waiting for their home (json-guard, status: the ingest owner moves them).
 	events: 1, // the contract: envelope, queue message, event-type modules
+	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
+	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries
 	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,
 	consumer: 3,
@@ -21,6 +24,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	admin: 4, // imports consumer for replay
 	health: 4,
 	openapi: 4,
+	alerting: 5, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
 };
 
 export interface ImportEdge {

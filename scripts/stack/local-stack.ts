@@ -30,6 +30,9 @@ export interface LocalStack {
 export interface StackOptions {
 	// Extra `--var NAME:value` overrides for wrangler dev.
 	vars?: Record<string, string>;
+	// More wrangler dev arguments, e.g. ["--test-scheduled"] to serve
+	// /__scheduled?cron=… (the cron trigger on demand).
+	extraArgs?: string[];
 	persistDir?: string;
 	readyTimeoutMs?: number;
 	// Directory holding wrangler.toml (default: the repo). The bench passes a
@@ -66,7 +69,19 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 	const varArgs = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 	const child: ChildProcess = spawn(
 		WRANGLER,
-		["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", persistDir, ...varArgs],
+		[
+			"dev",
+			"--ip",
+			"127.0.0.1",
+			"--port",
+			String(port),
+			"--inspector-port",
+			String(inspectorPort),
+			"--persist-to",
+			persistDir,
+			...varArgs,
+			...(options.extraArgs ?? []),
+		],
 		{ cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
 	);
 	let output = "";

@@ -1,6 +1,7 @@
 import { PermanentError } from "../events/contract";
 import { queueMessageSchema, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
+import { enqueueDeliveries } from "../forwarding/fanout";
 import { readConfig } from "../shared/config";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
@@ -51,6 +52,14 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 	const written = await writeIsolated(env.DB, clear, failures);
 	for (const { message } of written) message.ack();
 	const { deadLettered, retried } = await settleFailures(env, failures);
+
+	// Forwarding hook: the stored, processed events go to the destinations
+	// that match them (one delivery each, on the deliveries queue). Runs after
+	// the write and the acks, and never throws (src/forwarding/fanout.ts).
+	await enqueueDeliveries(
+		env,
+		written.filter((r) => r.processed.event.status === "processed").map((r) => r.processed.event),
+	);
 
 	const latencies = written.map((r) => r.processed.event.latency_ms).sort((a, b) => a - b);
 	logLine("info", "batch", {

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { readDestinationMetrics } from "../forwarding/metrics";
 import { documented } from "../shared/describe";
 import { ingestSnapshot, rejectedTotal } from "./client";
 import { CONTENT_TYPE, histogramFamily, type MetricFamily, render, single } from "./exposition";
@@ -16,10 +17,11 @@ export const metricsRoutes = new Hono<{ Bindings: Env }>().get(
 		responses: { 200: ["Counters, histograms and gauges"] },
 	}),
 	async (c) => {
-		const [state, ingest, e2e] = await Promise.all([
+		const [state, ingest, e2e, outbound] = await Promise.all([
 			readPipelineState(c.env),
 			ingestSnapshot(c.env.INGEST_METRICS, Date.now()),
 			readE2eHistogram(c.env.DB),
+			readDestinationMetrics(c.env.DB),
 		]);
 		const rejected = ingest.rejected;
 		const families: MetricFamily[] = [
@@ -63,6 +65,19 @@ export const metricsRoutes = new Hono<{ Bindings: Env }>().get(
 			single("webhook_backlog_events", "Accepted events not yet processed or dead-lettered", "gauge", state.backlog),
 			histogramFamily("webhook_ack_latency_seconds", "Time to answer an ingest request", ingest.ack),
 			histogramFamily("webhook_end_to_end_latency_seconds", "From receipt to stored in D1 (events.latency_ms)", e2e),
+			// Destinations (src/forwarding): one series per destination id.
+			{
+				name: "webhook_destination_paused",
+				help: "1 while a destination is paused (reason: breaker, operator, or gone after a 410), 0 otherwise (reason none)",
+				type: "gauge",
+				samples: outbound.destinations.map((d) => ({ labels: { destination: d.id, reason: d.paused ?? "none" }, value: d.paused ? 1 : 0 })),
+			},
+			{
+				name: "webhook_destination_deliveries_total",
+				help: "Delivery attempts by outcome (success, retry, fail_permanent, disable)",
+				type: "counter",
+				samples: outbound.deliveries.map((d) => ({ labels: { destination: d.destination, outcome: d.outcome }, value: d.value })),
+			},
 		];
 		return c.body(render(families), 200, { "content-type": CONTENT_TYPE, "cache-control": "no-store" });
 	},

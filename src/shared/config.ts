@@ -28,7 +28,8 @@ export const DEFAULTS = {
 	idempotencyTtlSeconds: 24 * 60 * 60,
 } as const;
 
-function positiveInt(raw: string | undefined, fallback: number): number {
+// A whole number > 0 from a var; anything else (unset, blank, nonsense) is the fallback.
+export function positiveInt(raw: string | undefined, fallback: number): number {
 	if (raw === undefined || raw.trim() === "") return fallback;
 	const n = Number(raw);
 	return Number.isInteger(n) && n > 0 ? n : fallback;

@@ -1,16 +1,18 @@
 // The dashboard in a real browser (Debian's chromium driven by playwright-core)
 // against the real local stack: token prompt, numbers that match the API,
 // a dead letter replayed by clicking, and the README screenshots.
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planProviderRun } from "../../scripts/events/providers/deliveries";
 import { loadProviderSecrets } from "../../scripts/events/providers/secrets";
 import { signDelivery } from "../../scripts/events/providers/sign";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 import { signBody } from "../../src/shared/crypto";
+import { type Browser, openBrowser } from "./browser";
+import { until } from "./support";
 
 const SECRET = "dev-webhook-secret-do-not-use-in-production";
 const TOKEN = "dev-admin-token-do-not-use-in-production";
@@ -20,13 +22,10 @@ const TOKEN = "dev-admin-token-do-not-use-in-production";
 const DOCS = process.env.UPDATE_SCREENSHOTS
 	? path.resolve(import.meta.dirname, "../../docs")
 	: path.join(tmpdir(), "webhook-dashboard-screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
 let stack: LocalStack;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-let profile: string;
-const browserErrors: string[] = [];
+let browserErrors: string[] = [];
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
@@ -62,16 +61,6 @@ async function api<T = Record<string, unknown>>(route: string): Promise<T> {
 	return (await res.json()) as T;
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
 const text = (selector: string) => page.locator(selector).first().getAttribute("data-value");
 
 beforeAll(async () => {
@@ -105,30 +94,13 @@ beforeAll(async () => {
 		return payments.failures === 1 ? payments : undefined;
 	}, "the failed payment to be stored");
 
-	profile = mkdtempSync(path.join(tmpdir(), "dashboard-chromium-"));
-	context = await chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: [
-			"--no-sandbox",
-			"--headless",
-			"--disable-gpu",
-			"--disable-quic",
-			"--no-first-run",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-		],
-		viewport: { width: 1280, height: 900 },
-	});
-	page = context.pages()[0] ?? (await context.newPage());
-	page.on("console", (m) => m.type() === "error" && browserErrors.push(m.text()));
-	page.on("pageerror", (e) => browserErrors.push(String(e)));
+	browser = await openBrowser();
+	page = browser.page;
+	browserErrors = browser.errors;
 });
 
 afterAll(async () => {
-	await context?.close();
-	if (profile) rmSync(profile, { recursive: true, force: true });
+	await browser?.close();
 	await stack?.stop();
 });
 

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { isDeadLetterQueue } from "../../src/consumer/queues";
 import { DEAD_LETTER_MAX_RETRIES, MAX_RETRIES } from "../../src/consumer/retry-policy";
+import { MAX_ATTEMPTS_LIMIT } from "../../src/destinations/schema";
+import { DELIVERIES_QUEUE, isDeliveriesQueue } from "../../src/forwarding/queues";
 
 // The slice of wrangler's config this contract covers (its published types
 // for unstable_readConfig do not resolve outside wrangler's own build).
@@ -18,6 +20,7 @@ interface ConsumerConfig {
 	dead_letter_queue?: string;
 }
 interface ContractConfig {
+	triggers?: { crons?: string[] };
 	queues: { consumers?: ConsumerConfig[]; producers?: { binding: string; queue: string }[] };
 	d1_databases: unknown[];
 	r2_buckets: { binding: string; bucket_name: string }[];
@@ -30,8 +33,8 @@ const consumers = config.queues.consumers ?? [];
 const producers = config.queues.producers ?? [];
 
 describe("wrangler.toml", () => {
-	const main = consumers.find((c) => !isDeadLetterQueue(c.queue));
-	const dlq = consumers.find((c) => isDeadLetterQueue(c.queue));
+	const main = consumers.find((c) => !isDeadLetterQueue(c.queue) && !isDeliveriesQueue(c.queue));
+	const dlq = consumers.find((c) => isDeadLetterQueue(c.queue) && !isDeliveriesQueue(c.queue));
 
 	it("sets every main consumer value explicitly, matching the code", () => {
 		expect(main).toMatchObject({ max_batch_size: 10, max_retries: MAX_RETRIES });
@@ -63,5 +66,34 @@ describe("wrangler.toml", () => {
 
 	it("binds the R2 bucket the dead-letter consumer archives to as PAYLOADS", () => {
 		expect(config.r2_buckets).toContainEqual(expect.objectContaining({ binding: "PAYLOADS", bucket_name: "webhook-payloads" }));
+	});
+});
+
+describe("wrangler.toml: the deliveries queue", () => {
+	const deliveries = consumers.find((c) => c.queue === DELIVERIES_QUEUE);
+	const dlq = consumers.find((c) => c.queue === `${DELIVERIES_QUEUE}-dlq`);
+
+	it("sets every consumer value explicitly, with room for the largest attempt budget", () => {
+		for (const c of [deliveries, dlq]) {
+			for (const key of ["max_batch_size", "max_batch_timeout", "max_retries", "max_concurrency", "retry_delay"] as const) {
+				expect(c?.[key], `${c?.queue}.${key}`).toEqual(expect.any(Number));
+			}
+		}
+		// Retries are explicit (message.retry), one per failed attempt: the queue
+		// must never dead-letter a delivery that still has attempts left.
+		expect(deliveries!.max_retries).toBeGreaterThan(MAX_ATTEMPTS_LIMIT);
+		expect(deliveries?.dead_letter_queue).toBe(dlq?.queue);
+		expect(dlq?.max_retries).toBe(DEAD_LETTER_MAX_RETRIES);
+	});
+
+	it("is produced to as DELIVERIES_QUEUE, and only the deliveries queues reach the forwarding consumer", () => {
+		expect(producers.find((p) => p.binding === "DELIVERIES_QUEUE")?.queue).toBe(DELIVERIES_QUEUE);
+		expect(consumers.filter((c) => isDeliveriesQueue(c.queue)).map((c) => c.queue)).toEqual([DELIVERIES_QUEUE, `${DELIVERIES_QUEUE}-dlq`]);
+	});
+});
+
+describe("wrangler.toml: the cron trigger", () => {
+	it("runs the scheduled handler every minute (alert rules, deliveries sweep)", () => {
+		expect(config.triggers?.crons).toEqual(["* * * * *"]);
 	});
 });

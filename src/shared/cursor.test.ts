@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../shared/errors";
 import { decodeCursor, encodeCursor, nextCursor } from "./cursor";
+import { ApiError } from "./errors";
 
 describe("keyset cursor", () => {
 	it("round-trips a key and stays URL-safe", () => {

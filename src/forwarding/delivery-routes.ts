@@ -1,0 +1,138 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { decodeCursor } from "../shared/cursor";
+import { documented } from "../shared/describe";
+import { ApiError } from "../shared/errors";
+import { logLine } from "../shared/log";
+import { cursorParam, instant, pageLimit, timeRange } from "../shared/params";
+import { validated } from "../shared/validation";
+import { backToFailed, reopenFailed } from "./deliveries";
+import { deliveryAttemptSchema, deliverySchema, deliveryStatus, getDelivery, listDeliveries } from "./delivery-queries";
+import { sendDeliveries } from "./messages";
+
+// /api/deliveries: every delivery and its attempts; failed ones are replayed
+// one at a time, all at once or by filter (bounded per request, with a cursor).
+
+const TAGS = ["Deliveries"];
+
+const matchFields = {
+	destination: z.string().min(1).max(64).optional().describe("Destination id"),
+	event_type: z.string().min(1).max(100).optional(),
+	event_id: z.string().min(1).max(200).optional(),
+};
+
+const listQuery = z.object({
+	status: deliveryStatus.optional(),
+	...matchFields,
+	...timeRange,
+	limit: pageLimit(500, 50),
+	cursor: cursorParam,
+});
+
+const replayBody = z.strictObject({
+	...matchFields,
+	from: instant.optional().describe("Last change at or after (inclusive)"),
+	to: instant.optional().describe("Last change before (exclusive)"),
+	limit: z.number().int().min(1).max(500).default(100).describe("Most failed deliveries looked at in this request"),
+	cursor: cursorParam,
+});
+
+const replayResult = z.object({
+	matched: z.number().int().describe("Failed deliveries looked at in this request"),
+	replayed: z.array(z.string()).describe("Ids queued again"),
+	next_cursor: z.string().nullable().describe("Pass as cursor to continue; null when every match was looked at"),
+});
+
+const idParam = z.object({ id: z.string().min(1).max(64) });
+
+// Failed → pending, then queued. If the queue refuses, they go back to
+// failed (503) so nothing is left pending without a message.
+async function replay(env: Env, ids: readonly string[]): Promise<string[]> {
+	const now = Date.now();
+	const moved = await reopenFailed(env.DB, ids, now);
+	try {
+		await sendDeliveries(env.DELIVERIES_QUEUE, moved);
+	} catch (err) {
+		await backToFailed(env.DB, moved, Date.now());
+		logLine("error", "delivery_replay_queue_failed", { deliveries: moved.length, error: err instanceof Error ? err.message : String(err) });
+		throw new ApiError(503, "queue_unavailable", "The deliveries queue is unavailable; retry later", {}, { "Retry-After": "5" });
+	}
+	return moved;
+}
+
+export const deliveryRoutes = new Hono<{ Bindings: Env }>()
+	.get(
+		"/",
+		documented({
+			summary: "List deliveries, most recently changed first",
+			description: "e.g. ?status=failed&destination=dst_… for what a destination did not get.",
+			tags: TAGS,
+			responses: { 200: ["One page", z.object({ data: z.array(deliverySchema), next_cursor: z.string().nullable() })] },
+		}),
+		validated("query", listQuery),
+		async (c) => {
+			const { cursor, limit, ...match } = c.req.valid("query");
+			const { data, next_cursor } = await listDeliveries(c.env.DB, match, decodeCursor(cursor), limit);
+			return c.json({ data, next_cursor });
+		},
+	)
+	.post(
+		"/replay",
+		documented({
+			summary: "Replay failed deliveries matching a filter, a bounded number per request",
+			description: "An empty body replays every failed delivery, `limit` at a time: call again with `next_cursor` until it is null.",
+			tags: TAGS,
+			requestBody: replayBody,
+			responses: { 200: ["What was queued again", replayResult], 503: ["Queue unavailable; the deliveries stay failed"] },
+		}),
+		validated("json", replayBody),
+		async (c) => {
+			const { cursor, limit, ...match } = c.req.valid("json");
+			const page = await listDeliveries(c.env.DB, { ...match, status: "failed" }, decodeCursor(cursor), limit);
+			const replayed = await replay(
+				c.env,
+				page.rows.map((r) => r.id),
+			);
+			logLine("info", "deliveries_replayed", { matched: page.rows.length, replayed: replayed.length });
+			return c.json({ matched: page.rows.length, replayed, next_cursor: page.next_cursor });
+		},
+	)
+	.get(
+		"/:id",
+		documented({
+			summary: "One delivery with every attempt",
+			tags: TAGS,
+			responses: { 200: ["The delivery", deliverySchema.extend({ attempts_log: z.array(deliveryAttemptSchema) })], 404: ["Unknown id"] },
+		}),
+		validated("param", idParam),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const delivery = await getDelivery(c.env.DB, id);
+			if (!delivery) throw new ApiError(404, "delivery_not_found", `No delivery ${id}`, { id });
+			return c.json(delivery);
+		},
+	)
+	.post(
+		"/:id/replay",
+		documented({
+			summary: "Replay one failed delivery",
+			tags: TAGS,
+			responses: {
+				200: ["Queued again", deliverySchema],
+				404: ["Unknown id"],
+				409: ["Not failed (nothing to replay)"],
+				503: ["Queue unavailable; it stays failed"],
+			},
+		}),
+		validated("param", idParam),
+		async (c) => {
+			const { id } = c.req.valid("param");
+			const existing = await getDelivery(c.env.DB, id);
+			if (!existing) throw new ApiError(404, "delivery_not_found", `No delivery ${id}`, { id });
+			const [moved] = await replay(c.env, [id]);
+			if (!moved)
+				throw new ApiError(409, "delivery_not_failed", `Delivery ${id} is ${existing.status}, not failed`, { id, status: existing.status });
+			const { attempts_log: _log, ...delivery } = (await getDelivery(c.env.DB, id)) ?? existing;
+			return c.json(delivery);
+		},
+	);

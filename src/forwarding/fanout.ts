@@ -1,0 +1,97 @@
+import { matches } from "../destinations/filter";
+import { webhookId } from "../destinations/signing";
+import { logLine } from "../shared/log";
+import { insertDeliveries, type NewDelivery } from "./deliveries";
+import { sendDeliveries } from "./messages";
+
+// The main consumer's hook: after a batch is written to D1, one delivery per
+// (processed event, matching enabled destination) is recorded in D1 and put
+// on the deliveries queue. No request to a destination happens here, so a
+// slow destination never holds back ingest or the D1 writes.
+
+export interface StoredEvent {
+	event_id: string;
+	event_type: string;
+	source: string;
+}
+
+interface Target {
+	id: string;
+	event_types: string[];
+	sources: string[];
+}
+
+// Enabled destinations, cached per isolate for a few seconds: a batch does
+// not read them from D1 every time. Paused ones are included: their
+// deliveries are held, not lost.
+export const TARGET_CACHE_MS = 5_000;
+let cache: { at: number; targets: Promise<Target[]> } | null = null;
+
+export function invalidateTargets(): void {
+	cache = null;
+}
+
+async function loadTargets(db: D1Database): Promise<Target[]> {
+	const { results } = await db
+		.prepare("SELECT id, event_types, sources FROM destinations WHERE enabled = 1 ORDER BY id")
+		.all<{ id: string; event_types: string; sources: string }>();
+	return results.map((r) => ({ id: r.id, event_types: JSON.parse(r.event_types), sources: JSON.parse(r.sources) }));
+}
+
+function targets(db: D1Database, now: number): Promise<Target[]> {
+	if (!cache || now - cache.at >= TARGET_CACHE_MS) {
+		const loading = loadTargets(db);
+		cache = { at: now, targets: loading };
+		// A failed read is not cached.
+		loading.catch(() => {
+			if (cache?.targets === loading) cache = null;
+		});
+	}
+	return cache.targets;
+}
+
+export interface FanoutEnv {
+	DB: D1Database;
+	DELIVERIES_QUEUE: Queue;
+}
+
+// Never throws: the events are stored and acked whatever happens here. A
+// delivery recorded but not queued (queue down) is re-queued by the
+// every-minute sweep (sweep.ts); if D1 refuses the insert, the event ids are
+// logged (deliveries_fanout_failed).
+export async function enqueueDeliveries(env: FanoutEnv, events: readonly StoredEvent[], now: number = Date.now()): Promise<number> {
+	if (events.length === 0) return 0;
+	try {
+		const destinations = await targets(env.DB, now);
+		const rows: NewDelivery[] = [];
+		for (const event of events) {
+			for (const d of destinations) {
+				if (!matches(d, event)) continue;
+				rows.push({
+					id: await webhookId(event.event_id, d.id),
+					destination_id: d.id,
+					event_id: event.event_id,
+					event_type: event.event_type,
+					source: event.source,
+					status: "pending",
+					next_attempt_at: now,
+					created_at: now,
+					updated_at: now,
+				});
+			}
+		}
+		// Only deliveries this call created are queued: a redelivered batch adds none.
+		const created = await insertDeliveries(env.DB, rows);
+		try {
+			await sendDeliveries(env.DELIVERIES_QUEUE, created);
+		} catch (err) {
+			logLine("warn", "deliveries_queue_failed", { deliveries: created.length, error: describe(err), recovery: "re-queued by the sweep" });
+		}
+		return created.length;
+	} catch (err) {
+		logLine("error", "deliveries_fanout_failed", { event_ids: events.map((e) => e.event_id), error: describe(err) });
+		return 0;
+	}
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
