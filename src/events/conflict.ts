@@ -1,3 +1,5 @@
+import type { TableSpec } from "./contract";
+
 // ON CONFLICT clauses shared by event types' table specs. Every clause makes
 // a write idempotent: a redelivered event changes nothing, and state only
 // moves forward, whatever order events arrive in.
@@ -22,10 +24,19 @@ export const replaceIfNewer = (table: string, key: string, columns: readonly str
 
 // Rows keyed by event_id: kept as first written, or on replay rewritten from
 // the type's current output (still one row per event).
-export const keyedByEvent = (columns: readonly string[], replay: boolean) =>
+const keyedByEvent = (columns: readonly string[], replay: boolean) =>
 	replay
 		? `ON CONFLICT (event_id) DO UPDATE SET ${columns
 				.filter((c) => c !== "event_id")
 				.map((c) => `${c} = excluded.${c}`)
 				.join(", ")}`
 		: "ON CONFLICT (event_id) DO NOTHING";
+
+// A table with one row per event (usage records, subscription changes,
+// payment failures): keyed by event_id, written by keyedByEvent.
+export function keyedByEventTable<Row extends { event_id: string }>(
+	table: string,
+	columns: readonly (keyof Row & string)[],
+): TableSpec<Row> {
+	return { table, columns, conflict: (replay) => keyedByEvent(columns, replay) };
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { keyedByEvent } from "../conflict";
-import { defineEventType, parseEventData, type TableSpec } from "../contract";
+import { keyedByEventTable } from "../conflict";
+import { defineEventType, parseEventData } from "../contract";
 
 // payment_failed: a charge or invoice that did not go through (Stripe's
 // invoice.payment_failed maps here). One row per event; the payments
@@ -33,11 +33,7 @@ export interface PaymentFailureRow {
 
 const COLUMNS = ["event_id", "user_id", "subscription_id", "invoice_id", "amount", "currency", "reason", "occurred_at"] as const;
 
-export const paymentFailuresTable: TableSpec<PaymentFailureRow> = {
-	table: "payment_failures",
-	columns: COLUMNS,
-	conflict: (replay) => keyedByEvent(COLUMNS, replay),
-};
+export const paymentFailuresTable = keyedByEventTable<PaymentFailureRow>("payment_failures", COLUMNS);
 
 export const paymentFailed = defineEventType({
 	type: "payment_failed",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { keyedByEvent, replaceIfNewer } from "../conflict";
+import { keyedByEventTable, replaceIfNewer } from "../conflict";
 import { defineEventType, parseEventData, type TableSpec } from "../contract";
 
 // Billing intervals, as months per period, so MRR can normalise them.
@@ -78,11 +78,7 @@ export const subscriptionsTable: TableSpec<SubscriptionRow> = {
 };
 
 // Every change, one row per event: the MRR ledger triggers read these.
-export const subscriptionChangesTable: TableSpec<SubscriptionChangeRow> = {
-	table: "subscription_changes",
-	columns: CHANGE_COLUMNS,
-	conflict: (replay) => keyedByEvent(CHANGE_COLUMNS, replay),
-};
+export const subscriptionChangesTable = keyedByEventTable<SubscriptionChangeRow>("subscription_changes", CHANGE_COLUMNS);
 
 export const subscriptionCreated = defineEventType({
 	type: "subscription_created",

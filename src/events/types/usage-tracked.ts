@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { keyedByEvent } from "../conflict";
-import { defineEventType, parseEventData, type TableSpec } from "../contract";
+import { keyedByEventTable } from "../conflict";
+import { defineEventType, parseEventData } from "../contract";
 
 // A usage event that names no feature (no metadata, or metadata without
 // `feature`) counts as one unit of this feature instead of being
@@ -28,11 +28,7 @@ export interface UsageRow {
 
 const USAGE_COLUMNS = ["event_id", "user_id", "feature", "quantity", "occurred_at"] as const;
 
-export const usageRecordsTable: TableSpec<UsageRow> = {
-	table: "usage_records",
-	columns: USAGE_COLUMNS,
-	conflict: (replay) => keyedByEvent(USAGE_COLUMNS, replay),
-};
+export const usageRecordsTable = keyedByEventTable<UsageRow>("usage_records", USAGE_COLUMNS);
 
 export const usageTracked = defineEventType({
 	type: "usage_tracked",

@@ -1,7 +1,7 @@
 // Helpers the presets share: reading headers and body fields, timestamp
 // tolerance, and the typed results identify() returns.
 
-import type { IdentifyFailure, Verdict } from "../types";
+import type { Identification, IdentifyFailure, Verdict } from "../types";
 
 // The secret itself is misconfigured (empty, or not the encoding the scheme
 // needs). The message names the preset, never the secret.
@@ -61,23 +61,40 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-// A non-empty string at a dotted path of the parsed body, or undefined.
-export function bodyString(json: unknown, path: string): string | undefined {
+// The value at a dotted path of the parsed body (own properties only).
+function bodyAt(json: unknown, path: string): unknown {
 	let at: unknown = json;
 	for (const key of path.split(".")) {
 		if (!isRecord(at) || !Object.hasOwn(at, key)) return undefined;
 		at = at[key];
 	}
+	return at;
+}
+
+// A non-empty string at a dotted path of the parsed body, or undefined.
+export function bodyString(json: unknown, path: string): string | undefined {
+	const at = bodyAt(json, path);
 	return typeof at === "string" && at.trim() !== "" ? at : undefined;
 }
 
 export function bodyNumber(json: unknown, path: string): number | undefined {
-	let at: unknown = json;
-	for (const key of path.split(".")) {
-		if (!isRecord(at) || !Object.hasOwn(at, key)) return undefined;
-		at = at[key];
-	}
+	const at = bodyAt(json, path);
 	return typeof at === "number" && Number.isFinite(at) ? at : undefined;
+}
+
+// An event its body names: id and type at these paths (each named when
+// missing), and when it happened as unix seconds, if the body says.
+export function identityFromBody(
+	json: unknown,
+	paths: { id: string; type: string; unixSeconds: string },
+	headers: Readonly<Record<string, string>>,
+): Identification {
+	const id = bodyString(json, paths.id);
+	if (id === undefined) return missingBodyField(paths.id);
+	const type = bodyString(json, paths.type);
+	if (type === undefined) return missingBodyField(paths.type);
+	const seconds = bodyNumber(json, paths.unixSeconds);
+	return { kind: "event", id, type, ...(seconds !== undefined ? { occurredAt: seconds * 1000 } : {}), headers };
 }
 
 export function missingHeader(name: string): IdentifyFailure {

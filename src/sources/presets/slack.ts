@@ -17,9 +17,9 @@ import { anyHmacSha256Matches, concatBytes, hexToBytes, utf8 } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
-	bodyNumber,
 	bodyString,
 	header,
+	identityFromBody,
 	isRecord,
 	MISMATCH,
 	MISSING,
@@ -60,18 +60,11 @@ function identify(req: DeliveryRequest, json: unknown): Identification {
 		return { kind: "control", reason: "slack_url_verification", status: 200, body: { challenge } };
 	}
 	if (envelope === "app_rate_limited") return { kind: "control", reason: "slack_app_rate_limited", status: 200, body: {} };
-	const id = bodyString(json, "event_id");
-	if (id === undefined) return missingBodyField("event_id");
-	const type = bodyString(json, "event.type");
-	if (type === undefined) return missingBodyField("event.type");
-	const eventTime = bodyNumber(json, "event_time");
-	return {
-		kind: "event",
-		id,
-		type,
-		...(eventTime !== undefined ? { occurredAt: eventTime * 1000 } : {}),
-		headers: pickHeaders(req.headers, USEFUL_HEADERS),
-	};
+	return identityFromBody(
+		json,
+		{ id: "event_id", type: "event.type", unixSeconds: "event_time" },
+		pickHeaders(req.headers, USEFUL_HEADERS),
+	);
 }
 
 // Nothing in Slack maps onto a canonical type by default.

@@ -13,9 +13,8 @@ import { anyHmacSha256Matches, concatBytes, hexToBytes, utf8 } from "../crypto";
 import type { MappingRule, MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
-	bodyNumber,
-	bodyString,
 	header,
+	identityFromBody,
 	isRecord,
 	MISMATCH,
 	MISSING,
@@ -64,19 +63,8 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 
 function identify(_req: DeliveryRequest, json: unknown): Identification {
 	if (!isRecord(json)) return missingBodyField("id", "present: the body must be a JSON object");
-	const id = bodyString(json, "id");
-	if (id === undefined) return missingBodyField("id");
-	const type = bodyString(json, "type");
-	if (type === undefined) return missingBodyField("type");
-	const created = bodyNumber(json, "created");
-	return {
-		kind: "event",
-		id,
-		type,
-		...(created !== undefined ? { occurredAt: created * 1000 } : {}),
-		// Everything useful (api_version, livemode, request) is in the body.
-		headers: {},
-	};
+	// Everything useful (api_version, livemode, request) is in the body.
+	return identityFromBody(json, { id: "id", type: "type", unixSeconds: "created" }, {});
 }
 
 // ---- default mappings -------------------------------------------------------
