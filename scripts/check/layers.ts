@@ -10,8 +10,6 @@ import path from "node:path";
 export const LAYERS: Readonly<Record<string, number>> = {
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON, keyset cursor, outbound HTTP
 	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod)
-	// Pure helpers for the "never make a sender drop an event" issue that are
-	// waiting for their home (json-guard, status: the ingest owner moves them).
 	events: 1, // the contract: envelope, queue message, event-type modules
 	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
 	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries
