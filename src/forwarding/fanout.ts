@@ -55,11 +55,12 @@ export interface FanoutEnv {
 	DELIVERIES_QUEUE: Queue;
 }
 
-// Never throws: the events are stored and acked whatever happens here. A
-// delivery recorded but not queued (queue down) is re-queued by the
-// every-minute sweep (sweep.ts); if D1 refuses the insert, the event ids are
-// logged (deliveries_fanout_failed).
-export async function enqueueDeliveries(env: FanoutEnv, events: readonly StoredEvent[], now: number = Date.now()): Promise<number> {
+// Never throws. A delivery recorded but not queued (queue down) is re-queued
+// by the every-minute sweep (sweep.ts). If the deliveries cannot be recorded
+// at all (D1 refused, or the destinations could not be read), it returns
+// null: the caller retries those events' messages rather than acking them
+// (their own write is idempotent, so the retry only redoes this fan-out).
+export async function enqueueDeliveries(env: FanoutEnv, events: readonly StoredEvent[], now: number = Date.now()): Promise<number | null> {
 	if (events.length === 0) return 0;
 	try {
 		const destinations = await targets(env.DB, now);
@@ -89,8 +90,12 @@ export async function enqueueDeliveries(env: FanoutEnv, events: readonly StoredE
 		}
 		return created.length;
 	} catch (err) {
-		logLine("error", "deliveries_fanout_failed", { event_ids: events.map((e) => e.event_id), error: describe(err) });
-		return 0;
+		logLine("error", "deliveries_fanout_failed", {
+			event_ids: events.map((e) => e.event_id),
+			error: describe(err),
+			recovery: "messages retried",
+		});
+		return null;
 	}
 }
 

@@ -66,4 +66,29 @@ describe("fan-out after the main consumer writes a batch", () => {
 		expect(swept.requeued).toBeGreaterThanOrEqual(1);
 		expect(later.sent.map((m) => m.body)).toContainEqual({ kind: "deliver", delivery_id: row!.id });
 	});
+
+	it("retries the message instead of acking it when its deliveries cannot be recorded, and forwards it on the retry", async () => {
+		const source = uniqueSource();
+		await createDestination({ event_types: ["*"], sources: [source] });
+		const event = validEvent("user_signup");
+		const message = { ...queueMessage(event), source };
+		const trigger = `refuse_deliveries_${crypto.randomUUID().replace(/-/g, "")}`;
+		await env.DB.exec(`CREATE TRIGGER ${trigger} BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END;`);
+		let first: Awaited<ReturnType<typeof deliver>>;
+		try {
+			first = await deliver(EVENTS, asMessages([message]));
+		} finally {
+			await env.DB.exec(`DROP TRIGGER ${trigger}`);
+		}
+		// Stored, but not acked: forwarding for it is not recorded yet.
+		expect(first.explicitAcks).toEqual([]);
+		expect(first.retryMessages).toHaveLength(1);
+		expect(await env.DB.prepare("SELECT status FROM events WHERE event_id = ?").bind(event.event_id).first("status")).toBe("processed");
+		expect(await deliveryRows("source = ?", source)).toHaveLength(0);
+
+		const second = await deliver(EVENTS, asMessages([message], 2));
+		expect(second.explicitAcks).toHaveLength(1);
+		expect(await deliveryRows("source = ?", source)).toHaveLength(1);
+		expect(await env.DB.prepare("SELECT count(*) AS n FROM events WHERE event_id = ?").bind(event.event_id).first("n")).toBe(1);
+	});
 });
