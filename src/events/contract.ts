@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { fieldIssues } from "../shared/validation";
 import type { EventEnvelope } from "./envelope";
 
@@ -64,3 +64,10 @@ export function parseEventData<S extends z.ZodType>(schema: S, input: unknown, e
 	const fields = fieldIssues(result.error);
 	throw new PermanentError("invalid_event_data", `${eventType}: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`);
 }
+
+// An ISO 4217 currency code as event types accept it: any case in, upper case out.
+export const currencyCode = z
+	.string()
+	.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
+	.transform((c) => c.toUpperCase())
+	.describe("3-letter ISO 4217 code");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { keyedByEventTable } from "../conflict";
-import { defineEventType, parseEventData } from "../contract";
+import { currencyCode, defineEventType, parseEventData } from "../contract";
 
 // payment_failed: a charge or invoice that did not go through (Stripe's
 // invoice.payment_failed maps here). One row per event; the payments
@@ -9,11 +9,7 @@ const paymentFailedSchema = z.object({
 	user_id: z.string().optional(),
 	metadata: z.object({
 		amount: z.number().finite().nonnegative(),
-		currency: z
-			.string()
-			.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
-			.transform((c) => c.toUpperCase())
-			.describe("3-letter ISO 4217 code"),
+		currency: currencyCode,
 		invoice_id: z.string().min(1).optional(),
 		subscription_id: z.string().min(1).optional(),
 		reason: z.string().min(1).max(500).optional(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { keyedByEventTable, replaceIfNewer } from "../conflict";
-import { defineEventType, parseEventData, type TableSpec } from "../contract";
+import { currencyCode, defineEventType, parseEventData, type TableSpec } from "../contract";
 
 // Billing intervals, as months per period, so MRR can normalise them.
 const MONTHS_PER_INTERVAL = { week: 12 / 52, month: 1, quarter: 3, year: 12 } as const;
@@ -19,11 +19,7 @@ const subscriptionSchema = z
 		metadata: z.object({
 			plan: z.string().min(1),
 			amount: z.number().finite().nonnegative(),
-			currency: z
-				.string()
-				.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
-				.transform((c) => c.toUpperCase())
-				.describe("3-letter ISO 4217 code"),
+			currency: currencyCode,
 			interval: z
 				.string()
 				.transform((i) => INTERVAL_ALIASES[i.toLowerCase()] ?? i.toLowerCase())

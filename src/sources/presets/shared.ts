@@ -82,6 +82,16 @@ export function bodyNumber(json: unknown, path: string): number | undefined {
 	return typeof at === "number" && Number.isFinite(at) ? at : undefined;
 }
 
+// The identity of an event, with its time only when known.
+export function eventIdentity(
+	id: string,
+	type: string,
+	occurredAt: number | undefined,
+	headers: Readonly<Record<string, string>>,
+): Identification {
+	return { kind: "event", id, type, ...(occurredAt !== undefined ? { occurredAt } : {}), headers };
+}
+
 // An event its body names: id and type at these paths (each named when
 // missing), and when it happened as unix seconds, if the body says.
 export function identityFromBody(
@@ -94,7 +104,7 @@ export function identityFromBody(
 	const type = bodyString(json, paths.type);
 	if (type === undefined) return missingBodyField(paths.type);
 	const seconds = bodyNumber(json, paths.unixSeconds);
-	return { kind: "event", id, type, ...(seconds !== undefined ? { occurredAt: seconds * 1000 } : {}), headers };
+	return eventIdentity(id, type, seconds === undefined ? undefined : seconds * 1000, headers);
 }
 
 export function missingHeader(name: string): IdentifyFailure {

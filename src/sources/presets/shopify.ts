@@ -11,7 +11,7 @@
 import { anyHmacSha256Matches, base64ToBytes } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
-import { header, isoToMs, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
+import { eventIdentity, header, isoToMs, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
 
 export const SHOPIFY_SIGNATURE_HEADER = "x-shopify-hmac-sha256";
 
@@ -40,13 +40,7 @@ function identify(req: DeliveryRequest, _json: unknown): Identification {
 	const type = header(req.headers, "x-shopify-topic");
 	if (type === undefined) return missingHeader("X-Shopify-Topic");
 	const occurredAt = isoToMs(header(req.headers, "x-shopify-triggered-at"));
-	return {
-		kind: "event",
-		id,
-		type,
-		...(occurredAt !== undefined ? { occurredAt } : {}),
-		headers: pickHeaders(req.headers, USEFUL_HEADERS),
-	};
+	return eventIdentity(id, type, occurredAt, pickHeaders(req.headers, USEFUL_HEADERS));
 }
 
 export const shopifyMappings: MappingTable = {

@@ -17,6 +17,7 @@ import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
 	bodyString,
+	eventIdentity,
 	header,
 	isoToMs,
 	MISMATCH,
@@ -79,13 +80,7 @@ function identify(req: DeliveryRequest, json: unknown): Identification {
 	if (type === undefined) return missingBodyField("type");
 	const signedAt = parseUnixSeconds(standardHeader(req.headers, "timestamp"));
 	const occurredAt = isoToMs(bodyString(json, "timestamp")) ?? (signedAt !== null ? signedAt * 1000 : undefined);
-	return {
-		kind: "event",
-		id,
-		type,
-		...(occurredAt !== undefined ? { occurredAt } : {}),
-		headers: pickHeaders(req.headers, USEFUL_HEADERS),
-	};
+	return eventIdentity(id, type, occurredAt, pickHeaders(req.headers, USEFUL_HEADERS));
 }
 
 // Standard Webhooks fixes the envelope, not the event types: a source adds
