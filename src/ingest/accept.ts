@@ -9,7 +9,7 @@ import type { EventOutcome } from "./status";
 
 export type AcceptOutcome = Extract<
 	EventOutcome,
-	"accepted" | "duplicate" | "conflict" | "in_flight" | "queue_unavailable" | "idempotency_unavailable" | "too_large"
+	"accepted" | "duplicate" | "conflict" | "in_flight" | "queue_unavailable" | "idempotency_unavailable"
 >;
 
 // One event to accept: the key it is deduplicated under (the stored event
@@ -25,6 +25,8 @@ export { eventHash } from "../events/hash";
 interface Sendable {
 	key: string;
 	body: QueueMessage | StoredMessage;
+	// Its UTF-8 size as JSON, measured once.
+	bytes: number;
 }
 
 // Where claim-checked messages live: payloads/<yyyy-mm-dd>/<sha256>.json,
@@ -79,11 +81,12 @@ export async function acceptEvents(env: Env, config: PipelineConfig, items: Acce
 		fresh.map(async (item) => {
 			const bytes = jsonByteLength(item.message);
 			if (bytes <= QUEUE_MAX_MESSAGE_BYTES - QUEUE_MESSAGE_OVERHEAD_BYTES) {
-				sendable.push({ key: item.key, body: item.message });
+				sendable.push({ key: item.key, body: item.message, bytes });
 				return;
 			}
 			try {
-				sendable.push({ key: item.key, body: await storeMessage(env.PAYLOADS, item, bytes) });
+				const pointer = await storeMessage(env.PAYLOADS, item, bytes);
+				sendable.push({ key: item.key, body: pointer, bytes: jsonByteLength(pointer) });
 			} catch (err) {
 				logLine("error", "claim_check_failed", { event_id: item.key, bytes, error: String(err) });
 				await session.release([item.key]).catch((e) => logLine("error", "release_failed", { error: String(e) }));
@@ -91,7 +94,7 @@ export async function acceptEvents(env: Env, config: PipelineConfig, items: Acce
 			}
 		}),
 	);
-	const plan = chunkForSendBatch(sendable, (item) => jsonByteLength(item.body));
+	const plan = chunkForSendBatch(sendable, (item) => item.bytes);
 	await Promise.all(
 		plan.chunks.map(async (chunk) => {
 			const ids = chunk.map((item) => item.key);

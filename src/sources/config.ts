@@ -221,16 +221,25 @@ export function mappingsFor(source: Source): MappingTable {
 // its JSON text) when set, else one default source per preset. Parsed once
 // per isolate and value; an invalid list throws SourceConfigError naming
 // every bad field, so a misconfiguration is loud, never half-applied.
-const parsedByValue = new Map<unknown, Source[]>();
+// The env's SOURCES object is the same object on every request of an
+// isolate, so it is looked up by identity: no serialisation on the hot path.
+// Text (or another object with the same content) falls back to its JSON.
+const parsedByObject = new WeakMap<object, Source[]>();
+const parsedByText = new Map<string, Source[]>();
 
 export function configuredSources(raw: unknown): readonly Source[] {
 	if (raw === undefined || raw === null || raw === "") return DEFAULT_SOURCES;
+	if (typeof raw === "object") {
+		const known = parsedByObject.get(raw);
+		if (known) return known;
+	}
 	const key = typeof raw === "string" ? raw : JSON.stringify(raw);
-	let sources = parsedByValue.get(key);
+	let sources = parsedByText.get(key);
 	if (!sources) {
 		sources = parseSources(raw);
-		parsedByValue.set(key, sources);
+		parsedByText.set(key, sources);
 	}
+	if (typeof raw === "object") parsedByObject.set(raw, sources);
 	return sources;
 }
 
