@@ -9,6 +9,11 @@
 export type ClaimState = "pending" | "committed";
 export type ClaimOutcome = "new" | "duplicate" | "conflict" | "in_flight";
 
+// What a shard answers for one event of an accept call: a new claim becomes
+// "accepted" once its message is on the queue, or "queue_unavailable" (the
+// claim released) if the send failed.
+export type ShardOutcome = Exclude<ClaimOutcome, "new"> | "accepted" | "queue_unavailable";
+
 export interface StoredClaim {
 	body_hash: string;
 	state: ClaimState;

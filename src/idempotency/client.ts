@@ -1,5 +1,7 @@
-import type { ClaimOutcome, ClaimRequest } from "./claims";
+import { logLine } from "../shared/log";
+import type { ShardOutcome } from "./claims";
 import type { IdempotencyShard, ShardCounters } from "./durable-object";
+import type { Outgoing } from "./outbox";
 import { groupByShard, shardName } from "./shard";
 
 type ShardNamespace = DurableObjectNamespace<IdempotencyShard>;
@@ -8,60 +10,31 @@ function stubFor(namespace: ShardNamespace, shard: number) {
 	return namespace.get(namespace.idFromName(shardName(shard)));
 }
 
-// Some shard did not answer: `claimed` are the ids other shards did claim as
-// new (pending), which the caller must release.
-export class ClaimsUnavailable extends Error {
-	constructor(
-		readonly claimed: string[],
-		override readonly cause: unknown,
-	) {
-		super(`idempotency shard unavailable: ${String(cause)}`);
-		this.name = "ClaimsUnavailable";
-	}
-}
-
-// The caller's handle on a set of claims: commit or release exactly the ids it
-// claimed, with the token that proves it holds them.
-export class ClaimSession {
-	readonly token = crypto.randomUUID();
-
-	constructor(
-		private readonly namespace: ShardNamespace,
-		private readonly shardCount: number,
-	) {}
-
-	// One RPC per shard touched, in parallel. If any shard fails, throws
-	// ClaimsUnavailable listing what the others claimed, once all have settled.
-	async claim(requests: ClaimRequest[]): Promise<Map<string, ClaimOutcome>> {
-		const outcomes = new Map<string, ClaimOutcome>();
-		const groups = groupByShard(requests, (r) => r.eventId, this.shardCount);
-		const settled = await Promise.allSettled(
-			[...groups].map(async ([shard, members]) => {
-				const results = await stubFor(this.namespace, shard).claim(members, this.token);
-				for (const [i, m] of members.entries()) outcomes.set(m.eventId, results[i] ?? "in_flight");
-			}),
-		);
-		const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-		if (failed)
-			throw new ClaimsUnavailable(
-				[...outcomes].filter(([, o]) => o === "new").map(([id]) => id),
-				failed.reason,
-			);
-		return outcomes;
-	}
-
-	commit(eventIds: string[]): Promise<void> {
-		return this.settle(eventIds, (stub, ids) => stub.commit(ids, this.token));
-	}
-
-	release(eventIds: string[]): Promise<void> {
-		return this.settle(eventIds, (stub, ids) => stub.release(ids, this.token));
-	}
-
-	private async settle(eventIds: string[], call: (stub: ReturnType<typeof stubFor>, ids: string[]) => Promise<number>): Promise<void> {
-		const groups = groupByShard(eventIds, (id) => id, this.shardCount);
-		await Promise.all([...groups].map(([shard, ids]) => call(stubFor(this.namespace, shard), ids)));
-	}
+// Accepts events on their shards: one RPC per shard touched, in parallel,
+// each claiming, enqueueing and committing its ids (IdempotencyShard.accept).
+// A shard that cannot be reached, or whose answer is lost, leaves its ids
+// "idempotency_unavailable": the sender retries them, and a retry of one
+// that did reach the queue is then answered "duplicate". Shards are
+// independent, so the others' answers stand. Outcomes are keyed by event id.
+export async function acceptOnShards(
+	namespace: ShardNamespace,
+	shardCount: number,
+	items: readonly Outgoing[],
+): Promise<Map<string, ShardOutcome | "idempotency_unavailable">> {
+	const outcomes = new Map<string, ShardOutcome | "idempotency_unavailable">();
+	const groups = groupByShard(items, (item) => item.eventId, shardCount);
+	await Promise.all(
+		[...groups].map(async ([shard, members]) => {
+			let results: ShardOutcome[] = [];
+			try {
+				results = await stubFor(namespace, shard).accept(members, shard);
+			} catch (err) {
+				logLine("error", "idempotency_unavailable", { shard, events: members.length, error: String(err) });
+			}
+			for (const [i, member] of members.entries()) outcomes.set(member.eventId, results[i] ?? "idempotency_unavailable");
+		}),
+	);
+	return outcomes;
 }
 
 export async function shardCounters(namespace: ShardNamespace, shardCount: number): Promise<ShardCounters> {

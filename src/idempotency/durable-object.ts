@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../shared/config";
-import { type ClaimOutcome, type ClaimRequest, decideClaim, PENDING_LEASE_MS, type StoredClaim } from "./claims";
+import { type ClaimOutcome, type ClaimRequest, decideClaim, PENDING_LEASE_MS, type ShardOutcome, type StoredClaim } from "./claims";
+import { enqueue, eventQueues, type Outgoing, queueIndexForShard } from "./outbox";
 
 export interface ShardCounters {
 	accepted: number;
@@ -13,10 +14,11 @@ export interface ShardCounters {
 // Purges are batched: an alarm fires at most about once a minute per shard.
 const PURGE_GRANULARITY_MS = 60_000;
 
-// One shard of the idempotency store: a SQLite-backed Durable Object. Each
-// RPC method does all of its SQL synchronously, so it runs atomically with
-// respect to every other call on this shard: two concurrent copies of one
-// event can never both be told "new".
+// One shard of the idempotency store: a SQLite-backed Durable Object, and the
+// whole ack path for the ids that hash to it. Each claim/commit/release does
+// all of its SQL synchronously, so it runs atomically with respect to every
+// other call on this shard: two concurrent copies of one event can never both
+// be told "new".
 export class IdempotencyShard extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private readonly ttlMs: number;
@@ -36,6 +38,29 @@ export class IdempotencyShard extends DurableObject<Env> {
 			CREATE INDEX IF NOT EXISTS claims_expiry ON claims (expires_at);
 			CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 		`);
+	}
+
+	// The ack path in one hop: claim every id, send the new ones to this
+	// shard's events queue, then commit what is on the queue and release what
+	// is not, so a sender's retry of a failed send is accepted rather than told
+	// "duplicate". While the send is in flight other calls run; they see the
+	// pending claims and answer "in_flight". If this object dies mid-send, the
+	// pending claims lapse after PENDING_LEASE_MS.
+	async accept(items: Outgoing[], shard: number): Promise<ShardOutcome[]> {
+		const token = crypto.randomUUID();
+		const claims = await this.claim(items, token);
+		const fresh = items.filter((_, i) => claims[i] === "new");
+		if (fresh.length === 0) return claims as ShardOutcome[];
+		const queues = eventQueues(this.env);
+		const { sent, unsent } = await enqueue(queues[queueIndexForShard(shard, queues.length)] ?? this.env.EVENTS_QUEUE, fresh);
+		if (unsent.length > 0) this.release(unsent, token);
+		if (sent.length > 0) await this.commit(sent, token);
+		const onQueue = new Set(sent);
+		return items.map((item, i) => {
+			const claim = claims[i] ?? "in_flight";
+			if (claim !== "new") return claim;
+			return onQueue.has(item.eventId) ? "accepted" : "queue_unavailable";
+		});
 	}
 
 	async claim(requests: ClaimRequest[], token: string): Promise<ClaimOutcome[]> {

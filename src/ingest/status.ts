@@ -20,7 +20,8 @@
 //   conflict                 same id, different body, inside the window
 //   in_flight                another copy of this id is being enqueued now
 //   queue_unavailable        sendBatch failed; the claim was released
-//   idempotency_unavailable  the claim store did not answer
+//   idempotency_unavailable  the shard did not answer (if it queued the event
+//                            and its answer was lost, the retry is a duplicate)
 //   rejected                 failed envelope validation
 //   too_large                over the queue's per-message limit
 //

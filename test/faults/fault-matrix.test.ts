@@ -14,7 +14,7 @@ import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
-import { deliver, recordingQueue } from "../support/queue";
+import { deliver, recordingQueue, withEventsQueue } from "../support/queue";
 
 type Overrides = Partial<Env>;
 const once = <T extends unknown[], R>(fail: (...args: T) => Promise<R>, pass: (...args: T) => Promise<R>) => {
@@ -39,12 +39,9 @@ async function send(events: EventEnvelope[], faults: Overrides, limits: Override
 	const statuses: number[] = [];
 	for (let attempt = 0; attempt < 4; attempt++) {
 		const ctx = createExecutionContext();
-		const overrides = attempt === 0 ? { ...limits, ...faults } : limits;
-		const res = await worker.fetch(
-			await signedRequest({ events }, { path: "/webhook/batch" }),
-			{ ...env, EVENTS_QUEUE: queue.queue, ...overrides },
-			ctx,
-		);
+		const { EVENTS_QUEUE: faultyQueue, ...overrides } = attempt === 0 ? { ...limits, ...faults } : limits;
+		const request = await signedRequest({ events }, { path: "/webhook/batch" });
+		const res = await withEventsQueue(faultyQueue ?? queue.queue, () => worker.fetch(request, { ...env, ...overrides }, ctx));
 		await waitOnExecutionContext(ctx);
 		statuses.push(res.status);
 		if (res.status !== 503) break;
@@ -109,7 +106,9 @@ const usage = (n: number) => Array.from({ length: n }, () => validEvent("usage_t
 // A subscription without a plan: permanently invalid, so it must end as a dead letter.
 const poison = () => validEvent("subscription_created", { metadata: { amount: 9, currency: "USD", interval: "month" } });
 
-function flakyShardNamespace(failing: number, method: "claim" | "commit") {
+// One shard's accept call fails: before it reaches the shard ("unreachable"),
+// or after the shard enqueued and committed, with its answer lost ("lost").
+function flakyShardNamespace(failing: number, when: "unreachable" | "lost") {
 	const namespace = env.IDEMPOTENCY;
 	const bad = namespace.idFromName(shardName(failing));
 	return {
@@ -117,7 +116,11 @@ function flakyShardNamespace(failing: number, method: "claim" | "commit") {
 		get: (id: DurableObjectId) => {
 			const stub = namespace.get(id);
 			if (!id.equals(bad)) return stub;
-			return new Proxy(stub, { get: (target, prop) => (prop === method ? down : Reflect.get(target, prop)) });
+			const accept = async (...args: Parameters<typeof stub.accept>) => {
+				if (when === "lost") await stub.accept(...args);
+				return down();
+			};
+			return new Proxy(stub, { get: (target, prop) => (prop === "accept" ? accept : Reflect.get(target, prop)) });
 		},
 	} as unknown as Env["IDEMPOTENCY"];
 }
@@ -128,17 +131,17 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 		() => { events: EventEnvelope[]; ingest?: Overrides; consumer?: Overrides; around?: (run: () => Promise<void>) => Promise<void> },
 	][] = [
 		[
-			"the claim fails on one shard",
+			"one shard cannot be reached",
 			() => {
 				const events = usage(12);
-				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "claim") } };
+				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "unreachable") } };
 			},
 		],
 		[
-			"the commit fails (claims lapse, the events are already queued)",
+			"one shard's answer is lost after it enqueued and committed",
 			() => {
 				const events = usage(12);
-				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "commit") } };
+				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "lost") } };
 			},
 		],
 		["sendBatch fails whole", () => ({ events: usage(8), ingest: { EVENTS_QUEUE: { sendBatch: down } as unknown as Queue } })],

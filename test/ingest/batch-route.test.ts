@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { postSigned, signedRequest, validEvent } from "../support/builders";
+import { withEventsQueue } from "../support/queue";
 
 interface BatchBody {
 	accepted: number;
@@ -91,7 +92,7 @@ describe("POST /webhook/batch", () => {
 		const brokenQueue = { sendBatch: () => Promise.reject(new Error("down")) } as unknown as Queue;
 		const ctx = createExecutionContext();
 		const request = await signedRequest({ events }, { path: "/webhook/batch" });
-		const res = await worker.fetch(request, { ...env, EVENTS_QUEUE: brokenQueue }, ctx);
+		const res = await withEventsQueue(brokenQueue, () => worker.fetch(request, env, ctx));
 		await waitOnExecutionContext(ctx);
 		expect(res.status).toBe(503);
 		expect(res.headers.get("retry-after")).toBe("5");
@@ -105,17 +106,15 @@ describe("POST /webhook/batch", () => {
 		const events = Array.from({ length: 150 }, () => validEvent("usage_tracked"));
 		const limits = { MAX_BATCH_EVENTS: "150", MAX_BODY_BYTES: String(120 * 1024) };
 		let calls = 0;
+		const liveQueue = env.EVENTS_QUEUE;
 		const flakyQueue = {
 			sendBatch: (messages: MessageSendRequest[], options?: QueueSendBatchOptions) =>
-				++calls === 1 ? Promise.reject(new Error("one chunk refused")) : env.EVENTS_QUEUE.sendBatch(messages, options),
+				++calls === 1 ? Promise.reject(new Error("one chunk refused")) : liveQueue.sendBatch(messages, options),
 		} as unknown as Queue;
 		const post = async (queue: Queue) => {
 			const ctx = createExecutionContext();
-			const res = await worker.fetch(
-				await signedRequest({ events }, { path: "/webhook/batch" }),
-				{ ...env, ...limits, EVENTS_QUEUE: queue },
-				ctx,
-			);
+			const request = await signedRequest({ events }, { path: "/webhook/batch" });
+			const res = await withEventsQueue(queue, () => worker.fetch(request, { ...env, ...limits }, ctx));
 			await waitOnExecutionContext(ctx);
 			return { status: res.status, body: (await res.json()) as BatchBody };
 		};
@@ -125,7 +124,7 @@ describe("POST /webhook/batch", () => {
 		const failed = first.body.results.filter((r) => r.error === "queue_unavailable").length;
 		expect(failed).toBeGreaterThan(0);
 		expect(first.body.accepted).toBe(150 - failed);
-		const retry = await post(env.EVENTS_QUEUE);
+		const retry = await post(liveQueue);
 		expect(retry.status).toBe(202);
 		expect(retry.body).toMatchObject({ accepted: failed, duplicates: 150 - failed });
 	});

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
 import { postSigned, signedRequest, validEvent } from "../support/builders";
+import { withEventsQueue } from "../support/queue";
 
 async function json(res: Response) {
 	return (await res.json()) as Record<string, unknown>;
@@ -77,7 +78,7 @@ describe("POST /webhook/events", () => {
 			sendBatch: () => Promise.reject(new Error("queue unavailable")),
 		} as unknown as Queue;
 		const ctx = createExecutionContext();
-		const res = await worker.fetch(await signedRequest(event), { ...env, EVENTS_QUEUE: brokenQueue }, ctx);
+		const res = await withEventsQueue(brokenQueue, async () => worker.fetch(await signedRequest(event), env, ctx));
 		await waitOnExecutionContext(ctx);
 		expect(res.status).toBe(503);
 		expect(res.headers.get("retry-after")).toBe("5");
@@ -87,25 +88,28 @@ describe("POST /webhook/events", () => {
 		expect((await postSigned(event)).status).toBe(202);
 	});
 
-	it("answers 503 when one idempotency shard fails, releasing what the others claimed so the retry is accepted", async () => {
+	it("answers 503 for the events of an idempotency shard that fails, while the other shards' events are queued; the retry is told duplicate for those", async () => {
 		const events = Array.from({ length: 12 }, () => validEvent());
 		const failing = shardFor(events[0]!.event_id, 16);
+		const onFailing = events.filter((e) => shardFor(e.event_id, 16) === failing).length;
 		const namespace = env.IDEMPOTENCY;
 		const flaky = {
 			idFromName: (name: string) => namespace.idFromName(name),
 			get: (id: DurableObjectId) =>
-				id.equals(namespace.idFromName(shardName(failing))) ? { claim: () => Promise.reject(new Error("shard down")) } : namespace.get(id),
+				id.equals(namespace.idFromName(shardName(failing))) ? { accept: () => Promise.reject(new Error("shard down")) } : namespace.get(id),
 		} as unknown as typeof namespace;
 		const ctx = createExecutionContext();
 		const res = await worker.fetch(await signedRequest({ events }, { path: "/webhook/batch" }), { ...env, IDEMPOTENCY: flaky }, ctx);
 		await waitOnExecutionContext(ctx);
 		expect(res.status).toBe(503);
 		expect(res.headers.get("retry-after")).toBe("5");
-		expect(await json(res)).toMatchObject({ error: "idempotency_unavailable" });
-		// Nothing was left pending on the healthy shards: the retry goes through whole.
+		const body = (await json(res)) as { accepted: number; results: { event_id: string; error?: string }[] };
+		expect(body.accepted).toBe(12 - onFailing);
+		expect(body.results.filter((r) => r.error === "idempotency_unavailable")).toHaveLength(onFailing);
+		// Nothing was left pending anywhere: the retry goes through whole.
 		const retry = await postSigned({ events }, { path: "/webhook/batch" });
 		expect(retry.status).toBe(202);
-		expect(await json(retry)).toMatchObject({ accepted: 12, duplicates: 0 });
+		expect(await json(retry)).toMatchObject({ accepted: onFailing, duplicates: 12 - onFailing });
 	});
 
 	it("refuses JSON nested deeper than 64 levels with 400 naming the limit, never a 5xx", async () => {

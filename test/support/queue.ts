@@ -51,15 +51,31 @@ export function recordingQueue(queue: Queue = env.EVENTS_QUEUE): { queue: Queue;
 	return { queue: recording, sent };
 }
 
+// Runs `run` with the events queue the idempotency shards send to replaced by
+// `queue`. The shards enqueue (IdempotencyShard.accept) with the env they were
+// built with, not the env a test hands the Worker's fetch, so the queue is
+// swapped on that env — the tests and the Durable Objects share it in the
+// workers pool — and put back afterwards.
+export async function withEventsQueue<T>(queue: Queue, run: () => T | Promise<T>): Promise<T> {
+	const bindings = env as { EVENTS_QUEUE: Queue };
+	const original = bindings.EVENTS_QUEUE;
+	bindings.EVENTS_QUEUE = queue;
+	try {
+		return await run();
+	} finally {
+		bindings.EVENTS_QUEUE = original;
+	}
+}
+
 // A request through the Worker's fetch with the events queue recorded and
-// waitUntil work awaited; returns the response and what it enqueued.
+// waitUntil work awaited; returns the response and what it enqueued. An
+// EVENTS_QUEUE override is the queue the shards send to (recorded too).
 export async function fetchRecording(request: Request, overrides: Partial<Env> = {}) {
-	const { queue, sent } = recordingQueue();
+	const { EVENTS_QUEUE: through = env.EVENTS_QUEUE, ...rest } = overrides;
+	const { queue, sent } = recordingQueue(through);
 	const ctx = createExecutionContext();
-	const response = await worker.fetch(
-		request as Request<unknown, IncomingRequestCfProperties>,
-		{ ...env, EVENTS_QUEUE: queue, ...overrides },
-		ctx,
+	const response = await withEventsQueue(queue, () =>
+		worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, { ...env, ...rest }, ctx),
 	);
 	await waitOnExecutionContext(ctx);
 	return { response, sent };
