@@ -49,7 +49,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 	}
 
 	const clear = await setConflictsAside(env.DB, ready, failures);
-	const written = await writeIsolated(env.DB, clear, failures);
+	const { written, rowsWritten } = await writeIsolated(env.DB, clear, failures);
 
 	// Forwarding hook: the stored, processed events go to the destinations
 	// that match them (one delivery each, on the deliveries queue), before
@@ -80,6 +80,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		unhandled: written.filter((r) => r.processed.event.status === "unhandled").length,
 		dead_lettered: deadLettered,
 		retried,
+		d1_rows_written: rowsWritten,
 		latency_ms_p50: latencies[Math.floor((latencies.length - 1) / 2)] ?? null,
 		latency_ms_max: latencies.at(-1) ?? null,
 		duration_ms: Date.now() - started,
@@ -103,30 +104,35 @@ async function setConflictsAside(db: D1Database, ready: Ready[], failures: Failu
 
 // One transaction for the whole batch; if it fails, each message is written
 // on its own so one bad message cannot hold the others back forever.
-async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]): Promise<Ready[]> {
-	if (ready.length === 0) return [];
+// Returns what was written and the rows D1 reports writing (indexes and
+// triggers included: what D1 bills, and what the capacity plan rests on).
+async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]): Promise<{ written: Ready[]; rowsWritten: number }> {
+	if (ready.length === 0) return { written: [], rowsWritten: 0 };
 	try {
-		await db.batch(
+		const results = await db.batch(
 			statementsFor(
 				db,
 				ready.map((r) => r.processed),
 			),
 		);
-		return ready;
+		return { written: ready, rowsWritten: rowsWrittenBy(results) };
 	} catch (err) {
 		logLine("warn", "batch_write_failed", { size: ready.length, error: describe(err) });
 	}
 	const written: Ready[] = [];
+	let rowsWritten = 0;
 	for (const item of ready) {
 		try {
-			await db.batch(statementsFor(db, [item.processed]));
+			rowsWritten += rowsWrittenBy(await db.batch(statementsFor(db, [item.processed])));
 			written.push(item);
 		} catch (err) {
 			failures.push({ message: item.message, error: describe(err), permanent: false });
 		}
 	}
-	return written;
+	return { written, rowsWritten };
 }
+
+const rowsWrittenBy = (results: D1Result[]) => results.reduce((sum, r) => sum + (r.meta?.rows_written ?? 0), 0);
 
 async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLettered: number; retried: number }> {
 	const now = Date.now();

@@ -22,6 +22,7 @@ const PURGE_GRANULARITY_MS = 60_000;
 export class IdempotencyShard extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private readonly ttlMs: number;
+	private purgeScheduled = false;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -132,7 +133,8 @@ export class IdempotencyShard extends DurableObject<Env> {
 		const now = Date.now();
 		this.sql.exec("DELETE FROM claims WHERE expires_at <= ?", now);
 		const next = this.sql.exec<{ next: number | null }>("SELECT min(expires_at) AS next FROM claims").one().next;
-		if (next !== null) await this.ctx.storage.setAlarm(roundUp(next));
+		this.purgeScheduled = false;
+		if (next !== null) await this.schedulePurge(next);
 	}
 
 	// Runs `sql` (ending "event_id = ? AND token = ? … RETURNING 1") per id and
@@ -152,9 +154,14 @@ export class IdempotencyShard extends DurableObject<Env> {
 		);
 	}
 
+	// An alarm, once set, stays until it fires (alarm() then sets the next), so
+	// this instance only asks storage until it has seen one: the ack path does
+	// not pay a getAlarm per call.
 	private async schedulePurge(expiresAt: number): Promise<void> {
+		if (this.purgeScheduled) return;
 		const current = await this.ctx.storage.getAlarm();
 		if (current === null) await this.ctx.storage.setAlarm(roundUp(expiresAt));
+		this.purgeScheduled = true;
 	}
 }
 

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type PipelineConfig, readConfig } from "../shared/config";
+import { configFor, type PipelineConfig } from "../shared/config";
 import { verifySignature } from "../shared/crypto";
 import { ApiError } from "../shared/errors";
 import { DEFAULT_MAX_JSON_DEPTH, guardJson } from "../shared/json-guard";
@@ -20,7 +20,7 @@ export interface JsonBodyOptions {
 // (413) before anything parses it. The bytes are what the signature covers.
 export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler<IngestEnv> {
 	return async (c, next) => {
-		const config = readConfig(c.env);
+		const config = configFor(c.env);
 		c.set("config", config);
 		const maxBytes = options.maxBytes ?? config.maxBodyBytes;
 
@@ -31,7 +31,9 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler<Inges
 		const declared = Number(c.req.header("content-length") ?? Number.NaN);
 		if (declared > maxBytes) throw tooLarge(maxBytes);
 
-		const body = await readLimited(c.req.raw.body, maxBytes);
+		// With a declared length (checked above, and enforced by the runtime) the
+		// body is read in one native call; only a chunked body is streamed.
+		const body = Number.isFinite(declared) ? await c.req.raw.arrayBuffer() : await readLimited(c.req.raw.body, maxBytes);
 		if (body === null) throw tooLarge(maxBytes);
 		c.set("rawBody", body);
 		// Later readers (c.req.text/json, Hono's validator) reuse these bytes.

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
-import { readConfig } from "../shared/config";
+import { configFor } from "../shared/config";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
@@ -108,7 +108,7 @@ function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
 async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest): Promise<void> {
 	const secrets = resolveSecrets(source, env as unknown as Record<string, unknown>);
 	if (secrets.length === 0) {
-		if (source.unsigned && readConfig(env).allowUnsigned) return;
+		if (source.unsigned && configFor(env).allowUnsigned) return;
 		throw new ApiError(
 			503,
 			"signing_not_configured",

@@ -50,3 +50,17 @@ export function readConfig(vars: ConfigVars): PipelineConfig {
 		chaosFailRate: unitInterval(vars.CHAOS_FAIL_RATE),
 	};
 }
+
+// readConfig once per env object: the ack path asks on every request, and an
+// isolate's env does not change between requests (a test's overridden env is
+// a new object, so it gets its own).
+const configs = new WeakMap<ConfigVars, PipelineConfig>();
+
+export function configFor(env: ConfigVars): PipelineConfig {
+	let config = configs.get(env);
+	if (!config) {
+		config = readConfig(env);
+		configs.set(env, config);
+	}
+	return config;
+}

@@ -16,8 +16,13 @@ function hmacKey(secret: string): Promise<HmacKey> {
 	return key;
 }
 
+// Every digest on the ack path is hex-encoded: a table beats toString/padStart per byte.
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 export function toHex(bytes: ArrayBuffer): string {
-	return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+	let hex = "";
+	for (const b of new Uint8Array(bytes)) hex += HEX[b];
+	return hex;
 }
 
 // Parses "sha256=<hex>" or "<hex>"; null for anything that is not 32 bytes of hex.

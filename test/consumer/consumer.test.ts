@@ -25,6 +25,19 @@ describe("queue consumer", () => {
 		expect(await countRows("SELECT count(*) AS n FROM subscription_changes WHERE event_id = ?", subscription.event_id)).toBe(1);
 	});
 
+	it("logs one line per batch with the rows D1 wrote for it, the figure the capacity plan and bench use", async () => {
+		const lines: string[] = [];
+		const spy = vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+		try {
+			await deliver(MAIN, asMessages([validEvent("user_signup"), validEvent("usage_tracked")].map((e) => queueMessage(e))));
+		} finally {
+			spy.mockRestore();
+		}
+		const batch = lines.map((l) => JSON.parse(l) as { msg: string; d1_rows_written?: number }).find((l) => l.msg === "batch");
+		// At least the two events rows and their derived rows.
+		expect(batch?.d1_rows_written).toBeGreaterThanOrEqual(4);
+	});
+
 	it("never double counts when the same messages are delivered again", async () => {
 		const events = [validEvent("usage_tracked"), validEvent("usage_tracked"), validEvent("user_signup")];
 		const bodies = events.map((e) => queueMessage(e));

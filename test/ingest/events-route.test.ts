@@ -171,6 +171,29 @@ describe("POST /webhook/events", () => {
 		expect(await json(res)).toMatchObject({ error: "payload_too_large", limit_bytes: 1_048_576 });
 	});
 
+	it("reads a body sent without Content-Length as a stream: accepted under the limit, 413 as soon as it passes it", async () => {
+		const streamed = async (body: string, overrides: Partial<Env> = {}) => {
+			const signed = await signedRequest(body);
+			const bytes = new TextEncoder().encode(body);
+			const stream = new ReadableStream<Uint8Array>({
+				start(controller) {
+					for (let i = 0; i < bytes.length; i += 64) controller.enqueue(bytes.slice(i, i + 64));
+					controller.close();
+				},
+			});
+			const request = new Request(signed.url, { method: "POST", headers: signed.headers, body: stream });
+			expect(request.headers.get("content-length")).toBeNull();
+			const ctx = createExecutionContext();
+			const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+			await waitOnExecutionContext(ctx);
+			return res;
+		};
+		expect((await streamed(JSON.stringify(validEvent()))).status).toBe(202);
+		const tooBig = await streamed(JSON.stringify(validEvent()), { MAX_BODY_BYTES: "200" });
+		expect(tooBig.status).toBe(413);
+		expect(await json(tooBig)).toMatchObject({ error: "payload_too_large", limit_bytes: 200 });
+	});
+
 	it("rejects a non-JSON content type with 415", async () => {
 		const res = await postSigned(validEvent(), { contentType: "text/plain" });
 		expect(res.status).toBe(415);
