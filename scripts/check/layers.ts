@@ -8,8 +8,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
+	zod: -1, // zod/mini set up once (English messages): every schema module's z, so below all of them
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON, keyset cursor, outbound HTTP
-	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod)
+	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod, through src/zod)
 	events: 1, // the contract: envelope, queue message, event-type modules
 	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
 	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { generateSpecs } from "hono-openapi";
-import { z } from "zod";
 import { documented } from "../shared/describe";
 import { errorSchema } from "../shared/errors";
+import * as z from "../zod/mini";
 import { renderReference, type SpecLike } from "./reference-page";
 
 const DOCUMENTATION = {

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { describeRoute, resolver } from "hono-openapi";
-import type { z } from "zod";
+import type * as z from "../zod/mini";
 import { errorSchema } from "./errors";
 
 // Route documentation next to the route, from the same zod schemas the code
@@ -11,10 +11,10 @@ export interface RouteDoc {
 	description?: string;
 	tags: string[];
 	// status → [description, JSON schema of the body]; errors default to the error shape.
-	responses: Record<number, readonly [string, z.ZodType?]>;
+	responses: Record<number, readonly [string, z.ZodMiniType?]>;
 	// Who may call it: the admin bearer token (default), a signed webhook, anyone.
 	auth?: "admin" | "signature" | "none";
-	requestBody?: z.ZodType;
+	requestBody?: z.ZodMiniType;
 	// Non-JSON success bodies (Prometheus text, HTML).
 	mediaType?: string;
 }
