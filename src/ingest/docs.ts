@@ -37,7 +37,9 @@ const SOURCE_NOTE = "The sender is named by `?source=` or `X-Webhook-Source` (de
 
 export const eventsDoc = documented({
 	summary: "Receive one webhook event",
-	description: `Signed over the raw body bytes. Acknowledged after the event is claimed and enqueued; processing happens later. ${SOURCE_NOTE}\n\nEach event type's fields (checked by the consumer; other types are archived as unhandled):\n\n${eventTypesMarkdown()}`,
+	// Rendered from the event types' schemas when the OpenAPI document is built.
+	description: () =>
+		`Signed over the raw body bytes. Acknowledged after the event is claimed and enqueued; processing happens later. ${SOURCE_NOTE}\n\nEach event type's fields (checked by the consumer; other types are archived as unhandled):\n\n${eventTypesMarkdown()}`,
 	tags: ["Ingest"],
 	auth: "signature",
 	requestBody: eventEnvelopeSchema,

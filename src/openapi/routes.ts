@@ -38,8 +38,10 @@ export function openApiRoutes(app: Hono<{ Bindings: Env }>) {
 			},
 		}).then((doc) => {
 			const components = (doc.components ?? {}) as Record<string, Record<string, unknown>>;
-			return { ...doc, components: { ...components, schemas: { ...components.schemas, Error: errorJsonSchema } } } as unknown as SpecLike &
-				Record<string, unknown>;
+			return {
+				...doc,
+				components: { ...components, schemas: { ...components.schemas, Error: errorJsonSchema() } },
+			} as unknown as SpecLike & Record<string, unknown>;
 		}));
 	return new Hono<{ Bindings: Env }>()
 		.get("/openapi.json", (c) => documentOf().then((doc) => c.json(doc)))
@@ -56,5 +58,9 @@ export function openApiRoutes(app: Hono<{ Bindings: Env }>) {
 		);
 }
 
-// The error shape every route answers with, referenced by the 400s.
-const { $schema: _dialect, ...errorJsonSchema } = z.toJSONSchema(errorSchema, { target: "draft-2020-12" });
+// The error shape every route answers with, referenced by the 400s; built
+// with the document, not at startup.
+function errorJsonSchema() {
+	const { $schema: _dialect, ...schema } = z.toJSONSchema(errorSchema, { target: "draft-2020-12" });
+	return schema;
+}
