@@ -1,26 +1,34 @@
-import { everyMinute } from "./alerting/cron";
-import { createApp } from "./app";
-import { queue } from "./consumer";
 import type { EventMessage } from "./events/envelope";
-import { consumeDeliveries } from "./forwarding/consume";
 import { isDeliveriesQueue } from "./forwarding/queues";
 
 export type { EventMessage } from "./events/envelope";
 export { IdempotencyShard } from "./idempotency/durable-object";
 export { IngestMetrics } from "./metrics/ingest-metrics";
 
-const app = createApp();
+// Startup does no work: the HTTP app, the queue consumers and the cron job
+// are loaded (imported and built) on the first event that needs each, and
+// kept for the isolate's life. Module top level is what a cold start pays
+// for before anything runs (docs/development.md, "Bundle and startup"); an
+// isolate that only consumes queues never builds the routes, and one that
+// only serves requests never loads the consumers.
+let app: ReturnType<typeof loadApp> | undefined;
+const loadApp = () => import("./app").then(({ createApp }) => createApp());
 
 // The deliveries queues (webhook-deliveries and its DLQ) go to forwarding;
 // every other queue to the event consumer.
-const queues = (batch: MessageBatch<unknown>, env: Env) =>
-	isDeliveriesQueue(batch.queue) ? consumeDeliveries(batch, env) : queue(batch, env);
+async function queues(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+	if (isDeliveriesQueue(batch.queue)) await (await import("./forwarding/consume")).consumeDeliveries(batch, env);
+	else await (await import("./consumer")).queue(batch, env);
+}
 
 export default {
-	fetch: app.fetch,
+	async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+		app ??= loadApp();
+		return (await app).fetch(request, env, ctx);
+	},
 	queue: queues as ExportedHandlerQueueHandler<Env, EventMessage>,
 	// The every-minute cron: alert rules, and the deliveries sweep.
 	scheduled(controller, env, ctx) {
-		ctx.waitUntil(everyMinute(env, controller.scheduledTime));
+		ctx.waitUntil(import("./alerting/cron").then(({ everyMinute }) => everyMinute(env, controller.scheduledTime)));
 	},
 } satisfies ExportedHandler<Env, EventMessage>;

@@ -2,14 +2,16 @@
 //
 // src/ folders are ranked; a file may import its own folder and folders of a
 // strictly lower rank, never a peer or anything above, so no folder cycle can
-// form. src/app.ts and src/index.ts sit on top and wire everything. src/ never
-// imports test/ or scripts/, and scripts/ never imports test/.
+// form. The files directly in src/ (index.ts, app.ts and operator.ts) sit on
+// top and wire everything. src/ never imports test/ or scripts/, and scripts/
+// never imports test/.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
+	zod: -1, // zod/mini set up once (English messages): every schema module's z, so below all of them
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON, keyset cursor, outbound HTTP
-	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod)
+	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod, through src/zod)
 	events: 1, // the contract: envelope, queue message, event-type modules
 	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
 	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries
@@ -54,7 +56,7 @@ export function violations(edges: readonly ImportEdge[], layers: Readonly<Record
 			}
 			if (a === TOP) continue;
 			if (b === TOP) {
-				why("only src/index.ts and src/app.ts wire the app; nothing imports them");
+				why("only the files directly in src/ wire the app; nothing below imports them");
 				continue;
 			}
 			const ra = layers[a.slice(4)];

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../zod/mini";
 import { type Keyset, nextCursor } from "./cursor";
 import { DEAD_LETTER_COLUMNS } from "./event-queries";
 import type { DeadLetter, deadLetterStatus } from "./schemas";

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
+import * as z from "../zod/mini";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { getDeadLetter, listDeadLetters, resolveOpen } from "./dead-letter-queries";
 import {
@@ -20,13 +20,15 @@ import { parsePayload } from "./event-queries";
 import { deadLetterDetailSchema, deadLetterSchema, deadLetterStatus, page } from "./schemas";
 
 const matchFields = {
-	type: z.string().min(1).max(100).optional().describe("event_type"),
-	error: z.string().min(1).max(500).optional().describe("Text the error contains (case-insensitive for ASCII)"),
+	type: z.optional(z.string().check(z.minLength(1), z.maxLength(100))).check(z.describe("event_type")),
+	error: z
+		.optional(z.string().check(z.minLength(1), z.maxLength(500)))
+		.check(z.describe("Text the error contains (case-insensitive for ASCII)")),
 	...timeRange,
 };
 
 const listQuery = z.object({
-	status: z.union([deadLetterStatus, z.literal("all")]).default("open"),
+	status: z._default(z.union([deadLetterStatus, z.literal("all")]), "open"),
 	...matchFields,
 	limit: pageLimit(500, 50),
 	cursor: cursorParam,
@@ -35,24 +37,20 @@ const listQuery = z.object({
 const bulkReplayBody = z.strictObject({
 	event_type: matchFields.type,
 	error: matchFields.error,
-	from: instant.optional().describe("failed_at lower bound (inclusive)"),
-	to: instant.optional().describe("failed_at upper bound (exclusive)"),
+	from: z.optional(instant).check(z.describe("failed_at lower bound (inclusive)")),
+	to: z.optional(instant).check(z.describe("failed_at upper bound (exclusive)")),
 	limit: z
-		.number()
-		.int()
-		.min(1)
-		.max(REPLAY_MAX_PER_CALL)
-		.default(REPLAY_MAX_PER_CALL)
-		.describe(`Most letters this call takes (1–${REPLAY_MAX_PER_CALL})`),
-	cursor: cursorParam.describe("next_cursor of the previous call, to continue; send the same filter"),
+		._default(z.int().check(z.gte(1), z.lte(REPLAY_MAX_PER_CALL)), REPLAY_MAX_PER_CALL)
+		.check(z.describe(`Most letters this call takes (1–${REPLAY_MAX_PER_CALL})`)),
+	cursor: cursorParam.check(z.describe("next_cursor of the previous call, to continue; send the same filter")),
 });
 
 const replayResult = z.object({
-	matched: z.number().int().describe("Open letters this call took"),
-	replayed: z.array(z.number().int()).describe("Ids re-enqueued and marked replayed"),
-	not_replayable: z.array(z.object({ id: z.number().int(), reason: z.string() })).describe("Left open: not an event, or too large"),
-	skipped: z.array(z.number().int()).describe("Re-enqueued, but resolved or failed again meanwhile: not marked here"),
-	next_cursor: z.string().nullable().describe("Set when matches are left: call again with it as cursor; null when done"),
+	matched: z.int().check(z.describe("Open letters this call took")),
+	replayed: z.array(z.int()).check(z.describe("Ids re-enqueued and marked replayed")),
+	not_replayable: z.array(z.object({ id: z.int(), reason: z.string() })).check(z.describe("Left open: not an event, or too large")),
+	skipped: z.array(z.int()).check(z.describe("Re-enqueued, but resolved or failed again meanwhile: not marked here")),
+	next_cursor: z.nullable(z.string()).check(z.describe("Set when matches are left: call again with it as cursor; null when done")),
 });
 
 const BULK_REPLAY_DESCRIPTION = `Takes the open letters matching the filter oldest first, at most \`limit\` (default and maximum ${REPLAY_MAX_PER_CALL}) per call. When matches are left the answer carries \`next_cursor\`: call again with the same filter and \`cursor\` set to it until \`next_cursor\` is null. A sequence of calls takes each letter once, and never the letters that failed again after the first call started. Each chunk of letters is enqueued first and marked replayed only once it is on the queue: if the queue fails mid-way (503), the letters not enqueued stay open and the 503 body's \`next_cursor\` continues from the first of them. An empty filter replays every open dead letter.`;

@@ -1,24 +1,23 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { SOURCE_PATTERN } from "../events/envelope";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { cursorParam, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
+import * as z from "../zod/mini";
 import { decodeCursor } from "./cursor";
 import { eventDetail, listEvents } from "./event-queries";
 import { eventDetailSchema, eventSummarySchema, page } from "./schemas";
 
 const listQuery = z.object({
 	type: z
-		.string()
-		.min(1)
-		.max(200)
-		.optional()
-		.describe("event_type (the canonical type, or the provider's type for unhandled provider events)"),
-	source: z.string().regex(SOURCE_PATTERN).optional().describe("Only events from this source (direct, stripe, github, …)"),
-	status: z.enum(["processed", "unhandled"]).optional(),
-	user_id: z.string().min(1).max(200).optional(),
+		.optional(z.string().check(z.minLength(1), z.maxLength(200)))
+		.check(z.describe("event_type (the canonical type, or the provider's type for unhandled provider events)")),
+	source: z
+		.optional(z.string().check(z.regex(SOURCE_PATTERN)))
+		.check(z.describe("Only events from this source (direct, stripe, github, …)")),
+	status: z.optional(z.enum(["processed", "unhandled"])),
+	user_id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 	...timeRange,
 	limit: pageLimit(500, 50),
 	cursor: cursorParam,
@@ -46,7 +45,7 @@ export const eventsRoutes = new Hono<{ Bindings: Env }>()
 			tags: ["Events"],
 			responses: { 200: ["The event", eventDetailSchema], 404: ["No event, attempt or dead letter has this id"] },
 		}),
-		validated("param", z.object({ id: z.string().min(1).max(600) })),
+		validated("param", z.object({ id: z.string().check(z.minLength(1), z.maxLength(600)) })),
 		async (c) => {
 			const { id } = c.req.valid("param");
 			const detail = await eventDetail(c.env.DB, id);

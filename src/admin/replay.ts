@@ -1,35 +1,34 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { SOURCE_PATTERN } from "../events/envelope";
 import { documented } from "../shared/describe";
 import { instant } from "../shared/params";
 import { validated } from "../shared/validation";
 import { configuredSources } from "../sources/config";
+import * as z from "../zod/mini";
 import { replayArchive } from "./archive-replay";
 import { decodeCursor, encodeCursor } from "./cursor";
 
 const replayBody = z
 	.strictObject({
-		from: instant.describe("occurred_at lower bound (inclusive)"),
-		to: instant.describe("occurred_at upper bound (exclusive)"),
+		from: instant.check(z.describe("occurred_at lower bound (inclusive)")),
+		to: instant.check(z.describe("occurred_at upper bound (exclusive)")),
 		event_type: z
-			.string()
-			.min(1)
-			.max(200)
-			.optional()
-			.describe("Only events stored with this type (a provider type for unhandled provider events)"),
-		source: z.string().regex(SOURCE_PATTERN).optional().describe("Only events from this source"),
-		cursor: z.string().max(200).optional().describe("next_cursor of an incomplete previous call, to continue"),
+			.optional(z.string().check(z.minLength(1), z.maxLength(200)))
+			.check(z.describe("Only events stored with this type (a provider type for unhandled provider events)")),
+		source: z.optional(z.string().check(z.regex(SOURCE_PATTERN))).check(z.describe("Only events from this source")),
+		cursor: z.optional(z.string().check(z.maxLength(200))).check(z.describe("next_cursor of an incomplete previous call, to continue")),
 	})
-	.refine((b) => b.from < b.to, { path: ["to"], message: "must be after from" });
+	.check(z.refine((b) => b.from < b.to, { path: ["to"], message: "must be after from" }));
 
 const replayResult = z.object({
-	scanned: z.number().int(),
-	reprocessed: z.number().int(),
-	newly_processed: z.number().int().describe("Previously unhandled events that a handler now processed"),
-	failed: z.array(z.object({ event_id: z.string(), error: z.string() })).describe("Events today's handler rejects (left as they were)"),
+	scanned: z.int(),
+	reprocessed: z.int(),
+	newly_processed: z.int().check(z.describe("Previously unhandled events that a handler now processed")),
+	failed: z
+		.array(z.object({ event_id: z.string(), error: z.string() }))
+		.check(z.describe("Events today's handler rejects (left as they were)")),
 	complete: z.boolean(),
-	next_cursor: z.string().nullable().describe("Set when the call hit its budget: call again with it as cursor"),
+	next_cursor: z.nullable(z.string()).check(z.describe("Set when the call hit its budget: call again with it as cursor")),
 });
 
 // Event replay from the archive in D1, after a handler fix or for a type that

@@ -1,30 +1,30 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { DIRECT_SOURCE } from "../events/envelope";
 import { sourceSnapshot } from "../metrics/client";
 import { emptySourceCounts } from "../metrics/ingest-metrics";
 import { documented } from "../shared/describe";
 import { configuredSources, rateLimitBindingOf, resolveSecrets } from "../sources/config";
 import { PRESET_KINDS } from "../sources/presets";
+import * as z from "../zod/mini";
 
 const counters = z.object({
-	received: z.number().int().describe("Events received (accepted + duplicates + rejected); control answers not included"),
-	accepted: z.number().int(),
-	duplicates: z.number().int(),
-	control: z.number().int().describe("Answers that carry no event: Slack's url_verification, GitHub's ping"),
-	rejected: z.record(z.string(), z.number().int()).describe("By the error code the sender got"),
-	last_seen: z.string().nullable().describe("Last request for this source, ISO 8601"),
+	received: z.int().check(z.describe("Events received (accepted + duplicates + rejected); control answers not included")),
+	accepted: z.int(),
+	duplicates: z.int(),
+	control: z.int().check(z.describe("Answers that carry no event: Slack's url_verification, GitHub's ping")),
+	rejected: z.record(z.string(), z.int()).check(z.describe("By the error code the sender got")),
+	last_seen: z.nullable(z.string()).check(z.describe("Last request for this source, ISO 8601")),
 });
 
 export const sourceListSchema = z.object({
 	data: z.array(
 		z.object({
 			name: z.string(),
-			kind: z.enum([DIRECT_SOURCE, ...PRESET_KINDS]).describe("The verification preset; direct is our own envelope"),
-			url: z.string().describe("Path to point the sender at"),
-			signing: z.enum(["configured", "not_configured", "unsigned"]).describe("Whether a signing secret is set (never the secret)"),
-			secrets_set: z.number().int().describe("How many of the source's secret vars are set (2 while rotating)"),
-			rate_limit: z.string().nullable().describe("The rate limiting binding that counts this source"),
+			kind: z.enum([DIRECT_SOURCE, ...PRESET_KINDS]).check(z.describe("The verification preset; direct is our own envelope")),
+			url: z.string().check(z.describe("Path to point the sender at")),
+			signing: z.enum(["configured", "not_configured", "unsigned"]).check(z.describe("Whether a signing secret is set (never the secret)")),
+			secrets_set: z.int().check(z.describe("How many of the source's secret vars are set (2 while rotating)")),
+			rate_limit: z.nullable(z.string()).check(z.describe("The rate limiting binding that counts this source")),
 			counters,
 		}),
 	),

@@ -1,18 +1,18 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { ingestSnapshot, rejectedTotal } from "../metrics/client";
 import { readPipelineState } from "../metrics/pipeline-state";
 import { documented } from "../shared/describe";
 import { validated } from "../shared/validation";
+import * as z from "../zod/mini";
 import { fillSeries, share, WINDOWS, type WindowName } from "./stats-math";
 import { oldestRetrying, windowStats } from "./stats-queries";
 
 const statsQuery = z.object({
-	window: z.enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]).default("1h"),
+	window: z._default(z.enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]), "1h"),
 });
 
-const count = z.number().int();
-const nullableMs = z.number().int().nullable();
+const count = z.int();
+const nullableMs = z.nullable(z.int());
 
 const statsSchema = z.object({
 	window: z.string(),
@@ -34,11 +34,13 @@ const statsSchema = z.object({
 		series: z.array(z.object({ t: count, count, per_minute: z.number() })),
 	}),
 	latency_ms: z.object({ count, p50: nullableMs, p95: nullableMs, p99: nullableMs, max: nullableMs, mean: nullableMs }),
-	retries: z.object({ first_try: count, after_retry: count, first_try_share: z.number().nullable() }),
+	retries: z.object({ first_try: count, after_retry: count, first_try_share: z.nullable(z.number()) }),
 	backlog: z.object({
 		pending: count,
-		oldest_pending_age_ms: nullableMs.describe("Age of the oldest event still retrying (from its first failure); null when none is"),
-		oldest_pending_event_id: z.string().nullable(),
+		oldest_pending_age_ms: nullableMs.check(
+			z.describe("Age of the oldest event still retrying (from its first failure); null when none is"),
+		),
+		oldest_pending_event_id: z.nullable(z.string()),
 	}),
 });
 

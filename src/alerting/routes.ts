@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { validated } from "../shared/validation";
+import * as z from "../zod/mini";
 import { type AlertSecrets, alertingConfig } from "./config";
 import { evaluateAlerts } from "./evaluate";
 import { alertHistorySchema, alertStateSchema, loadStates, recentHistory } from "./store";
@@ -12,31 +12,33 @@ import { alertHistorySchema, alertStateSchema, loadStates, recentHistory } from 
 
 const TAGS = ["Alerts"];
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50).describe("Most recent notifications to list") });
+const listQuery = z.object({
+	limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 50).check(z.describe("Most recent notifications to list")),
+});
 
 const listSchema = z.object({
-	active: z.array(alertStateSchema).describe("Alerts firing now (including those whose resolve is pending)"),
-	recent: z.array(alertHistorySchema).describe("Fired and resolved notifications, newest first"),
-	channels: z.object({ slack: z.boolean(), webhook: z.boolean() }).describe("Which channels are configured"),
-	problems: z.array(z.string()).describe("Configuration that could not be used"),
+	active: z.array(alertStateSchema).check(z.describe("Alerts firing now (including those whose resolve is pending)")),
+	recent: z.array(alertHistorySchema).check(z.describe("Fired and resolved notifications, newest first")),
+	channels: z.object({ slack: z.boolean(), webhook: z.boolean() }).check(z.describe("Which channels are configured")),
+	problems: z.array(z.string()).check(z.describe("Configuration that could not be used")),
 });
 
 const ruleResultSchema = z.object({
 	key: z.string(),
 	rule: z.string(),
 	status: z.enum(["firing", "ok", "no_data"]),
-	value: z.number().nullable(),
+	value: z.nullable(z.number()),
 	threshold: z.number(),
 	unit: z.string(),
 	summary: z.string(),
 });
 
 const reportSchema = z.object({
-	evaluated_at: z.number().int(),
+	evaluated_at: z.int(),
 	skipped: z.null(),
 	results: z.array(ruleResultSchema),
 	notifications: z.array(z.object({ key: z.string(), kind: z.enum(["fired", "resolved"]), channels: z.record(z.string(), z.string()) })),
-	resent: z.number().int(),
+	resent: z.int(),
 	problems: z.array(z.string()),
 });
 

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import type { AlertState, Notification } from "../alerts/state";
+import * as z from "../zod/mini";
 import type { ChannelId } from "./config";
 
 // Alert state and history in D1, and the evaluation lease.
@@ -8,20 +8,20 @@ export type ChannelStatus = "pending" | "sent" | "failed";
 export type ChannelStatuses = Partial<Record<ChannelId, ChannelStatus>>;
 
 export const alertHistorySchema = z.object({
-	id: z.number().int(),
+	id: z.int(),
 	key: z.string(),
 	rule: z.string(),
 	kind: z.enum(["fired", "resolved"]),
-	at: z.number().int(),
-	fired_at: z.number().int(),
+	at: z.int(),
+	fired_at: z.int(),
 	summary: z.string(),
-	value: z.number().nullable(),
+	value: z.nullable(z.number()),
 	threshold: z.number(),
 	unit: z.string(),
 	channels: z
 		.record(z.string(), z.enum(["pending", "sent", "failed"]))
-		.describe("How each channel took it; empty when every channel is off"),
-	sends: z.number().int(),
+		.check(z.describe("How each channel took it; empty when every channel is off")),
+	sends: z.int(),
 });
 export type AlertHistory = z.infer<typeof alertHistorySchema>;
 
@@ -29,10 +29,10 @@ export const alertStateSchema = z.object({
 	key: z.string(),
 	rule: z.string(),
 	status: z.enum(["inactive", "firing", "resolved"]),
-	fired_at: z.number().int().nullable(),
-	clear_since: z.number().int().nullable().describe("Clear since (resolve pending until the cooldown passes)"),
-	resolved_at: z.number().int().nullable(),
-	value: z.number().nullable(),
+	fired_at: z.nullable(z.int()),
+	clear_since: z.nullable(z.int()).check(z.describe("Clear since (resolve pending until the cooldown passes)")),
+	resolved_at: z.nullable(z.int()),
+	value: z.nullable(z.number()),
 	threshold: z.number(),
 	unit: z.string(),
 	summary: z.string(),

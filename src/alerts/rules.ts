@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod/mini";
 
 // Alert rules as pure evaluation over a series of metric samples. The caller
 // takes one sample per evaluation (cron tick) and keeps at least the longest
@@ -38,32 +38,36 @@ export const RULE_IDS = ["backlog_high", "failure_rate_high", "ack_p95_high", "d
 export type RuleId = (typeof RULE_IDS)[number];
 
 const MINUTES_5 = 5 * 60_000;
-const windowMs = z.number().int().positive().default(MINUTES_5);
+const windowMs = z._default(z.int().check(z.positive()), MINUTES_5);
+const enabled = z._default(z.boolean(), true);
 
 // Thresholds and windows; every field has the seed's default, so {} is the
 // default configuration and operators override only what they change.
 export const rulesConfigSchema = z.strictObject({
-	backlog_high: z
-		.strictObject({ enabled: z.boolean().default(true), threshold: z.number().nonnegative().default(100), for_ms: windowMs })
-		.prefault({}),
-	failure_rate_high: z
-		.strictObject({
-			enabled: z.boolean().default(true),
-			threshold: z.number().min(0).max(1).default(0.05),
+	backlog_high: z.prefault(
+		z.strictObject({ enabled, threshold: z._default(z.number().check(z.nonnegative()), 100), for_ms: windowMs }),
+		{},
+	),
+	failure_rate_high: z.prefault(
+		z.strictObject({
+			enabled,
+			threshold: z._default(z.number().check(z.gte(0), z.lte(1)), 0.05),
 			window_ms: windowMs,
-			min_settled: z.number().int().nonnegative().default(20),
-		})
-		.prefault({}),
-	ack_p95_high: z
-		.strictObject({
-			enabled: z.boolean().default(true),
-			threshold_ms: z.number().positive().default(100),
-			quantile: z.number().gt(0).lt(1).default(0.95),
+			min_settled: z._default(z.int().check(z.nonnegative()), 20),
+		}),
+		{},
+	),
+	ack_p95_high: z.prefault(
+		z.strictObject({
+			enabled,
+			threshold_ms: z._default(z.number().check(z.positive()), 100),
+			quantile: z._default(z.number().check(z.gt(0), z.lt(1)), 0.95),
 			window_ms: windowMs,
-		})
-		.prefault({}),
-	dead_letters_new: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
-	destination_paused: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+		}),
+		{},
+	),
+	dead_letters_new: z.prefault(z.strictObject({ enabled }), {}),
+	destination_paused: z.prefault(z.strictObject({ enabled }), {}),
 });
 
 export type RulesConfigInput = z.input<typeof rulesConfigSchema>;

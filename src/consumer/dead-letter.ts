@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { isDelivery, queueMessageSchema, storedEventId, storedMessageSchema } from "../events/envelope";
+import * as z from "../zod/mini";
 import { MAX_RETRIES } from "./retry-policy";
 import { insertRows } from "./sql";
 
@@ -10,8 +10,8 @@ export const deadLetterBodySchema = z.object({
 	dead_letter: z.object({
 		reason: z.enum(["permanent", "retries_exhausted"]),
 		error: z.string(),
-		attempts: z.number().int(),
-		failed_at: z.number().int(),
+		attempts: z.int(),
+		failed_at: z.int(),
 	}),
 	message: z.unknown(),
 });

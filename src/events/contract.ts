@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { fieldIssues } from "../shared/validation";
+import * as z from "../zod/mini";
 import type { EventEnvelope } from "./envelope";
 
 // How one D1 table is written: its columns and the ON CONFLICT clause that
@@ -45,7 +45,7 @@ export interface EventType<Tables extends Record<string, AnyTableSpec> = Record<
 	readonly type: string;
 	// The slice of the event derive checks (parseEventData): the sender-facing
 	// field list is rendered from it (events/docs.ts), so it cannot drift.
-	readonly schema: z.ZodType;
+	readonly schema: z.ZodMiniType;
 	readonly tables: Tables;
 	derive(event: EventEnvelope, occurredAt: number): DerivedRows<Tables>;
 }
@@ -58,7 +58,7 @@ export function defineEventType<Tables extends Record<string, AnyTableSpec>>(def
 
 // Parses a handler's own slice of the event, or fails permanently naming
 // every bad field.
-export function parseEventData<S extends z.ZodType>(schema: S, input: unknown, eventType: string): z.infer<S> {
+export function parseEventData<S extends z.ZodMiniType>(schema: S, input: unknown, eventType: string): z.infer<S> {
 	const result = schema.safeParse(input);
 	if (result.success) return result.data;
 	const fields = fieldIssues(result.error);
@@ -67,7 +67,8 @@ export function parseEventData<S extends z.ZodType>(schema: S, input: unknown, e
 
 // An ISO 4217 currency code as event types accept it: any case in, upper case out.
 export const currencyCode = z
-	.string()
-	.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")
-	.transform((c) => c.toUpperCase())
-	.describe("3-letter ISO 4217 code");
+	.pipe(
+		z.string().check(z.regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO 4217 code")),
+		z.transform((c: string) => c.toUpperCase()),
+	)
+	.check(z.describe("3-letter ISO 4217 code"));

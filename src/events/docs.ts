@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod/mini";
 import type { EventType } from "./contract";
 import { registry } from "./registry";
 
@@ -6,7 +6,7 @@ import { registry } from "./registry";
 // the types validate with, so the API description cannot drift from the
 // code. For the OpenAPI description of POST /webhook/events (and api.md):
 //
-//   description: `…\n\n${eventTypesMarkdown()}`
+//   description: () => `…\n\n${eventTypesMarkdown()}`  (a function: built with the document)
 
 export interface FieldDoc {
 	// Dotted path in the event: "user_id", "metadata.amount".

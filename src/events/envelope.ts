@@ -1,13 +1,13 @@
-import { z } from "zod";
+import * as z from "../zod/mini";
 
 // The webhook envelope every event must carry. Unknown top-level fields are
 // kept (looseObject) so providers can send their own extras.
 export const eventEnvelopeSchema = z.looseObject({
-	event_id: z.string().min(1).max(200).regex(/^\S+$/, "must not contain whitespace"),
-	event_type: z.string().min(1).max(100).regex(/^\S+$/, "must not contain whitespace"),
+	event_id: z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^\S+$/, "must not contain whitespace")),
+	event_type: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^\S+$/, "must not contain whitespace")),
 	timestamp: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a zone (Z or ±hh:mm)" }),
-	user_id: z.string().min(1).max(200).optional(),
-	metadata: z.record(z.string(), z.unknown()).optional(),
+	user_id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+	metadata: z.optional(z.record(z.string(), z.unknown())),
 });
 
 export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
@@ -26,8 +26,8 @@ export type IngestSourceVariables = { [SOURCE_VAR]?: string };
 // as sent, plus when and from where it arrived.
 export const eventMessageSchema = z.object({
 	event: eventEnvelopeSchema,
-	received_at: z.number().int().nonnegative(),
-	source: z.string().regex(SOURCE_PATTERN),
+	received_at: z.int().check(z.nonnegative()),
+	source: z.string().check(z.regex(SOURCE_PATTERN)),
 });
 
 export type EventMessage = z.infer<typeof eventMessageSchema>;
@@ -37,14 +37,14 @@ export type EventMessage = z.infer<typeof eventMessageSchema>;
 // a mapping added later can be applied to archived events by replay.
 export const deliveryMessageSchema = z.object({
 	kind: z.literal("delivery"),
-	source: z.string().regex(SOURCE_PATTERN),
-	received_at: z.number().int().nonnegative(),
+	source: z.string().check(z.regex(SOURCE_PATTERN)),
+	received_at: z.int().check(z.nonnegative()),
 	delivery: z.object({
 		// The provider's own event id and type (X-GitHub-Delivery, evt_…).
-		id: z.string().min(1).max(512),
-		type: z.string().min(1).max(200),
+		id: z.string().check(z.minLength(1), z.maxLength(512)),
+		type: z.string().check(z.minLength(1), z.maxLength(200)),
 		// When the provider says it happened, epoch ms.
-		occurred_at: z.number().int().optional(),
+		occurred_at: z.optional(z.int()),
 		// Delivery headers worth keeping (never signatures).
 		headers: z.record(z.string(), z.string()),
 		// The body exactly as signed, decoded as UTF-8.
@@ -60,12 +60,12 @@ export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 // pointer, so replay reads it again (objects expire by an R2 lifecycle rule).
 export const storedMessageSchema = z.object({
 	kind: z.literal("stored"),
-	ref: z.string().min(1),
+	ref: z.string().check(z.minLength(1)),
 	// The stored event id, source and arrival time, for logs and dead letters.
-	id: z.string().min(1),
-	source: z.string().regex(SOURCE_PATTERN),
-	received_at: z.number().int().nonnegative(),
-	bytes: z.number().int().nonnegative(),
+	id: z.string().check(z.minLength(1)),
+	source: z.string().check(z.regex(SOURCE_PATTERN)),
+	received_at: z.int().check(z.nonnegative()),
+	bytes: z.int().check(z.nonnegative()),
 });
 
 export type StoredMessage = z.infer<typeof storedMessageSchema>;

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { type Keyset, nextCursor } from "../shared/cursor";
 import { afterKey, atLeast, before, type Condition, eq, where } from "../shared/sql";
+import * as z from "../zod/mini";
 import { DELIVERY_COLUMNS, type DeliveryRow } from "./deliveries";
 
 // Reads behind /api/deliveries: pages newest first on (updated_at, rowid).
@@ -8,28 +8,28 @@ import { DELIVERY_COLUMNS, type DeliveryRow } from "./deliveries";
 export const deliveryStatus = z.enum(["pending", "delivering", "held", "succeeded", "failed"]);
 
 export const deliverySchema = z.object({
-	id: z.string().describe("The webhook-id the destination receives"),
+	id: z.string().check(z.describe("The webhook-id the destination receives")),
 	destination_id: z.string(),
 	event_id: z.string(),
 	event_type: z.string(),
 	source: z.string(),
 	status: deliveryStatus,
-	attempts: z.number().int().describe("Attempts in the current run (a replay starts a new run)"),
-	next_attempt_at: z.number().int(),
-	last_error: z.string().nullable(),
-	created_at: z.number().int(),
-	updated_at: z.number().int(),
-	delivered_at: z.number().int().nullable(),
+	attempts: z.int().check(z.describe("Attempts in the current run (a replay starts a new run)")),
+	next_attempt_at: z.int(),
+	last_error: z.nullable(z.string()),
+	created_at: z.int(),
+	updated_at: z.int(),
+	delivered_at: z.nullable(z.int()),
 });
 
 export const deliveryAttemptSchema = z.object({
-	attempt: z.number().int(),
+	attempt: z.int(),
 	outcome: z.enum(["success", "retry", "fail_permanent", "disable"]),
-	http_status: z.number().int().nullable(),
-	error: z.string().nullable(),
-	latency_ms: z.number().int(),
-	response_snippet: z.string().nullable().describe("At most 512 bytes of the response, credentials redacted"),
-	attempted_at: z.number().int(),
+	http_status: z.nullable(z.int()),
+	error: z.nullable(z.string()),
+	latency_ms: z.int(),
+	response_snippet: z.nullable(z.string()).check(z.describe("At most 512 bytes of the response, credentials redacted")),
+	attempted_at: z.int(),
 });
 
 export interface DeliveryMatch {

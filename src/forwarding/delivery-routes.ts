@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { decodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { cursorParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
+import * as z from "../zod/mini";
 import { backToFailed, reopenFailed } from "./deliveries";
 import { deliveryAttemptSchema, deliverySchema, deliveryStatus, getDelivery, listDeliveries } from "./delivery-queries";
 import { sendDeliveries } from "./messages";
@@ -16,13 +16,13 @@ import { sendDeliveries } from "./messages";
 const TAGS = ["Deliveries"];
 
 const matchFields = {
-	destination: z.string().min(1).max(64).optional().describe("Destination id"),
-	event_type: z.string().min(1).max(100).optional(),
-	event_id: z.string().min(1).max(200).optional(),
+	destination: z.optional(z.string().check(z.minLength(1), z.maxLength(64))).check(z.describe("Destination id")),
+	event_type: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+	event_id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 };
 
 const listQuery = z.object({
-	status: deliveryStatus.optional(),
+	status: z.optional(deliveryStatus),
 	...matchFields,
 	...timeRange,
 	limit: pageLimit(500, 50),
@@ -31,19 +31,19 @@ const listQuery = z.object({
 
 const replayBody = z.strictObject({
 	...matchFields,
-	from: instant.optional().describe("Last change at or after (inclusive)"),
-	to: instant.optional().describe("Last change before (exclusive)"),
-	limit: z.number().int().min(1).max(500).default(100).describe("Most failed deliveries looked at in this request"),
+	from: z.optional(instant).check(z.describe("Last change at or after (inclusive)")),
+	to: z.optional(instant).check(z.describe("Last change before (exclusive)")),
+	limit: z._default(z.int().check(z.gte(1), z.lte(500)), 100).check(z.describe("Most failed deliveries looked at in this request")),
 	cursor: cursorParam,
 });
 
 const replayResult = z.object({
-	matched: z.number().int().describe("Failed deliveries looked at in this request"),
-	replayed: z.array(z.string()).describe("Ids queued again"),
-	next_cursor: z.string().nullable().describe("Pass as cursor to continue; null when every match was looked at"),
+	matched: z.int().check(z.describe("Failed deliveries looked at in this request")),
+	replayed: z.array(z.string()).check(z.describe("Ids queued again")),
+	next_cursor: z.nullable(z.string()).check(z.describe("Pass as cursor to continue; null when every match was looked at")),
 });
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+const idParam = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 // Failed → pending, then queued. If the queue refuses, they go back to
 // failed (503) so nothing is left pending without a message.
@@ -67,7 +67,7 @@ export const deliveryRoutes = new Hono<{ Bindings: Env }>()
 			summary: "List deliveries, most recently changed first",
 			description: "e.g. ?status=failed&destination=dst_… for what a destination did not get.",
 			tags: TAGS,
-			responses: { 200: ["One page", z.object({ data: z.array(deliverySchema), next_cursor: z.string().nullable() })] },
+			responses: { 200: ["One page", z.object({ data: z.array(deliverySchema), next_cursor: z.nullable(z.string()) })] },
 		}),
 		validated("query", listQuery),
 		async (c) => {
@@ -102,7 +102,7 @@ export const deliveryRoutes = new Hono<{ Bindings: Env }>()
 		documented({
 			summary: "One delivery with every attempt",
 			tags: TAGS,
-			responses: { 200: ["The delivery", deliverySchema.extend({ attempts_log: z.array(deliveryAttemptSchema) })], 404: ["Unknown id"] },
+			responses: { 200: ["The delivery", z.extend(deliverySchema, { attempts_log: z.array(deliveryAttemptSchema) })], 404: ["Unknown id"] },
 		}),
 		validated("param", idParam),
 		async (c) => {

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { type BreakerState, CLOSED, pause, resume } from "../destinations/breaker";
 import { applyPatch, destinationCreateSchema, destinationPatchSchema } from "../destinations/schema";
 import { generateSecret, rotateSecrets } from "../destinations/signing";
@@ -7,6 +6,7 @@ import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { validated } from "../shared/validation";
+import * as z from "../zod/mini";
 import { changeBreaker, followUp } from "./breaker";
 import { invalidateTargets } from "./fanout";
 import { sendRelease } from "./messages";
@@ -17,15 +17,11 @@ import { destinationStats, destinationView, destinationViewSchema, emptyStats, w
 // applied in app.ts).
 
 const TAGS = ["Destinations"];
-const idParam = z.object({ id: z.string().min(1).max(64) });
+const idParam = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 const rotateBody = z.strictObject({
 	overlap_seconds: z
-		.number()
-		.int()
-		.min(0)
-		.max(7 * 24 * 3600)
-		.default(24 * 3600)
-		.describe("How long the previous secret keeps signing beside the new one (default 24 h)"),
+		._default(z.int().check(z.gte(0), z.lte(7 * 24 * 3600)), 24 * 3600)
+		.check(z.describe("How long the previous secret keeps signing beside the new one (default 24 h)")),
 });
 
 const randomBytes = (n: number) => crypto.getRandomValues(new Uint8Array(n));
@@ -53,7 +49,7 @@ async function moveBreaker(env: Env, id: string, change: (s: BreakerState) => Br
 	return moved;
 }
 
-const one = (summary: string, extra: Record<number, readonly [string, z.ZodType?]> = {}) =>
+const one = (summary: string, extra: Record<number, readonly [string, z.ZodMiniType?]> = {}) =>
 	documented({ summary, tags: TAGS, responses: { 200: ["The destination", destinationViewSchema], 404: ["Unknown id"], ...extra } });
 
 export const destinationRoutes = new Hono<{ Bindings: Env }>()

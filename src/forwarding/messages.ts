@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod/mini";
 
 // What travels on the webhook-deliveries queue. A delivery's state lives in
 // D1 (deliveries), so a message only says what to do:
@@ -6,9 +6,9 @@ import { z } from "zod";
 //   probe    the breaker's probe is due: try the oldest held delivery
 //   release  the destination delivers again: re-queue its held deliveries
 export const deliveryMessageSchema = z.discriminatedUnion("kind", [
-	z.object({ kind: z.literal("deliver"), delivery_id: z.string().min(1) }),
-	z.object({ kind: z.literal("probe"), destination_id: z.string().min(1) }),
-	z.object({ kind: z.literal("release"), destination_id: z.string().min(1) }),
+	z.object({ kind: z.literal("deliver"), delivery_id: z.string().check(z.minLength(1)) }),
+	z.object({ kind: z.literal("probe"), destination_id: z.string().check(z.minLength(1)) }),
+	z.object({ kind: z.literal("release"), destination_id: z.string().check(z.minLength(1)) }),
 ]);
 
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { SECRET_PREFIX } from "../destinations/signing";
+import * as z from "../zod/mini";
 import { type Destination, pausedReason } from "./store";
 
 // What the API shows of a destination. Credentials never leave in full: the
@@ -7,24 +7,23 @@ import { type Destination, pausedReason } from "./store";
 
 const breakerSchema = z.object({
 	status: z.enum(["closed", "open", "half_open", "paused"]),
-	consecutive_failures: z.number().int(),
-	opened_at: z.number().int().nullable(),
-	next_probe_at: z.number().int().nullable().describe("open: when the next probe may go"),
-	failed_probes: z.number().int(),
+	consecutive_failures: z.int(),
+	opened_at: z.nullable(z.int()),
+	next_probe_at: z.nullable(z.int()).check(z.describe("open: when the next probe may go")),
+	failed_probes: z.int(),
 });
 
 export const destinationStatsSchema = z.object({
-	window_ms: z.number().int(),
-	succeeded: z.number().int(),
-	failed: z.number().int(),
-	pending: z.number().int().describe("queued, retrying or being delivered"),
-	held: z.number().int().describe("parked while paused"),
-	success_rate: z.number().nullable().describe("succeeded / (succeeded + failed) in the window; null when none settled"),
-	last_success_at: z.number().int().nullable(),
+	window_ms: z.int(),
+	succeeded: z.int(),
+	failed: z.int(),
+	pending: z.int().check(z.describe("queued, retrying or being delivered")),
+	held: z.int().check(z.describe("parked while paused")),
+	success_rate: z.nullable(z.number()).check(z.describe("succeeded / (succeeded + failed) in the window; null when none settled")),
+	last_success_at: z.nullable(z.int()),
 	last_error: z
-		.object({ at: z.number().int(), http_status: z.number().int().nullable(), error: z.string().nullable() })
-		.nullable()
-		.describe("The latest failed attempt"),
+		.nullable(z.object({ at: z.int(), http_status: z.nullable(z.int()), error: z.nullable(z.string()) }))
+		.check(z.describe("The latest failed attempt")),
 });
 export type DestinationStats = z.infer<typeof destinationStatsSchema>;
 
@@ -37,27 +36,27 @@ export const destinationViewSchema = z.object({
 	auth: z
 		.union([
 			z.object({ type: z.literal("none") }),
-			z.object({ type: z.literal("bearer"), token: z.string().describe("masked") }),
-			z.object({ type: z.literal("header"), name: z.string(), value: z.string().describe("masked") }),
+			z.object({ type: z.literal("bearer"), token: z.string().check(z.describe("masked")) }),
+			z.object({ type: z.literal("header"), name: z.string(), value: z.string().check(z.describe("masked")) }),
 		])
-		.describe("Outbound auth, with the credential masked"),
+		.check(z.describe("Outbound auth, with the credential masked")),
 	format: z.enum(["event", "dashboard"]),
 	enabled: z.boolean(),
-	disabled_reason: z.enum(["operator", "gone"]).nullable(),
-	max_attempts: z.number().int(),
+	disabled_reason: z.nullable(z.enum(["operator", "gone"])),
+	max_attempts: z.int(),
 	secrets: z
-		.array(z.object({ hint: z.string(), created_at: z.number().int(), expires_at: z.number().int().nullable() }))
-		.describe("Signing secrets, masked"),
+		.array(z.object({ hint: z.string(), created_at: z.int(), expires_at: z.nullable(z.int()) }))
+		.check(z.describe("Signing secrets, masked")),
 	breaker: breakerSchema,
-	paused: z.enum(["operator", "breaker", "gone"]).nullable().describe("Why it is not delivering; null while it delivers"),
-	created_at: z.number().int(),
-	updated_at: z.number().int(),
-	stats: destinationStatsSchema.optional(),
+	paused: z.nullable(z.enum(["operator", "breaker", "gone"])).check(z.describe("Why it is not delivering; null while it delivers")),
+	created_at: z.int(),
+	updated_at: z.int(),
+	stats: z.optional(destinationStatsSchema),
 });
 export type DestinationView = z.infer<typeof destinationViewSchema>;
 
-export const withSecretSchema = destinationViewSchema.extend({
-	secret: z.string().describe("The new signing secret (whsec_…): shown only in this answer"),
+export const withSecretSchema = z.extend(destinationViewSchema, {
+	secret: z.string().check(z.describe("The new signing secret (whsec_…): shown only in this answer")),
 });
 
 // Enough to tell two credentials apart, never enough to use one.

@@ -1,9 +1,9 @@
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import { z } from "zod";
 import { DIRECT_SOURCE, type EventEnvelope, eventEnvelopeSchema, SOURCE_PATTERN } from "../events/envelope";
 import { ApiError } from "../shared/errors";
 import { fieldIssues, rejectInvalid } from "../shared/validation";
+import * as z from "../zod/mini";
 import { type AcceptItem, type AcceptOutcome, acceptEvents, eventHash } from "./accept";
 import { singleEventAnswer } from "./answer";
 import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
@@ -11,7 +11,7 @@ import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middlew
 import { sourceRoutes } from "./sources";
 import { batchStatus, type EventOutcome, eventErrorCode } from "./status";
 
-const batchBodySchema = z.object({ events: z.array(z.unknown()).min(1, "must contain at least one event") });
+const batchBodySchema = z.object({ events: z.array(z.unknown()).check(z.minLength(1, "must contain at least one event")) });
 
 interface Arrival {
 	source: string;

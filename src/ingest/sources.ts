@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { z } from "zod";
 import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
 import { configFor } from "../shared/config";
@@ -18,6 +17,7 @@ import {
 } from "../sources/config";
 import { SecretFormatError } from "../sources/presets";
 import type { DeliveryRequest, Verdict } from "../sources/types";
+import * as z from "../zod/mini";
 import { acceptEvents } from "./accept";
 import { singleEventAnswer } from "./answer";
 import { decodeJson, type IngestEnv, jsonBody } from "./middleware";
@@ -143,7 +143,10 @@ const sourceDoc = documented({
 	tags: ["Ingest"],
 	auth: "signature",
 	responses: {
-		202: ["Accepted and enqueued", z.object({ status: z.literal("accepted"), event_id: z.string().describe("<source>:<provider id>") })],
+		202: [
+			"Accepted and enqueued",
+			z.object({ status: z.literal("accepted"), event_id: z.string().check(z.describe("<source>:<provider id>")) }),
+		],
 		200: ["Duplicate of an accepted delivery, or a control answer (Slack challenge, GitHub pong)"],
 		400: ["Body is not JSON, or the provider's event id / type is missing (`fields` names it)"],
 		401: ["signature_missing, signature_mismatch or timestamp_out_of_tolerance"],

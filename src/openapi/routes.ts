@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { generateSpecs } from "hono-openapi";
-import { z } from "zod";
 import { documented } from "../shared/describe";
 import { errorSchema } from "../shared/errors";
+import * as z from "../zod/mini";
 import { renderReference, type SpecLike } from "./reference-page";
 
 const DOCUMENTATION = {
@@ -26,21 +26,28 @@ const DOCUMENTATION = {
 };
 
 // The document is built once per isolate from the routes themselves: their
-// validators and documented() descriptions carry the zod schemas.
-export function openApiRoutes(app: Hono<{ Bindings: Env }>) {
+// validators and documented() descriptions carry the zod schemas. `app`
+// gives the app with every route mounted (src/app.ts serves some lazily).
+export function openApiRoutes(app: () => Promise<Hono<{ Bindings: Env }>>) {
 	let spec: Promise<SpecLike & Record<string, unknown>> | undefined;
 	const documentOf = () =>
-		(spec ??= generateSpecs(app, {
-			documentation: DOCUMENTATION,
-			defaultValidationErrorResponse: {
-				description: "Invalid parameter(s): `fields` names each one",
-				content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
-			},
-		}).then((doc) => {
-			const components = (doc.components ?? {}) as Record<string, Record<string, unknown>>;
-			return { ...doc, components: { ...components, schemas: { ...components.schemas, Error: errorJsonSchema } } } as unknown as SpecLike &
-				Record<string, unknown>;
-		}));
+		(spec ??= app()
+			.then((full) =>
+				generateSpecs(full, {
+					documentation: DOCUMENTATION,
+					defaultValidationErrorResponse: {
+						description: "Invalid parameter(s): `fields` names each one",
+						content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+					},
+				}),
+			)
+			.then((doc) => {
+				const components = (doc.components ?? {}) as Record<string, Record<string, unknown>>;
+				return {
+					...doc,
+					components: { ...components, schemas: { ...components.schemas, Error: errorJsonSchema() } },
+				} as unknown as SpecLike & Record<string, unknown>;
+			}));
 	return new Hono<{ Bindings: Env }>()
 		.get("/openapi.json", (c) => documentOf().then((doc) => c.json(doc)))
 		.get(
@@ -56,5 +63,9 @@ export function openApiRoutes(app: Hono<{ Bindings: Env }>) {
 		);
 }
 
-// The error shape every route answers with, referenced by the 400s.
-const { $schema: _dialect, ...errorJsonSchema } = z.toJSONSchema(errorSchema, { target: "draft-2020-12" });
+// The error shape every route answers with, referenced by the 400s; built
+// with the document, not at startup.
+function errorJsonSchema() {
+	const { $schema: _dialect, ...schema } = z.toJSONSchema(errorSchema, { target: "draft-2020-12" });
+	return schema;
+}

@@ -1,14 +1,14 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import * as z from "../zod/mini";
 import { logLine } from "./log";
 
 // The one error shape every route answers with, as documented in OpenAPI.
 export const errorSchema = z.looseObject({
 	error: z.string(),
 	message: z.string(),
-	fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+	fields: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
 });
 
 export interface ErrorBody {

@@ -1,6 +1,6 @@
 import type { ValidationTargets } from "hono";
 import { validator } from "hono-openapi";
-import type { z } from "zod";
+import type * as z from "../zod/mini";
 import { ApiError } from "./errors";
 
 export interface FieldIssue {
@@ -29,6 +29,6 @@ export function rejectInvalid(result: { success: boolean; error?: z.core.$ZodErr
 // Validates one part of the request with a zod schema and records the schema
 // for the OpenAPI document, so what is checked and what is documented are the
 // same object.
-export function validated<S extends z.ZodType, T extends keyof ValidationTargets>(target: T, schema: S) {
+export function validated<S extends z.ZodMiniType, T extends keyof ValidationTargets>(target: T, schema: S) {
 	return validator(target, schema, rejectInvalid);
 }

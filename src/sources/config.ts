@@ -28,7 +28,7 @@
  * secrets); they then need different names and secretVars.
  */
 
-import { z } from "zod";
+import * as z from "../zod/mini";
 import { type MappingTable, mappingOverridesSchema, mergeMappings } from "./mapping";
 import { getPreset, PRESET_KINDS, type PresetKind } from "./presets";
 import type { Preset, VerifyOptions } from "./types";
@@ -45,82 +45,84 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const secretVarSchema = z
 	.string()
-	.max(128)
-	.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a Worker secret name (letters, digits and _)");
+	.check(z.maxLength(128), z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a Worker secret name (letters, digits and _)"));
 
 export const sourceSchema = z
 	.strictObject({
 		name: z
 			.string()
-			.regex(SOURCE_NAME_PATTERN, "must be 1-64 of a-z 0-9 _ . - starting with a letter or digit")
-			.describe("Source name: appears in the webhook URL and beside every stored event."),
-		kind: z.enum(PRESET_KINDS).describe("Which provider preset verifies and identifies this source's deliveries."),
+			.check(
+				z.regex(SOURCE_NAME_PATTERN, "must be 1-64 of a-z 0-9 _ . - starting with a letter or digit"),
+				z.describe("Source name: appears in the webhook URL and beside every stored event."),
+			),
+		kind: z.enum(PRESET_KINDS).check(z.describe("Which provider preset verifies and identifies this source's deliveries.")),
 		secretVars: z
 			.array(secretVarSchema)
-			.max(2)
-			.describe("Worker secrets holding the signing secret; a second one allows rotation. Any set one may match."),
+			.check(z.maxLength(2), z.describe("Worker secrets holding the signing secret; a second one allows rotation. Any set one may match.")),
 		toleranceSeconds: z
-			.number()
-			.int()
-			.positive()
-			.max(86_400)
-			.optional()
-			.describe("Largest accepted |now − signed timestamp|; only for kinds that sign a timestamp."),
-		unsigned: z.boolean().optional().describe("Skip signature checks. Development only."),
-		mapping: mappingOverridesSchema
-			.optional()
-			.describe("Provider type → mapping rule (adds or replaces the preset's), or null to drop the preset's rule."),
-		rateLimit: z
-			.strictObject({
+			.optional(z.int().check(z.positive(), z.lte(86_400)))
+			.check(z.describe("Largest accepted |now − signed timestamp|; only for kinds that sign a timestamp.")),
+		unsigned: z.optional(z.boolean()).check(z.describe("Skip signature checks. Development only.")),
+		mapping: z
+			.optional(mappingOverridesSchema)
+			.check(z.describe("Provider type → mapping rule (adds or replaces the preset's), or null to drop the preset's rule.")),
+		rateLimit: z.optional(
+			z.strictObject({
 				binding: z
 					.string()
-					.regex(/^[A-Z][A-Z0-9_]*$/, "must be a rate limiting binding name (A-Z, 0-9, _)")
-					.describe("A [[ratelimits]] binding in wrangler.toml; its simple.limit per simple.period applies to this source"),
-			})
-			.optional(),
+					.check(
+						z.regex(/^[A-Z][A-Z0-9_]*$/, "must be a rate limiting binding name (A-Z, 0-9, _)"),
+						z.describe("A [[ratelimits]] binding in wrangler.toml; its simple.limit per simple.period applies to this source"),
+					),
+			}),
+		),
 	})
 	// Runs even when other fields failed (when:), so one pass reports every
 	// problem; hence the defensive reads of a possibly invalid source.
-	.superRefine(
-		(source, ctx) => {
-			const raw = source as Partial<Record<keyof typeof source, unknown>>;
-			if (typeof raw.name === "string" && RESERVED_SOURCE_NAMES.includes(raw.name)) {
-				ctx.addIssue({ code: "custom", path: ["name"], message: `"${raw.name}" is reserved` });
-			}
-			if (Array.isArray(raw.secretVars)) {
-				if (raw.secretVars.length === 0 && raw.unsigned !== true) {
-					ctx.addIssue({ code: "custom", path: ["secretVars"], message: "needs 1 or 2 secret names (or unsigned: true)" });
+	.check(
+		z.superRefine(
+			(source, ctx) => {
+				const raw = source as Partial<Record<keyof typeof source, unknown>>;
+				if (typeof raw.name === "string" && RESERVED_SOURCE_NAMES.includes(raw.name)) {
+					ctx.addIssue({ code: "custom", path: ["name"], message: `"${raw.name}" is reserved` });
 				}
-				if (new Set(raw.secretVars).size !== raw.secretVars.length) {
-					ctx.addIssue({ code: "custom", path: ["secretVars"], message: "names the same secret twice" });
+				if (Array.isArray(raw.secretVars)) {
+					if (raw.secretVars.length === 0 && raw.unsigned !== true) {
+						ctx.addIssue({ code: "custom", path: ["secretVars"], message: "needs 1 or 2 secret names (or unsigned: true)" });
+					}
+					if (new Set(raw.secretVars).size !== raw.secretVars.length) {
+						ctx.addIssue({ code: "custom", path: ["secretVars"], message: "names the same secret twice" });
+					}
 				}
-			}
-			const preset = typeof raw.kind === "string" ? getPreset(raw.kind) : undefined;
-			if (raw.toleranceSeconds !== undefined && preset && preset.defaultToleranceSeconds === null) {
-				ctx.addIssue({
-					code: "custom",
-					path: ["toleranceSeconds"],
-					message: `${preset.kind} deliveries sign no timestamp, so there is no tolerance to set`,
-				});
-			}
-		},
-		{ when: (payload) => isPlainObject(payload.value) },
+				const preset = typeof raw.kind === "string" ? getPreset(raw.kind) : undefined;
+				if (raw.toleranceSeconds !== undefined && preset && preset.defaultToleranceSeconds === null) {
+					ctx.addIssue({
+						code: "custom",
+						path: ["toleranceSeconds"],
+						message: `${preset.kind} deliveries sign no timestamp, so there is no tolerance to set`,
+					});
+				}
+			},
+			{ when: (payload) => isPlainObject(payload.value) },
+		),
 	);
 
 export type Source = z.infer<typeof sourceSchema>;
 
-export const sourcesSchema = z.array(sourceSchema).superRefine(
-	(sources, ctx) => {
-		const seen = new Map<string, number>();
-		(sources as unknown[]).forEach((source, index) => {
-			const name = isPlainObject(source) ? source.name : undefined;
-			if (typeof name !== "string") return;
-			const first = seen.get(name);
-			if (first === undefined) seen.set(name, index);
-			else ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicates the name of [${first}]` });
-		});
-	},
-	{ when: (payload) => Array.isArray(payload.value) },
+export const sourcesSchema = z.array(sourceSchema).check(
+	z.superRefine(
+		(sources, ctx) => {
+			const seen = new Map<string, number>();
+			(sources as unknown[]).forEach((source, index) => {
+				const name = isPlainObject(source) ? source.name : undefined;
+				if (typeof name !== "string") return;
+				const first = seen.get(name);
+				if (first === undefined) seen.set(name, index);
+				else ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicates the name of [${first}]` });
+			});
+		},
+		{ when: (payload) => Array.isArray(payload.value) },
+	),
 );
 
 export interface SourceConfigIssue {

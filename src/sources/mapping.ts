@@ -36,7 +36,7 @@
 //    transform refused the value, or the output breaks the canonical type's
 //    contract). Names the field and path; the consumer dead-letters it.
 
-import { z } from "zod";
+import * as z from "../zod/mini";
 import type { Identity } from "./types";
 
 export const CANONICAL_TYPES = ["user_signup", "subscription_created", "usage_tracked", "payment_failed"] as const;
@@ -96,16 +96,16 @@ export const CANONICAL_CONTRACTS: Readonly<Record<CanonicalType, CanonicalContra
 };
 
 const PATH_RE = /^[^.\s]+(\.[^.\s]+)*$/;
-const pathSchema = z.string().max(300).regex(PATH_RE, "must be a dotted path like data.object.customer");
-const pathsSchema = z.union([pathSchema, z.array(pathSchema).min(1).max(8)]);
+const pathSchema = z.string().check(z.maxLength(300), z.regex(PATH_RE, "must be a dotted path like data.object.customer"));
+const pathsSchema = z.union([pathSchema, z.array(pathSchema).check(z.minLength(1), z.maxLength(8))]);
 
 export const fieldRuleSchema = z.union([
 	pathsSchema,
 	z.strictObject({
 		path: pathsSchema,
-		transform: z.enum(TRANSFORMS).optional(),
-		optional: z.boolean().optional(),
-		currency: pathSchema.optional().describe("minorToMajor only: where the currency code is"),
+		transform: z.optional(z.enum(TRANSFORMS)),
+		optional: z.optional(z.boolean()),
+		currency: z.optional(pathSchema).check(z.describe("minorToMajor only: where the currency code is")),
 	}),
 	z.strictObject({ const: z.union([z.string(), z.number(), z.boolean()]) }),
 ]);
@@ -116,15 +116,17 @@ const TARGET_RE = /^(user_id|metadata\.[A-Za-z0-9_]{1,64})$/;
 export const mappingRuleSchema = z
 	.strictObject({
 		type: z.enum(CANONICAL_TYPES),
-		fields: z.record(z.string().regex(TARGET_RE, "must be user_id or metadata.<name>"), fieldRuleSchema),
+		fields: z.record(z.string().check(z.regex(TARGET_RE, "must be user_id or metadata.<name>")), fieldRuleSchema),
 	})
-	.superRefine((rule, ctx) => {
-		for (const target of CANONICAL_CONTRACTS[rule.type].required) {
-			if (!(target in rule.fields)) {
-				ctx.addIssue({ code: "custom", path: ["fields", target], message: `${rule.type} needs a rule for ${target}` });
+	.check(
+		z.superRefine((rule, ctx) => {
+			for (const target of CANONICAL_CONTRACTS[rule.type].required) {
+				if (!(target in rule.fields)) {
+					ctx.addIssue({ code: "custom", path: ["fields", target], message: `${rule.type} needs a rule for ${target}` });
+				}
 			}
-		}
-	});
+		}),
+	);
 export type MappingRule = z.infer<typeof mappingRuleSchema>;
 
 // Provider event type → rule.
@@ -133,7 +135,7 @@ export type MappingTable = Readonly<Record<string, MappingRule>>;
 // What a source may declare on top of its preset's table: a rule replaces the
 // preset's rule for that provider type (or adds one); null removes it (the
 // type becomes unhandled).
-export const mappingOverridesSchema = z.record(z.string().min(1).max(200), mappingRuleSchema.nullable());
+export const mappingOverridesSchema = z.record(z.string().check(z.minLength(1), z.maxLength(200)), z.nullable(mappingRuleSchema));
 export type MappingOverrides = z.infer<typeof mappingOverridesSchema>;
 
 export function mergeMappings(defaults: MappingTable, overrides?: MappingOverrides): MappingTable {

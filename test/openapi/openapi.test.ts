@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WINDOWS } from "../../src/admin/stats-math";
-import { createApp } from "../../src/app";
+import { documentedApp } from "../../src/app";
 import { admin } from "../admin/helpers";
 
 type Doc = {
@@ -32,8 +32,8 @@ describe("OpenAPI description", () => {
 		const doc = await document();
 		expect(doc.openapi).toBe("3.1.0");
 		const served = new Set(
-			createApp()
-				.routes.filter((r) => r.method !== "ALL" && !r.path.includes("*") && r.path !== "/openapi.json")
+			(await documentedApp()).routes
+				.filter((r) => r.method !== "ALL" && !r.path.includes("*") && r.path !== "/openapi.json")
 				// The 405 answers for other methods on the ingest paths are not operations.
 				.filter((r) => !(r.path.startsWith("/webhook/") && r.method !== "POST"))
 				.map((r) => `${r.method.toLowerCase()} ${toOpenApiPath(r.path)}`),
@@ -83,6 +83,17 @@ describe("OpenAPI description", () => {
 		expect(doc.paths["/api/events"]!.get!.responses).toHaveProperty("401");
 		expect(doc.paths["/webhook/events"]!.post!.security).toEqual([{ webhookSignature: [] }]);
 		expect(doc.paths["/health"]!.get!.security).toEqual([]);
+	});
+
+	it("is served for every path it documents: the lazily loaded operator routes too", async () => {
+		const doc = await document();
+		const gets = Object.entries(doc.paths).flatMap(([path, ops]) => ("get" in ops ? [path.replace(/\{\w+\}/g, "1")] : []));
+		expect(gets).toContain("/api/stats");
+		for (const path of gets) {
+			const res = await admin(path);
+			const body = res.headers.get("content-type")?.includes("json") ? ((await res.json()) as { error?: string }) : {};
+			expect(body.error, `GET ${path}`).not.toBe("not_found");
+		}
 	});
 
 	it("renders a self-contained reference page listing every path", async () => {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../../zod/mini";
 import { bucketSql, DAY_MS, emptySeries, iso, rangeBinds } from "../buckets";
 import type { FunnelQuery } from "../params";
 import type { funnelSchema } from "../schemas";

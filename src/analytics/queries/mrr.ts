@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import { toNullProtoRecord } from "../../shared/counters";
+import type * as z from "../../zod/mini";
 import { bucketSql, cents, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { mrrSchema } from "../schemas";

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "../../zod/mini";
 import { bucketSql, cents, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { paymentsSchema } from "../schemas";

@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import type * as z from "../../zod/mini";
 import { bucketSql, iso, rangeBinds, rowsByBucket, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { signupsSchema } from "../schemas";

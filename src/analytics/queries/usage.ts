@@ -1,5 +1,5 @@
-import type { z } from "zod";
 import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import type * as z from "../../zod/mini";
 import { bucketSql, iso, rangeBinds, rowsByBucket } from "../buckets";
 import type { UsageQuery } from "../params";
 import type { usageSchema } from "../schemas";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../zod/mini";
 import { keyedByEventTable } from "../conflict";
 import { currencyCode, defineEventType, parseEventData } from "../contract";
 
@@ -6,13 +6,13 @@ import { currencyCode, defineEventType, parseEventData } from "../contract";
 // invoice.payment_failed maps here). One row per event; the payments
 // analytics count and sum them per interval and currency.
 const paymentFailedSchema = z.object({
-	user_id: z.string().optional(),
+	user_id: z.optional(z.string()),
 	metadata: z.object({
-		amount: z.number().finite().nonnegative(),
+		amount: z.number().check(z.nonnegative()),
 		currency: currencyCode,
-		invoice_id: z.string().min(1).optional(),
-		subscription_id: z.string().min(1).optional(),
-		reason: z.string().min(1).max(500).optional(),
+		invoice_id: z.optional(z.string().check(z.minLength(1))),
+		subscription_id: z.optional(z.string().check(z.minLength(1))),
+		reason: z.optional(z.string().check(z.minLength(1), z.maxLength(500))),
 	}),
 });
 

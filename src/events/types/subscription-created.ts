@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../zod/mini";
 import { keyedByEventTable, replaceIfNewer } from "../conflict";
 import { currencyCode, defineEventType, parseEventData, type TableSpec } from "../contract";
 
@@ -13,27 +13,34 @@ const INTERVAL_ALIASES: Record<string, keyof typeof MONTHS_PER_INTERVAL> = {
 	annually: "year",
 };
 
+// Numbers are finite already: z.number() refuses Infinity and NaN.
 const subscriptionSchema = z
 	.object({
-		user_id: z.string().optional(),
+		user_id: z.optional(z.string()),
 		metadata: z.object({
-			plan: z.string().min(1),
-			amount: z.number().finite().nonnegative(),
+			plan: z.string().check(z.minLength(1)),
+			amount: z.number().check(z.nonnegative()),
 			currency: currencyCode,
 			interval: z
-				.string()
-				.transform((i) => INTERVAL_ALIASES[i.toLowerCase()] ?? i.toLowerCase())
-				.pipe(z.enum(["week", "month", "quarter", "year"]))
-				.describe("week, month, quarter or year (or weekly, monthly, quarterly, yearly, annual)"),
-			subscription_id: z.string().min(1).optional(),
-			status: z.string().min(1).optional().describe('default "active"; active and past_due earn MRR'),
+				.pipe(
+					z.pipe(
+						z.string(),
+						z.transform((i: string) => INTERVAL_ALIASES[i.toLowerCase()] ?? i.toLowerCase()),
+					),
+					z.enum(["week", "month", "quarter", "year"]),
+				)
+				.check(z.describe("week, month, quarter or year (or weekly, monthly, quarterly, yearly, annual)")),
+			subscription_id: z.optional(z.string().check(z.minLength(1))),
+			status: z.optional(z.string().check(z.minLength(1))).check(z.describe('default "active"; active and past_due earn MRR')),
 		}),
 	})
-	.refine((e) => e.user_id !== undefined || e.metadata.subscription_id !== undefined, {
-		message: "needs user_id or metadata.subscription_id",
-		path: ["user_id"],
-	})
-	.describe("Needs user_id or metadata.subscription_id; without subscription_id the subscription is keyed by the user");
+	.check(
+		z.refine((e) => e.user_id !== undefined || e.metadata.subscription_id !== undefined, {
+			message: "needs user_id or metadata.subscription_id",
+			path: ["user_id"],
+		}),
+		z.describe("Needs user_id or metadata.subscription_id; without subscription_id the subscription is keyed by the user"),
+	);
 
 export function monthlyAmount(amount: number, interval: keyof typeof MONTHS_PER_INTERVAL): number {
 	return Math.round((amount / MONTHS_PER_INTERVAL[interval]) * 100) / 100;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../zod/mini";
 import { keyedByEventTable } from "../conflict";
 import { defineEventType, parseEventData } from "../contract";
 
@@ -9,13 +9,14 @@ export const UNNAMED_FEATURE = "unnamed";
 
 // usage_tracked: one usage record per event.
 const usageSchema = z.object({
-	user_id: z.string().optional(),
-	metadata: z
-		.object({
-			feature: z.string().min(1).default(UNNAMED_FEATURE).describe(`default "${UNNAMED_FEATURE}"`),
-			quantity: z.number().finite().nonnegative().default(1),
-		})
-		.prefault({}),
+	user_id: z.optional(z.string()),
+	metadata: z.prefault(
+		z.object({
+			feature: z._default(z.string().check(z.minLength(1)), UNNAMED_FEATURE).check(z.describe(`default "${UNNAMED_FEATURE}"`)),
+			quantity: z._default(z.number().check(z.nonnegative()), 1),
+		}),
+		{},
+	),
 });
 
 export interface UsageRow {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../../zod/mini";
 import { pickNewer } from "../conflict";
 import { defineEventType, parseEventData, type TableSpec } from "../contract";
 
@@ -6,13 +6,14 @@ import { defineEventType, parseEventData, type TableSpec } from "../contract";
 // the earliest signup time is kept.
 const signupSchema = z.object({
 	user_id: z.string(),
-	metadata: z
-		.object({
-			email: z.email().optional(),
-			plan: z.string().min(1).optional(),
-			source: z.string().min(1).optional(),
-		})
-		.default({}),
+	metadata: z._default(
+		z.object({
+			email: z.optional(z.email()),
+			plan: z.optional(z.string().check(z.minLength(1))),
+			source: z.optional(z.string().check(z.minLength(1))),
+		}),
+		{},
+	),
 });
 
 export interface UserRow {
