@@ -59,7 +59,12 @@ export function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
 	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
-	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+	// Its own dev registry: wrangler dev instances sharing the default one
+	// find each other by Worker name, and a queue producer in one stack then
+	// delivers to another stack's consumer (seen with the e2e tests and the
+	// bench running at once). A private registry keeps every stack closed.
+	const registryDir = mkdtempSync(path.join(tmpdir(), "webhook-stack-registry-"));
+	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: registryDir };
 	const cwd = options.cwd ?? ROOT;
 	ensureDevVars(cwd);
 	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd, env });
@@ -116,6 +121,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 			killTree(child);
 			await new Promise((r) => setTimeout(r, 300));
 			if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
+			rmSync(registryDir, { recursive: true, force: true });
 		},
 	};
 }
