@@ -1,5 +1,5 @@
 -- Daily rollups, so every analytics route reads a few thousand rows for any
--- window up to a year (src/analytics/queries/, docs/analytics.md#rollups).
+-- window up to a year (src/analytics/queries/, docs/analytics.md#how-it-stays-fast).
 -- One row per UTC day and group; each also keeps that day's per-hour sums as
 -- JSON {"<hour of day>": sum}, so hour buckets come from the same row and one
 -- event writes one row per rollup. Windows read whole days here and only their
