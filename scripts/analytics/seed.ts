@@ -11,18 +11,22 @@ export interface SeedCounts {
 	signups: number;
 	subscriptionChanges: number;
 	subscriptions: number;
+	paymentFailures: number;
 	usage: number;
 }
 
-// 20% signups, 15% subscription changes (2.5 per subscription), 65% usage.
+// 20% signups, 15% subscription changes (2.5 per subscription), 2% failed
+// payments, 63% usage.
 export function seedCounts(events: number): SeedCounts {
 	const signups = Math.floor(events * 0.2);
 	const subscriptionChanges = Math.floor(events * 0.15);
+	const paymentFailures = Math.floor(events * 0.02);
 	return {
 		signups,
 		subscriptionChanges,
 		subscriptions: Math.ceil(subscriptionChanges / 2.5),
-		usage: events - signups - subscriptionChanges,
+		paymentFailures,
+		usage: events - signups - subscriptionChanges - paymentFailures,
 	};
 }
 
@@ -45,7 +49,7 @@ FROM ${from} t`;
 
 export function seed(file: string, events: number): SeedCounts {
 	const counts = seedCounts(events);
-	const { signups: S, subscriptionChanges: B, subscriptions: K, usage: U } = counts;
+	const { signups: S, subscriptionChanges: B, subscriptions: K, paymentFailures: P, usage: U } = counts;
 	const db = new DatabaseSync(file);
 	db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; BEGIN");
 	db.exec(`${sequence(S)}
@@ -87,6 +91,20 @@ FROM rows`);
 	db.exec(`INSERT INTO subscriptions (subscription_id, user_id, plan, amount, currency, interval, monthly_amount, status, updated_at, last_event_id)
 SELECT subscription_id, user_id, plan, amount, currency, interval, monthly_amount, status, max(occurred_at), event_id
 FROM subscription_changes GROUP BY subscription_id`);
+	// Failed payments of the subscriptions' users, in three currencies.
+	db.exec(`${sequence(P)}
+INSERT INTO payment_failures (event_id, user_id, subscription_id, invoice_id, amount, currency, reason, occurred_at)
+SELECT 'evt_pay_' || i, 'u' || (i * 7919 % ${S}), 'sub_' || (i % ${K}), 'in_' || i,
+	CASE i % 3 WHEN 0 THEN 10 WHEN 1 THEN 30 ELSE 100 END + (i % 100) / 100.0,
+	CASE i % 5 WHEN 0 THEN 'EUR' WHEN 1 THEN 'GBP' ELSE 'USD' END,
+	CASE WHEN i % 4 = 0 THEN 'card_declined' ELSE NULL END, ${at(P)} FROM seq`);
+	db.exec(
+		eventRows("payment_failed", "payment_failures", {
+			id: "t.event_id",
+			time: "t.occurred_at",
+			metadata: "json_object('amount', t.amount, 'currency', t.currency, 'invoice_id', t.invoice_id, 'subscription_id', t.subscription_id)",
+		}),
+	);
 	// Usage: 30% from 50 power users, the rest spread over every user.
 	db.exec(`${sequence(U)}
 INSERT INTO usage_records (event_id, user_id, feature, quantity, occurred_at)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketCount, bucketStart, bucketStarts, emptySeries, INTERVAL_MS, iso, timeRange } from "./buckets";
+import { bucketCount, bucketStart, bucketStarts, emptySeries, INTERVAL_MS, iso, timeRange, wholeDays } from "./buckets";
 
 const at = (s: string) => Date.parse(s);
 
@@ -42,5 +42,19 @@ describe("time ranges", () => {
 		const [a, b] = [...series.values()];
 		a!.n = 5;
 		expect(b!.n).toBe(0);
+	});
+});
+
+describe("wholeDays", () => {
+	const days = (from: string, to: string) => wholeDays(timeRange(at(from), at(to), "day")).map(iso);
+
+	it("keeps only the UTC days wholly inside the window", () => {
+		expect(days("2026-11-01T10:30:00Z", "2026-11-04T05:00:00Z")).toEqual(["2026-11-02T00:00:00.000Z", "2026-11-04T00:00:00.000Z"]);
+		expect(days("2026-11-01T00:00:00Z", "2026-11-03T00:00:00Z")).toEqual(["2026-11-01T00:00:00.000Z", "2026-11-03T00:00:00.000Z"]);
+	});
+
+	it("is empty, starting at the next midnight, for a window inside one day or across one midnight", () => {
+		expect(days("2026-11-01T02:00:00Z", "2026-11-01T20:00:00Z")).toEqual(["2026-11-02T00:00:00.000Z", "2026-11-02T00:00:00.000Z"]);
+		expect(days("2026-11-01T20:00:00Z", "2026-11-02T02:00:00Z")).toEqual(["2026-11-02T00:00:00.000Z", "2026-11-02T00:00:00.000Z"]);
 	});
 });

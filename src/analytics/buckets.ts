@@ -4,7 +4,7 @@
 export const INTERVALS = ["hour", "day", "week"] as const;
 export type Interval = (typeof INTERVALS)[number];
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
 export const INTERVAL_MS: Record<Interval, number> = { hour: HOUR_MS, day: DAY_MS, week: 7 * DAY_MS };
@@ -58,6 +58,29 @@ export function bucketSql(column: string): string {
 
 export function rangeBinds(range: TimeRange): [number, number, number, number] {
 	return [range.from, range.to, range.origin, range.size];
+}
+
+// The whole UTC days inside [from, to) as [first, end), empty (first = end)
+// when there are none. The daily rollups answer these days and the base tables
+// only the partial days at either edge. Day and week buckets start at UTC
+// midnight and hour rollups keep each day's hours, so a day never straddles
+// two buckets.
+export function wholeDays(range: TimeRange): [number, number] {
+	const first = Math.ceil(range.from / DAY_MS) * DAY_MS;
+	return [first, Math.max(first, Math.floor(range.to / DAY_MS) * DAY_MS)];
+}
+
+// Binds for statements that split the window: ?1-?4 as rangeBinds, ?5 and ?6
+// the whole days (wholeDays).
+export function splitBinds(range: TimeRange): [number, number, number, number, number, number] {
+	return [...rangeBinds(range), ...wholeDays(range)];
+}
+
+// The rows of [from, to) outside the whole days ?5..?6 (see splitBinds): two
+// index ranges, each less than a day long. With ?5 = ?6 = from it is the
+// whole window.
+export function edgesSql(column: string): string {
+	return `((${column} >= ?1 AND ${column} < min(?5, ?2)) OR (${column} >= max(?6, ?1) AND ${column} < ?2))`;
 }
 
 // One entry per bucket, oldest first, each made fresh by `empty`: series are

@@ -2,23 +2,20 @@ import { Hono } from "hono";
 import { documented } from "../shared/describe";
 import { validated } from "../shared/validation";
 import { funnelQuery, rangeQuery, usageQuery } from "./params";
-import { type FunnelRow, funnelStatement, shapeFunnel } from "./queries/funnel";
-import { type MrrDeltaRow, mrrChangesStatement, mrrOpeningStatement, shapeMrr } from "./queries/mrr";
-import { type PaymentRow, paymentsStatement, shapePayments } from "./queries/payments";
-import { type SignupRow, shapeSignups, signupsStatement } from "./queries/signups";
-import type { AnalyticsStatement } from "./queries/statement";
-import { shapeUsage, type TopUserRow, topUsersStatement, type UsageRow, usageStatement } from "./queries/usage";
+import { shapeFunnel } from "./queries/funnel";
+import { shapeMrr } from "./queries/mrr";
+import { shapePayments } from "./queries/payments";
+import { shapeSignups } from "./queries/signups";
+import { shapeUsage } from "./queries/usage";
+import { readFunnel, readMrr, readPayments, readSignups, readUsage } from "./read";
 import { funnelSchema, mrrSchema, paymentsSchema, signupsSchema, usageSchema } from "./schemas";
 
 const TAGS = ["Analytics"];
 
-function prepare<Q>(db: D1Database, statement: AnalyticsStatement<Q>, query: Q): D1PreparedStatement {
-	return db.prepare(statement.sql).bind(...statement.binds(query));
-}
-
 // Analytics routes, mounted under /api/analytics behind adminAuth(). Each
 // takes from, to (ISO 8601) and interval=hour|day|week; a bad one → 400
-// naming the parameter. SQL lives in ./queries; these only bind and shape.
+// naming the parameter. SQL lives in ./queries, reads in ./read; these only
+// validate and shape.
 export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 	.get(
 		"/signups",
@@ -31,8 +28,7 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 		validated("query", rangeQuery),
 		async (c) => {
 			const query = c.req.valid("query");
-			const { results } = await prepare(c.env.DB, signupsStatement, query).all<SignupRow>();
-			return c.json(shapeSignups(query.range, results));
+			return c.json(shapeSignups(query.range, await readSignups(c.env.DB, query)));
 		},
 	)
 	.get(
@@ -47,12 +43,7 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 		validated("query", rangeQuery),
 		async (c) => {
 			const query = c.req.valid("query");
-			const db = c.env.DB;
-			const [opening, changes] = await db.batch<MrrDeltaRow>([
-				prepare(db, mrrOpeningStatement, query),
-				prepare(db, mrrChangesStatement, query),
-			]);
-			return c.json(shapeMrr(query.range, [...(opening?.results ?? []), ...(changes?.results ?? [])]));
+			return c.json(shapeMrr(query.range, await readMrr(c.env.DB, query)));
 		},
 	)
 	.get(
@@ -65,12 +56,8 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 		validated("query", usageQuery),
 		async (c) => {
 			const query = c.req.valid("query");
-			const db = c.env.DB;
-			const [perBucket, top] = await db.batch<UsageRow | TopUserRow>([
-				prepare(db, usageStatement, query),
-				prepare(db, topUsersStatement, query),
-			]);
-			return c.json(shapeUsage(query, (perBucket?.results ?? []) as UsageRow[], (top?.results ?? []) as TopUserRow[]));
+			const { rows, top } = await readUsage(c.env.DB, query);
+			return c.json(shapeUsage(query, rows, top));
 		},
 	)
 	.get(
@@ -84,8 +71,7 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 		validated("query", rangeQuery),
 		async (c) => {
 			const query = c.req.valid("query");
-			const { results } = await prepare(c.env.DB, paymentsStatement, query).all<PaymentRow>();
-			return c.json(shapePayments(query.range, results));
+			return c.json(shapePayments(query.range, await readPayments(c.env.DB, query)));
 		},
 	)
 	.get(
@@ -98,7 +84,6 @@ export const analyticsRoutes = new Hono<{ Bindings: Env }>()
 		validated("query", funnelQuery),
 		async (c) => {
 			const query = c.req.valid("query");
-			const { results } = await prepare(c.env.DB, funnelStatement, query).all<FunnelRow>();
-			return c.json(shapeFunnel(query, results, Date.now()));
+			return c.json(shapeFunnel(query, await readFunnel(c.env.DB, query), Date.now()));
 		},
 	);

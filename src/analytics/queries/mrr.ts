@@ -1,9 +1,9 @@
-import { toNullProtoRecord } from "../../shared/counters";
 import type * as z from "../../zod/mini";
-import { bucketSql, cents, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
+import { toNullProtoRecord } from "../../shared/counters";
+import { bucketSql, cents, DAY_MS, edgesSql, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { mrrSchema } from "../schemas";
-import { type AnalyticsStatement, windowOf } from "./statement";
+import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
 
 // Subscription statuses that earn recurring revenue: the same list as the
 // mrr_ledger trigger in migrations/0003_analytics.sql.
@@ -11,27 +11,59 @@ export const MRR_STATUSES = ["active", "past_due"] as const;
 
 // MRR is a running sum over mrr_ledger (kept by a trigger): each earning
 // subscription change adds its monthly amount when it starts and takes it
-// away when the subscription's next change replaces it.
+// away when the subscription's next change replaces it. mrr_daily holds the
+// ledger's sum per UTC day (and per hour of it), so a sum up to any time is
+// the whole days from mrr_daily plus the ledger rows of the partial day.
 
-// Everything before `from`, in one ordered pass over mrr_ledger_key.
+// Everything before `from`: every day before from's day, then that day's
+// ledger rows before `from` (mrr_ledger_time). ?2 is from's UTC midnight.
 export const mrrOpeningStatement: AnalyticsStatement<RangeQuery> = {
 	name: "mrr_opening",
 	sql: `SELECT NULL AS bucket, plan, currency, sum(mrr) AS mrr, sum(subscriptions) AS subscriptions
-FROM mrr_ledger
-WHERE at < ?1
+FROM (
+	SELECT plan, currency, mrr, subscriptions FROM mrr_daily WHERE day < ?2
+	UNION ALL
+	SELECT plan, currency, mrr, subscriptions FROM mrr_ledger WHERE at >= ?2 AND at < ?1
+)
 GROUP BY plan, currency`,
-	binds: (q) => [q.range.from],
+	binds: (q) => [q.range.from, Math.floor(q.range.from / DAY_MS) * DAY_MS],
 };
 
-// The changes inside the window, per bucket (range over mrr_ledger_time).
-export const mrrChangesStatement: AnalyticsStatement<RangeQuery> = {
-	name: "mrr_changes",
+// The changes inside the window, per bucket: whole days from mrr_daily...
+export const mrrDailyStatement: AnalyticsStatement<RangeQuery> = {
+	name: "mrr_daily",
+	sql: `SELECT ${bucketSql("day")} AS bucket, plan, currency, sum(mrr) AS mrr, sum(subscriptions) AS subscriptions
+FROM mrr_daily
+WHERE day >= ?5 AND day < ?6
+GROUP BY 1, 2, 3`,
+	binds: (q) => splitBinds(q.range),
+};
+
+// ...or, for hour buckets, each whole day's row with its per-hour sums...
+export const mrrHoursStatement: AnalyticsStatement<RangeQuery> = {
+	name: "mrr_hours",
+	sql: `SELECT day, plan, currency, hour_mrr, hour_subscriptions
+FROM mrr_daily
+WHERE day >= ?5 AND day < ?6`,
+	binds: (q) => splitBinds(q.range),
+};
+
+// ...and the partial days at the edges from the ledger (mrr_ledger_time).
+export const mrrEdgesStatement: AnalyticsStatement<RangeQuery> = {
+	name: "mrr_edges",
 	sql: `SELECT ${bucketSql("at")} AS bucket, plan, currency, sum(mrr) AS mrr, sum(subscriptions) AS subscriptions
 FROM mrr_ledger
-WHERE at >= ?1 AND at < ?2
+WHERE ${edgesSql("at")}
 GROUP BY 1, 2, 3`,
-	binds: (q) => rangeBinds(q.range),
+	binds: (q) => splitBinds(q.range),
 };
+
+// What GET /mrr reads: the opening, the rollup, then the edges.
+export const mrrReads = (q: RangeQuery) => [
+	mrrOpeningStatement,
+	q.range.interval === "hour" ? mrrHoursStatement : mrrDailyStatement,
+	mrrEdgesStatement,
+];
 
 export interface MrrDeltaRow {
 	bucket: number | null;
@@ -39,6 +71,31 @@ export interface MrrDeltaRow {
 	currency: string;
 	mrr: number;
 	subscriptions: number;
+}
+
+interface MrrHoursRow {
+	day: number;
+	plan: string;
+	currency: string;
+	hour_mrr: string;
+	hour_subscriptions: string;
+}
+
+// The rows mrrReads answered, as MrrDeltaRows (the opening's bucket is NULL).
+export function mrrRows(q: RangeQuery, [opening = [], rollup = [], edges = []]: unknown[][]): MrrDeltaRow[] {
+	const changes =
+		q.range.interval !== "hour"
+			? (rollup as MrrDeltaRow[])
+			: (rollup as MrrHoursRow[]).flatMap(({ day, plan, currency, hour_mrr, hour_subscriptions }) =>
+					hoursOf(day, hour_mrr, hour_subscriptions).map(({ at, values: [mrr = 0, subscriptions = 0] }) => ({
+						bucket: at,
+						plan,
+						currency,
+						mrr,
+						subscriptions,
+					})),
+				);
+	return [...(opening as MrrDeltaRow[]), ...changes, ...(edges as MrrDeltaRow[])];
 }
 
 type ByCurrency = z.infer<typeof mrrSchema>["current"];

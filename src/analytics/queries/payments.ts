@@ -1,25 +1,70 @@
 import type * as z from "../../zod/mini";
-import { bucketSql, cents, emptySeries, iso, rangeBinds, type TimeRange } from "../buckets";
+import { bucketSql, cents, edgesSql, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { paymentsSchema } from "../schemas";
-import { type AnalyticsStatement, windowOf } from "./statement";
+import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
 
-// Failed payments per (bucket, currency), read from the covering index
-// payment_failures_cover: amounts in different currencies are never added.
-export const paymentsStatement: AnalyticsStatement<RangeQuery> = {
-	name: "payments",
+// Failed payments per (bucket, currency): whole UTC days from payments_daily
+// (kept by triggers, migrations/0007_rollups.sql), the partial days at the
+// window's edges from the covering index payment_failures_cover. Amounts in
+// different currencies are never added.
+export const paymentsDailyStatement: AnalyticsStatement<RangeQuery> = {
+	name: "payments_daily",
+	sql: `SELECT ${bucketSql("day")} AS bucket, currency, sum(failures) AS failures, sum(amount) AS amount
+FROM payments_daily
+WHERE day >= ?5 AND day < ?6
+GROUP BY 1, 2
+HAVING sum(failures) > 0`,
+	binds: (q) => splitBinds(q.range),
+};
+
+// Hour buckets: each whole day's row with its per-hour sums.
+export const paymentsHoursStatement: AnalyticsStatement<RangeQuery> = {
+	name: "payments_hours",
+	sql: `SELECT day, currency, hour_failures, hour_amount
+FROM payments_daily
+WHERE day >= ?5 AND day < ?6 AND failures > 0`,
+	binds: (q) => splitBinds(q.range),
+};
+
+export const paymentsEdgesStatement: AnalyticsStatement<RangeQuery> = {
+	name: "payments_edges",
 	sql: `SELECT ${bucketSql("occurred_at")} AS bucket, currency, count(*) AS failures, sum(amount) AS amount
 FROM payment_failures
-WHERE occurred_at >= ?1 AND occurred_at < ?2
+WHERE ${edgesSql("occurred_at")}
 GROUP BY 1, 2`,
-	binds: (q) => rangeBinds(q.range),
+	binds: (q) => splitBinds(q.range),
 };
+
+// What GET /payments reads: the rollup, then the edges.
+export const paymentsReads = (q: RangeQuery) => [
+	q.range.interval === "hour" ? paymentsHoursStatement : paymentsDailyStatement,
+	paymentsEdgesStatement,
+];
 
 export interface PaymentRow {
 	bucket: number;
 	currency: string;
 	failures: number;
 	amount: number;
+}
+
+interface PaymentHoursRow {
+	day: number;
+	currency: string;
+	hour_failures: string;
+	hour_amount: string;
+}
+
+// The rows paymentsReads answered, as PaymentRows.
+export function paymentRows(q: RangeQuery, [rollup = [], edges = []]: unknown[][]): PaymentRow[] {
+	if (q.range.interval !== "hour") return [...(rollup as PaymentRow[]), ...(edges as PaymentRow[])];
+	const hours = (rollup as PaymentHoursRow[]).flatMap((row) =>
+		hoursOf(row.day, row.hour_failures, row.hour_amount)
+			.filter(({ values: [failures] }) => failures !== 0)
+			.map(({ at, values: [failures = 0, amount = 0] }) => ({ bucket: at, currency: row.currency, failures, amount })),
+	);
+	return [...hours, ...(edges as PaymentRow[])];
 }
 
 type Totals = { failures: number; amount: number };

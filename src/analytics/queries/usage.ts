@@ -1,47 +1,49 @@
-import { sumBy, toNullProtoRecord } from "../../shared/counters";
 import type * as z from "../../zod/mini";
-import { bucketSql, iso, rangeBinds, rowsByBucket } from "../buckets";
+import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import { bucketSql, edgesSql, iso, rowsByBucket, splitBinds } from "../buckets";
 import type { UsageQuery } from "../params";
 import type { usageSchema } from "../schemas";
-import { type AnalyticsStatement, windowOf } from "./statement";
+import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
+import { type TopUserRow, topCandidatesStatement } from "./top-users";
 
-const HOUR_MS = 3_600_000;
-
-// Whole hours come from usage_hourly (kept by a trigger); only the partial
-// hours at the edges of [from, to) are read from usage_records. Every bucket
-// boundary is a whole hour, so the two sources never split a bucket.
-// ?5 feature filter (or NULL), ?6 first whole hour, ?7 end of the last one.
-export const usageStatement: AnalyticsStatement<UsageQuery> = {
-	name: "usage",
-	sql: `SELECT ${bucketSql("hour")} AS bucket, feature, sum(quantity) AS quantity, sum(events) AS events
-FROM usage_hourly
-WHERE hour >= ?6 AND hour < ?7 AND (?5 IS NULL OR feature = ?5)
+// Usage per (bucket, feature): whole UTC days from usage_daily (kept by
+// triggers, migrations/0007_rollups.sql), the partial days at the window's
+// edges from usage_records (usage_time_cover). ?7 the feature filter (or NULL).
+export const usageDailyStatement: AnalyticsStatement<UsageQuery> = {
+	name: "usage_daily",
+	sql: `SELECT ${bucketSql("day")} AS bucket, feature, sum(quantity) AS quantity, sum(events) AS events
+FROM usage_daily
+WHERE day >= ?5 AND day < ?6 AND (?7 IS NULL OR feature = ?7)
 GROUP BY 1, 2
-UNION ALL
-SELECT ${bucketSql("occurred_at")} AS bucket, feature, sum(quantity) AS quantity, count(*) AS events
-FROM usage_records
-WHERE ((occurred_at >= ?1 AND occurred_at < min(?6, ?2)) OR (occurred_at >= max(?7, ?1) AND occurred_at < ?2))
-	AND (?5 IS NULL OR feature = ?5)
-GROUP BY 1, 2`,
-	binds: (q) => {
-		const firstHour = Math.ceil(q.range.from / HOUR_MS) * HOUR_MS;
-		const endHour = Math.max(firstHour, Math.floor(q.range.to / HOUR_MS) * HOUR_MS);
-		return [...rangeBinds(q.range), q.feature ?? null, firstHour, endHour];
-	},
+HAVING sum(events) > 0`,
+	binds: (q) => [...splitBinds(q.range), q.feature ?? null],
 };
 
-// One ordered pass over usage_user_cover: per-user sums need no sort of the
-// window's rows, only of the users for the ranking.
-export const topUsersStatement: AnalyticsStatement<UsageQuery> = {
-	name: "usage_top_users",
-	sql: `SELECT user_id, sum(quantity) AS quantity, count(*) AS events
-FROM usage_records INDEXED BY usage_user_cover
-WHERE user_id IS NOT NULL AND occurred_at >= ?1 AND occurred_at < ?2 AND (?5 IS NULL OR feature = ?5)
-GROUP BY user_id
-ORDER BY quantity DESC, user_id
-LIMIT ?6`,
-	binds: (q) => [...rangeBinds(q.range), q.feature ?? null, q.top],
+// Hour buckets: each whole day's row with its per-hour sums.
+export const usageHoursStatement: AnalyticsStatement<UsageQuery> = {
+	name: "usage_hours",
+	sql: `SELECT day, feature, hour_quantity, hour_events
+FROM usage_daily
+WHERE day >= ?5 AND day < ?6 AND (?7 IS NULL OR feature = ?7) AND events > 0`,
+	binds: (q) => [...splitBinds(q.range), q.feature ?? null],
 };
+
+export const usageEdgesStatement: AnalyticsStatement<UsageQuery> = {
+	name: "usage_edges",
+	sql: `SELECT ${bucketSql("occurred_at")} AS bucket, feature, sum(quantity) AS quantity, count(*) AS events
+FROM usage_records INDEXED BY usage_time_cover
+WHERE ${edgesSql("occurred_at")} AND (?7 IS NULL OR feature = ?7)
+GROUP BY 1, 2`,
+	binds: (q) => [...splitBinds(q.range), q.feature ?? null],
+};
+
+// What GET /usage reads: the rollup, the edges, then the top users'
+// candidates (./top-users.ts; if they prove nothing, a scan follows).
+export const usageReads = (q: UsageQuery) => [
+	q.range.interval === "hour" ? usageHoursStatement : usageDailyStatement,
+	usageEdgesStatement,
+	topCandidatesStatement,
+];
 
 export interface UsageRow {
 	bucket: number;
@@ -50,10 +52,22 @@ export interface UsageRow {
 	events: number;
 }
 
-export interface TopUserRow {
-	user_id: string;
-	quantity: number;
-	events: number;
+interface UsageHoursRow {
+	day: number;
+	feature: string;
+	hour_quantity: string;
+	hour_events: string;
+}
+
+// The series rows usageReads answered, as UsageRows.
+export function usageRows(q: UsageQuery, [rollup = [], edges = []]: unknown[][]): UsageRow[] {
+	if (q.range.interval !== "hour") return [...(rollup as UsageRow[]), ...(edges as UsageRow[])];
+	const hours = (rollup as UsageHoursRow[]).flatMap(({ day, feature, hour_quantity, hour_events }) =>
+		hoursOf(day, hour_events, hour_quantity)
+			.filter(({ values: [events] }) => events !== 0)
+			.map(({ at, values: [events = 0, quantity = 0] }) => ({ bucket: at, feature, quantity, events })),
+	);
+	return [...hours, ...(edges as UsageRow[])];
 }
 
 const featureOf = (row: UsageRow) => row.feature;
