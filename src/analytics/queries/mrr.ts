@@ -1,5 +1,5 @@
-import type * as z from "../../zod/mini";
 import { toNullProtoRecord } from "../../shared/counters";
+import type * as z from "../../zod/mini";
 import { bucketSql, cents, DAY_MS, edgesSql, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { mrrSchema } from "../schemas";

@@ -1,5 +1,5 @@
-import type * as z from "../../zod/mini";
 import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import type * as z from "../../zod/mini";
 import { bucketSql, edgesSql, iso, rowsByBucket, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { signupsSchema } from "../schemas";

@@ -1,5 +1,5 @@
-import type * as z from "../../zod/mini";
 import { sumBy, toNullProtoRecord } from "../../shared/counters";
+import type * as z from "../../zod/mini";
 import { bucketSql, edgesSql, iso, rowsByBucket, splitBinds } from "../buckets";
 import type { UsageQuery } from "../params";
 import type { usageSchema } from "../schemas";
