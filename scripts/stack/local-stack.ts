@@ -59,7 +59,11 @@ export function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
 	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
-	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+	// No dev registry (an empty path disables it). In the machine-wide one, a
+	// message sent to a queue without a local consumer (the bench's ack-path
+	// stack) is relayed to whichever other `wrangler dev` session consumes a
+	// queue of that name, someone else's test stack included.
+	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: "" };
 	const cwd = options.cwd ?? ROOT;
 	ensureDevVars(cwd);
 	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd, env });
