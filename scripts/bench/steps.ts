@@ -128,10 +128,10 @@ export async function backlogStep(ctx: BenchContext): Promise<BacklogResult> {
 	const runId = newRunId();
 	const startedAt = new Date();
 	const factory = createEventFactory({ runId, seed: ctx.seed, expectedEvents: events });
-	const batches = Array.from({ length: events }, () => factory.next());
+	const toQueue = Array.from({ length: events }, () => factory.next());
 	process.stderr.write(`[backlog] queueing ${events} events in batches of ${perRequest}\n`);
 	const window = logWindow(ctx.stack.logs);
-	const sent = await sendBatches(target(ctx.stack), batches, perRequest, concurrency);
+	const sent = await sendBatches(target(ctx.stack), toQueue, perRequest, concurrency);
 	const drained = await awaitEmptyBacklog(ctx.stack.url, DEV_ADMIN_TOKEN, { timeoutMs: ctx.plan.drainTimeoutMs });
 	const d1Writes = window.stop();
 	const drainMs = sent.windowMs + drained.ms;
