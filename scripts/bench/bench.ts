@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick]`: starts a fresh local stack, runs the fixed
-// plan (see plan.ts) and writes bench/results.json, bench/RESULTS.md and
-// bench/chart.svg. Exit code 1 if any step lost or double-counted events.
-// `npm run bench -- --render` re-renders the last results.json.
+// `npm run bench [-- --quick]`: starts fresh local stacks, runs the fixed
+// plan (see plan.ts and docs/bench.md) and writes bench/results.json,
+// bench/RESULTS.md and bench/chart.svg. Exit code 1 if any step lost or
+// double-counted events. `npm run bench -- --render` re-renders the last
+// results.json.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -10,20 +11,28 @@ import { backlogOf, healthCounter } from "../events/drain";
 import { DEV_ADMIN_TOKEN } from "../events/options";
 import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";
+import { writeAckPathConfig } from "./ack-path";
+import { assertWrk, runCeiling } from "./ceiling";
+import { ratio } from "./compare";
 import { describeMachine } from "./machine";
-import { benchPlan, highestSustained, isSaturated, ratio } from "./plan";
-import { type BenchResults, renderBenchChart, renderMarkdown } from "./results";
+import { renderMarkdown } from "./markdown";
+import { benchPlan, highestSustained, isSaturated } from "./plan";
+import { type BenchResults, type Footprint, renderBenchChart } from "./results";
+import { ceilingSound } from "./rounds";
 import { type BenchContext, backlogStep, loadStep, type StepResult } from "./steps";
+import { targetVerdicts } from "./targets";
 
 const OUT_DIR = path.resolve(import.meta.dirname, "../../bench");
 
 async function withStack<T>(
 	snapshot: Snapshot,
-	vars: Record<string, string>,
+	options: { vars?: Record<string, string>; config?: string },
 	body: (stack: LocalStack, d1: D1Target) => Promise<T>,
 ): Promise<T> {
-	process.stderr.write(`starting a fresh local stack${Object.keys(vars).length ? ` with ${JSON.stringify(vars)}` : ""}…\n`);
-	const stack = await startLocalStack({ vars, cwd: snapshot.dir });
+	const { vars = {}, config } = options;
+	const how = [...(config ? [config] : []), ...(Object.keys(vars).length ? [JSON.stringify(vars)] : [])];
+	process.stderr.write(`starting a fresh local stack${how.length ? ` with ${how.join(" and ")}` : ""}…\n`);
+	const stack = await startLocalStack({ vars, cwd: snapshot.dir, config });
 	// Ctrl-C: never leave a wrangler behind.
 	const stop = () => void stack.stop().finally(() => process.exit(130));
 	process.once("SIGINT", stop);
@@ -54,30 +63,39 @@ async function main(): Promise<number> {
 	const { values } = parseArgs({ options: { quick: { type: "boolean" }, seed: { type: "string" }, render: { type: "boolean" } } });
 	if (values.render) {
 		// Re-render RESULTS.md and the chart from an existing results.json.
-		writeOutputs(JSON.parse(readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as BenchResults);
+		const results = JSON.parse(readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as BenchResults;
+		if (!results.ceiling?.ackPath) throw new Error("bench/results.json predates the wrk ceiling: run `npm run bench` to replace it");
+		writeOutputs(results);
 		return 0;
 	}
 	const quick = values.quick ?? false;
 	const seed = Number(values.seed ?? 20261127);
+	assertWrk();
 
 	// The code under test, frozen for the whole bench.
 	const snapshot = snapshotWorker();
 	try {
+		// FOOTPRINT: wire scripts/bench/footprint.ts here, e.g.
+		// `const footprint = await measureFootprint(snapshot.dir);`, and pass it
+		// as runPlan's last argument; RESULTS.md shows it when present.
 		return await runPlan(snapshot, quick, seed);
 	} finally {
 		snapshot.remove();
 	}
 }
 
-async function runPlan(snapshot: Snapshot, quick: boolean, seed: number): Promise<number> {
+async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footprint?: Footprint): Promise<number> {
 	const plan = benchPlan(quick);
 	const machine = describeMachine();
 	const started = performance.now();
+	// The ceiling's ack path: its own stack, without the events consumer.
+	const ackPath = await withStack(snapshot, { config: writeAckPathConfig(snapshot.dir) }, (stack, d1) =>
+		runCeiling("ack path", { stack, d1, plan, seed }),
+	);
+
 	const main = await withStack(snapshot, {}, async (stack, d1) => {
 		const ctx: BenchContext = { stack, d1, plan, seed };
-		await loadStep(ctx, plan.warmup, { withNoop: true });
-		const ceilingStep = { name: "ceiling (closed loop)", ratePerSecond: 0, durationMs: plan.ceiling.durationMs };
-		const ceilingIngest = await loadStep(ctx, ceilingStep, { withNoop: true, closedLoop: { concurrency: plan.ceiling.concurrency } });
+		const wholePipeline = await runCeiling("whole pipeline", ctx);
 		const ladder: StepResult[] = [];
 		for (const step of plan.ladder) {
 			const result = await loadStep(ctx, step, { withNoop: true });
@@ -85,33 +103,47 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number): Promis
 			process.stderr.write(`== ${step.name}: ${result.failures.length ? `not sustained (${result.failures.join("; ")})` : "sustained"}\n`);
 			if (isSaturated({ ...result.ingest, ackP99: result.ingest.ack.p99 })) break;
 		}
-		const sustained = await loadStep(ctx, plan.sustained, { withNoop: false });
+		const sustained = await loadStep(ctx, plan.sustained, { withNoop: true });
 		const backlog = await backlogStep(ctx);
-		return { ceilingIngest, ladder, sustained, backlog };
+		return { wholePipeline, ladder, sustained, backlog };
 	});
 
-	const chaos = await withStack(snapshot, { CHAOS_FAIL_RATE: String(plan.chaos.failRate) }, async (stack, d1) => {
+	const chaos = await withStack(snapshot, { vars: { CHAOS_FAIL_RATE: String(plan.chaos.failRate) } }, async (stack, d1) => {
 		const result = await loadStep({ stack, d1, plan, seed }, plan.chaos, { withNoop: false });
 		const backlog = await backlogOf(stack.url, DEV_ADMIN_TOKEN);
 		process.stderr.write(`== chaos: lost ${result.ingest.lost}, double-counted ${result.ingest.doubleCounted}, backlog ${backlog}\n`);
 		return { ...result, failRate: plan.chaos.failRate, retried: await healthCounter(stack.url, DEV_ADMIN_TOKEN, "retried") };
 	});
 
-	const { ceilingIngest, ladder, sustained, backlog } = main;
-	const all = [ceilingIngest, ...ladder, sustained, chaos];
+	const { wholePipeline, ladder, sustained, backlog } = main;
+	const drainToCeiling = ratio(backlog.drainRate, wholePipeline.median.ingestRate);
+	const ok =
+		[...ladder, sustained, chaos].map((s) => s.ingest).every((r) => r.lost === 0 && r.doubleCounted === 0) &&
+		backlog.ingest.lost === 0 &&
+		backlog.ingest.doubleCounted === 0 &&
+		ceilingSound(ackPath) &&
+		ceilingSound(wholePipeline);
 	const results: BenchResults = {
 		quick,
 		machine,
 		startedAt: machine.date,
 		durationSeconds: Math.round((performance.now() - started) / 1000),
 		plan,
-		ceiling: { step: ceilingIngest, throughputRatio: ratio(ceilingIngest.ingest.achievedRate, ceilingIngest.noop?.achievedRate ?? null) },
+		ceiling: { ackPath, wholePipeline },
 		ladder,
 		highestSustainedRate: highestSustained(ladder.map((s) => ({ ...s.ingest, offeredRate: s.offeredRate ?? 0, ackP99: s.ingest.ack.p99 }))),
 		sustained,
-		backlog,
+		backlog: { ...backlog, drainToCeiling },
 		chaos,
-		ok: [...all.map((s) => s.ingest), backlog.ingest].every((r) => r.lost === 0 && r.doubleCounted === 0),
+		targets: targetVerdicts({
+			ackPath: ackPath.median,
+			wholePipeline: wholePipeline.median,
+			sustainedAckP50DeltaMs: sustained.deltas.ackP50Ms,
+			drainToCeiling,
+			reconciled: ok,
+		}),
+		...(footprint ? { footprint } : {}),
+		ok,
 	};
 	const dir = writeOutputs(results);
 	process.stdout.write(`${renderMarkdown(results)}\nwrote ${dir}/results.json, RESULTS.md and chart.svg in ${results.durationSeconds} s\n`);

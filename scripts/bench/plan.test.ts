@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { benchPlan, failures, highestKeptUp, highestSustained, isSaturated, ratio, type StepNumbers } from "./plan";
+import { benchPlan, failures, highestKeptUp, highestSustained, isSaturated, poolSize, type StepNumbers } from "./plan";
 
 const step = (offeredRate: number, overrides: Partial<Omit<StepNumbers, "offeredRate">> = {}): StepNumbers & { offeredRate: number } => ({
 	offeredRate,
@@ -13,12 +13,19 @@ const step = (offeredRate: number, overrides: Partial<Omit<StepNumbers, "offered
 });
 
 describe("bench plan", () => {
-	it("includes the seed criteria as named steps: 500/min for 5 min and a 1000+ backlog", () => {
+	it("includes the seed criteria as named steps: 500/min for 5 min and issue 11's 10,000-event backlog", () => {
 		const full = benchPlan(false);
 		expect(full.sustained.ratePerSecond * 60).toBeCloseTo(500);
 		expect(full.sustained.durationMs).toBe(5 * 60_000);
-		expect(full.backlog.events).toBeGreaterThanOrEqual(1000);
+		expect(full.backlog.events).toBe(10_000);
 		expect(full.chaos.failRate).toBe(0.2);
+	});
+
+	it("repeats the closed-loop ceiling in rounds, an odd number in the full plan so the median is a measured round", () => {
+		const full = benchPlan(false).ceiling;
+		expect(full.rounds % 2).toBe(1);
+		expect(benchPlan(true).ceiling.rounds).toBeGreaterThanOrEqual(1);
+		expect(full.poolSafety).toBeGreaterThan(1);
 	});
 
 	it("--quick keeps every step but shortens it", () => {
@@ -27,9 +34,13 @@ describe("bench plan", () => {
 		expect(quick.sustained.ratePerSecond).toBe(full.sustained.ratePerSecond);
 		expect(quick.sustained.durationMs).toBeLessThan(full.sustained.durationMs);
 		expect(quick.backlog.events).toBeGreaterThanOrEqual(1000);
+		// Ladder and 500/min are paired with the no-op; the ceiling runs on two
+		// stacks: a warm-up and its rounds of no-op + ingest.
 		const sendSeconds = (p: typeof quick) =>
-			[p.warmup, ...p.ladder, ...p.ladder, p.sustained, p.chaos].reduce((s, x) => s + x.durationMs, 0) / 1000;
-		expect(sendSeconds(quick)).toBeLessThan(60);
+			([...p.ladder, ...p.ladder, p.sustained, p.sustained, p.chaos].reduce((s, x) => s + x.durationMs, 0) +
+				2 * 2 * (p.ceiling.warmupMs + p.ceiling.rounds * p.ceiling.durationMs)) /
+			1000;
+		expect(sendSeconds(quick)).toBeLessThan(100);
 	});
 
 	it("ladder rates increase", () => {
@@ -69,10 +80,9 @@ describe("step verdicts", () => {
 		expect(highestKeptUp([step(10, { lost: 1 }), step(20)])).toBeNull();
 	});
 
-	it("computes ratios to the baseline, null when undefined", () => {
-		expect(ratio(30, 10)).toBe(3);
-		expect(ratio(1, 3)).toBe(0.33);
-		expect(ratio(5, 0)).toBeNull();
-		expect(ratio(null, 2)).toBeNull();
+	it("sizes a round's pool of unique events from the no-op rate, with a margin and a floor", () => {
+		expect(poolSize(400, 10_000, 1.5)).toBe(6000);
+		expect(poolSize(333.3, 3_000, 1.5)).toBe(1500);
+		expect(poolSize(0, 3_000, 1.5)).toBe(100);
 	});
 });

@@ -1,10 +1,12 @@
 // One bench step each: a load step paired with the same schedule against the
-// no-op route, the closed-loop ceiling, the backlog drain and the chaos run.
+// no-op route (the ladder, 500/min, chaos) and the backlog drain. The
+// closed-loop ceiling is in ceiling.ts.
 import os from "node:os";
 import type { D1Target } from "../events/d1";
 import { createEventFactory, newRunId, seededRandom } from "../events/data";
+import { awaitEmptyBacklog } from "../events/drain";
 import type { Target } from "../events/http";
-import { DEV_ADMIN_TOKEN } from "../events/options";
+import { DEV_ADMIN_TOKEN, DEV_SECRET } from "../events/options";
 import { buildReport, type RunReport } from "../events/report";
 import { sendBatches } from "../events/scenarios/batch";
 import { achievedRate, arrivalOffsets } from "../events/schedule";
@@ -12,7 +14,9 @@ import { settle } from "../events/settle";
 import { type LatencySummary, summarize } from "../events/stats";
 import { type ProbeResult, runLoad, runNoop } from "../events/traffic";
 import type { LocalStack } from "../stack/local-stack";
-import { type BenchPlan, failures, type LoadStep, ratio } from "./plan";
+import { type D1Writes, logWindow } from "./batch-log";
+import { ackDeltas, ratio } from "./compare";
+import { type BenchPlan, failures, type LoadStep } from "./plan";
 
 export interface BenchContext {
 	stack: LocalStack;
@@ -35,6 +39,8 @@ export interface StepResult {
 	noop: NoopNumbers | null;
 	// Ingest relative to the no-op route at the same schedule in the same run.
 	ratios: { ackP50: number | null; ackP99: number | null; throughput: number | null };
+	// Ingest's ack latency minus the no-op's (ms).
+	deltas: { ackP50Ms: number | null; ackP99Ms: number | null };
 	failures: string[];
 	// 1-minute load average when the step ended: other work on the machine
 	// shows up here, so a noisy step can be told from a slow pipeline.
@@ -43,7 +49,7 @@ export interface StepResult {
 
 const target = (stack: LocalStack): Target => ({
 	url: stack.url,
-	secret: "dev-webhook-secret-do-not-use-in-production",
+	secret: DEV_SECRET,
 	source: "bench",
 	timeoutMs: 15_000,
 });
@@ -54,19 +60,9 @@ function noopNumbers(probe: ProbeResult): NoopNumbers {
 
 // Events (single POSTs) on a schedule, drained and reconciled, optionally
 // preceded by the identical schedule against GET /health/live.
-export async function loadStep(
-	ctx: BenchContext,
-	step: LoadStep,
-	shape: { withNoop: boolean; closedLoop?: { concurrency: number } },
-): Promise<StepResult> {
-	const closed = shape.closedLoop;
-	const offsets = closed ? new Array<number>(Math.ceil(step.durationMs * 2)).fill(0) : arrivalOffsets(step.ratePerSecond, step.durationMs);
-	const loop = {
-		offsets,
-		concurrency: closed?.concurrency ?? ctx.plan.concurrency,
-		progress: true,
-		...(closed ? { stopAfterMs: step.durationMs, measureFrom: "send" as const } : {}),
-	};
+export async function loadStep(ctx: BenchContext, step: LoadStep, shape: { withNoop: boolean }): Promise<StepResult> {
+	const offsets = arrivalOffsets(step.ratePerSecond, step.durationMs);
+	const loop = { offsets, concurrency: ctx.plan.concurrency, progress: true };
 	const noop = shape.withNoop ? noopNumbers(await runNoop(target(ctx.stack), { ...loop, label: `${step.name} no-op` })) : null;
 
 	const runId = newRunId();
@@ -86,7 +82,7 @@ export async function loadStep(
 		runId,
 		timeoutMs: ctx.plan.drainTimeoutMs,
 	});
-	const offeredRate = closed ? null : Math.round(step.ratePerSecond * 100) / 100;
+	const offeredRate = Math.round(step.ratePerSecond * 100) / 100;
 	const ingest = buildReport({
 		scenario: step.name,
 		runId,
@@ -94,7 +90,7 @@ export async function loadStep(
 		startedAt,
 		records: load.records,
 		windowMs: load.windowMs,
-		offeredRate: offeredRate ?? undefined,
+		offeredRate,
 		...settled,
 	});
 	return {
@@ -108,6 +104,7 @@ export async function loadStep(
 			ackP99: ratio(ingest.ack.p99, noop?.ack.p99 ?? null),
 			throughput: ratio(ingest.achievedRate, noop?.achievedRate ?? null),
 		},
+		deltas: ackDeltas(ingest.ack, noop?.ack ?? null),
 		failures: failures({ ...ingest, ackP99: ingest.ack.p99 }),
 		loadAverage: Math.round(os.loadavg()[0]! * 100) / 100,
 	};
@@ -116,24 +113,29 @@ export async function loadStep(
 export interface BacklogResult {
 	events: number;
 	ingest: RunReport;
+	// From the first batch sent until the backlog is 0 again.
 	drainSeconds: number;
 	drainRate: number;
+	// What the consumer wrote to D1 meanwhile (its batch log lines).
+	d1Writes: D1Writes;
 }
 
-// Seed criterion: queue a 1000+ event backlog (batches, faster than the
-// consumer), then drain it with nothing lost.
+// Queue a backlog (batches, faster than the consumer drains), then time its
+// drain by polling only GET /api/health (cheap, unlike D1 reads, which start
+// a wrangler process each) and reconcile it once drained.
 export async function backlogStep(ctx: BenchContext): Promise<BacklogResult> {
 	const { events, perRequest, concurrency } = ctx.plan.backlog;
 	const runId = newRunId();
 	const startedAt = new Date();
 	const factory = createEventFactory({ runId, seed: ctx.seed, expectedEvents: events });
+	const toQueue = Array.from({ length: events }, () => factory.next());
 	process.stderr.write(`[backlog] queueing ${events} events in batches of ${perRequest}\n`);
-	const sent = await sendBatches(
-		target(ctx.stack),
-		Array.from({ length: events }, () => factory.next()),
-		perRequest,
-		concurrency,
-	);
+	const window = logWindow(ctx.stack.logs);
+	const sent = await sendBatches(target(ctx.stack), toQueue, perRequest, concurrency);
+	const drained = await awaitEmptyBacklog(ctx.stack.url, DEV_ADMIN_TOKEN, { timeoutMs: ctx.plan.drainTimeoutMs });
+	const d1Writes = window.stop();
+	const drainMs = sent.windowMs + drained.ms;
+	process.stderr.write(`[backlog] ${drained.drained ? "drained" : "NOT drained"} ${(drainMs / 1000).toFixed(1)} s after the first batch\n`);
 	const settled = await settle(sent.records, {
 		d1: ctx.d1,
 		url: ctx.stack.url,
@@ -152,11 +154,11 @@ export async function backlogStep(ctx: BenchContext): Promise<BacklogResult> {
 		windowMs: sent.windowMs,
 		...settled,
 	});
-	const drainMs = sent.windowMs + settled.drain.ms;
 	return {
 		events,
 		ingest,
 		drainSeconds: Math.round(drainMs / 100) / 10,
 		drainRate: Math.round((ingest.processed / drainMs) * 1000 * 10) / 10,
+		d1Writes,
 	};
 }

@@ -29,7 +29,7 @@ export interface DrainResult extends DrainStatus {
 
 // One counter from the Worker's detailed health (GET /api/health, admin
 // token), or null when it cannot be read.
-export async function healthCounter(url: string, adminToken: string, name: "backlog" | "retried"): Promise<number | null> {
+export async function healthCounter(url: string, adminToken: string, name: "accepted" | "backlog" | "retried"): Promise<number | null> {
 	try {
 		const res = await fetch(new URL("/api/health", url), {
 			headers: { authorization: `Bearer ${adminToken}` },
@@ -44,6 +44,24 @@ export async function healthCounter(url: string, adminToken: string, name: "back
 }
 
 export const backlogOf = (url: string, adminToken: string) => healthCounter(url, adminToken, "backlog");
+
+// Polls only GET /api/health until the backlog is 0: far cheaper than the
+// D1 reads of drainAndRead (each starts a wrangler process), so it can time a
+// drain on the same cores without slowing it. backlog null: unreadable.
+export async function awaitEmptyBacklog(
+	url: string,
+	adminToken: string,
+	options: { timeoutMs: number; pollMs?: number },
+): Promise<{ drained: boolean; ms: number; backlog: number | null }> {
+	const started = performance.now();
+	for (;;) {
+		const backlog = await backlogOf(url, adminToken);
+		const ms = Math.round(performance.now() - started);
+		if (backlog === 0) return { drained: true, ms, backlog };
+		if (ms > options.timeoutMs) return { drained: false, ms, backlog };
+		await new Promise((r) => setTimeout(r, options.pollMs ?? 250));
+	}
+}
 
 export function isDrained(status: Pick<DrainStatus, "landed" | "expected" | "backlog">): boolean {
 	return status.landed >= status.expected && (status.backlog === null || status.backlog === 0);

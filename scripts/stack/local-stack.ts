@@ -21,6 +21,8 @@ export interface LocalStack {
 	persistDir: string;
 	// Where the stack's wrangler.toml is (D1 reads must use the same config).
 	cwd: string;
+	// The `wrangler dev` process: the root of the stack's process tree.
+	pid: number | undefined;
 	logs: () => string;
 	// Runs SQL against the stack's local D1 and returns the rows.
 	query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
@@ -38,6 +40,9 @@ export interface StackOptions {
 	// Directory holding wrangler.toml (default: the repo). The bench passes a
 	// snapshot so that edits made during a run do not reload the Worker.
 	cwd?: string;
+	// Another config file in cwd instead of wrangler.toml (`--config`), e.g.
+	// the bench's ack-path variant. Its D1 settings must match wrangler.toml's.
+	config?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -59,15 +64,15 @@ export function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
 
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
 	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
-	// Its own dev registry: wrangler dev instances sharing the default one
-	// find each other by Worker name, and a queue producer in one stack then
-	// delivers to another stack's consumer (seen with the e2e tests and the
-	// bench running at once). A private registry keeps every stack closed.
-	const registryDir = mkdtempSync(path.join(tmpdir(), "webhook-stack-registry-"));
-	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: registryDir };
+	// No dev registry (an empty path disables it). In the machine-wide one,
+	// wrangler dev sessions find each other by Worker name: a queue message
+	// from one stack was delivered to another stack's consumer (e2e tests and
+	// the bench running at once), and each send paid ~2.5 ms of CPU for it.
+	const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: "" };
 	const cwd = options.cwd ?? ROOT;
 	ensureDevVars(cwd);
-	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { cwd, env });
+	const configArgs = options.config ? ["--config", options.config] : [];
+	await run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir, ...configArgs], { cwd, env });
 
 	const port = await freePort();
 	const inspectorPort = await freePort();
@@ -84,6 +89,7 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 			String(inspectorPort),
 			"--persist-to",
 			persistDir,
+			...configArgs,
 			...varArgs,
 			...(options.extraArgs ?? []),
 		],
@@ -115,13 +121,13 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 		port,
 		persistDir,
 		cwd,
+		pid: child.pid,
 		logs: () => output,
 		query: (sql) => queryD1({ persistDir, configDir: cwd }, sql),
 		async stop() {
 			killTree(child);
 			await new Promise((r) => setTimeout(r, 300));
 			if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
-			rmSync(registryDir, { recursive: true, force: true });
 		},
 	};
 }
