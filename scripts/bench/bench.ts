@@ -14,10 +14,11 @@ import { type Snapshot, snapshotWorker } from "../stack/snapshot";
 import { writeAckPathConfig } from "./ack-path";
 import { assertWrk, runCeiling } from "./ceiling";
 import { ratio } from "./compare";
+import { type Footprint, measureFootprint } from "./footprint";
 import { describeMachine } from "./machine";
 import { renderMarkdown } from "./markdown";
 import { benchPlan, highestSustained, isSaturated } from "./plan";
-import { type BenchResults, type Footprint, renderBenchChart } from "./results";
+import { type BenchResults, renderBenchChart } from "./results";
 import { ceilingSound } from "./rounds";
 import { type BenchContext, backlogStep, loadStep, type StepResult } from "./steps";
 import { targetVerdicts } from "./targets";
@@ -75,10 +76,12 @@ async function main(): Promise<number> {
 	// The code under test, frozen for the whole bench.
 	const snapshot = snapshotWorker();
 	try {
-		// FOOTPRINT: wire scripts/bench/footprint.ts here, e.g.
-		// `const footprint = await measureFootprint(snapshot.dir);`, and pass it
-		// as runPlan's last argument; RESULTS.md shows it when present.
-		return await runPlan(snapshot, quick, seed);
+		// Before any stack starts, so nothing else competes with the profile.
+		const footprint = await measureFootprint(snapshot.dir, { runs: quick ? 3 : 5 }).catch((err: unknown) => {
+			process.stderr.write(`footprint not measured: ${String(err)}\n`);
+			return undefined;
+		});
+		return await runPlan(snapshot, quick, seed, footprint);
 	} finally {
 		snapshot.remove();
 	}
@@ -141,6 +144,7 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footpri
 			sustainedAckP50DeltaMs: sustained.deltas.ackP50Ms,
 			drainToCeiling,
 			reconciled: ok,
+			...(footprint ? { footprint } : {}),
 		}),
 		...(footprint ? { footprint } : {}),
 		ok,

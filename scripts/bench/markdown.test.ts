@@ -114,8 +114,10 @@ describe("RESULTS.md", () => {
 
 	it("has a footprint section only when the footprint was measured", () => {
 		expect(renderMarkdown(results())).not.toContain("## Footprint");
-		const md = renderMarkdown(results({ footprint: { uploadKiB: 812.4, gzipKiB: 160.2, startupMs: null } }));
+		const md = renderMarkdown(
+			results({ footprint: { uploadKiB: 812.4, gzipKiB: 160.2, startupMs: 9, startupRunsMs: [8, 9, 12], profileWindowMs: 31 } }),
+		);
 		expect(md).toContain("## Footprint");
-		expect(md).toContain("| 812.4 | 160.2 | – |");
+		expect(md).toContain("| 812.4 | 160.2 | 9 (runs 8, 9, 12) | 31 |");
 	});
 });

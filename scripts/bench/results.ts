@@ -2,19 +2,15 @@
 // RESULTS.md (markdown.ts) and a chart.
 
 import { type ChartSpec, renderChart } from "./chart";
+// Bundle size and cold start, measured by scripts/bench/footprint.ts.
+import type { Footprint } from "./footprint";
 import type { Machine } from "./machine";
 import { ACK_P99_BUDGET_MS, type BenchPlan, E2E_BUDGET_MS } from "./plan";
 import type { CeilingResult } from "./rounds";
 import type { BacklogResult, StepResult } from "./steps";
 import type { TargetVerdict } from "./targets";
 
-// Bundle size and cold start, from scripts/bench/footprint.ts
-// (measureFootprint(cwd)); see the FOOTPRINT mark in bench.ts.
-export interface Footprint {
-	uploadKiB: number;
-	gzipKiB: number;
-	startupMs: number | null;
-}
+export type { Footprint };
 
 export interface BenchResults {
 	quick: boolean;

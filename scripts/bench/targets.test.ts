@@ -23,7 +23,7 @@ describe("issue 11 targets", () => {
 			drainToCeiling: 1.9,
 			reconciled: true,
 		});
-		expect(verdicts.map((v) => v.met)).toEqual([true, false, true, false, true]);
+		expect(verdicts.map((v) => v.met)).toEqual([true, false, true, false, true, null, null]);
 		expect(verdicts[0]).toEqual({
 			target: "closed-loop ingest ≥ 0.8× no-op (ack path)",
 			measured: "0.82× req/s (CPU per request: 1.25× the no-op's, i.e. 0.8×)",
@@ -40,8 +40,26 @@ describe("issue 11 targets", () => {
 			drainToCeiling: null,
 			reconciled: false,
 		});
-		expect(verdicts.map((v) => v.met)).toEqual([null, null, null, null, false]);
+		expect(verdicts.map((v) => v.met)).toEqual([null, null, null, null, false, null, null]);
 		expect(verdicts[2]!.measured).toBe("–");
+	});
+
+	it("judges the bundle and startup budgets from the footprint", () => {
+		const footprint = { uploadKiB: 283, gzipKiB: 94.9, startupMs: 16.2, startupRunsMs: [15, 16.2, 18], profileWindowMs: 40 };
+		const [bundle, startup] = targetVerdicts({
+			ackPath: ceiling(1),
+			wholePipeline: ceiling(1),
+			sustainedAckP50DeltaMs: 0,
+			drainToCeiling: 3,
+			reconciled: true,
+			footprint,
+		}).slice(5);
+		expect(bundle).toEqual({ target: "Worker bundle ≤ 100 KiB gzip", measured: "94.9 KiB (283 KiB raw)", met: true });
+		expect(startup).toEqual({
+			target: "startup ≤ 15 ms (wrangler check startup, active CPU)",
+			measured: "16.2 ms (median of 3)",
+			met: false,
+		});
 	});
 
 	it("shows an ack p50 below the no-op's as a negative delta, which meets the target", () => {

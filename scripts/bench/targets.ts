@@ -1,5 +1,6 @@
 // Issue 11's targets, judged from one run's same-run comparisons. Reported,
 // never gating: the exit code is about lost and double-counted events only.
+import { BUDGET, type Footprint } from "./footprint";
 import type { CeilingMedian } from "./rounds";
 
 export const TARGETS = {
@@ -24,6 +25,8 @@ export interface TargetInputs {
 	sustainedAckP50DeltaMs: number | null;
 	drainToCeiling: number | null;
 	reconciled: boolean;
+	// Absent when the footprint could not be measured.
+	footprint?: Footprint;
 }
 
 const x = (v: number | null) => (v === null ? "–" : `${v}×`);
@@ -53,5 +56,15 @@ export function targetVerdicts(i: TargetInputs): TargetVerdict[] {
 			met: atLeast(i.drainToCeiling, TARGETS.drainToCeiling),
 		},
 		{ target: "lost = 0 and double-counted = 0 in every step", measured: i.reconciled ? "yes" : "no", met: i.reconciled },
+		{
+			target: `Worker bundle ≤ ${BUDGET.gzipKiB} KiB gzip`,
+			measured: i.footprint ? `${i.footprint.gzipKiB} KiB (${i.footprint.uploadKiB} KiB raw)` : "–",
+			met: i.footprint ? i.footprint.gzipKiB <= BUDGET.gzipKiB : null,
+		},
+		{
+			target: `startup ≤ ${BUDGET.startupMs} ms (wrangler check startup, active CPU)`,
+			measured: i.footprint ? `${i.footprint.startupMs} ms (median of ${i.footprint.startupRunsMs.length})` : "–",
+			met: i.footprint ? i.footprint.startupMs <= BUDGET.startupMs : null,
+		},
 	];
 }
