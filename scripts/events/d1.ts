@@ -23,15 +23,33 @@ export function d1ExecuteArgs(target: D1Target, sql: string): string[] {
 	return ["d1", "execute", "DB", ...where, "--json", "--command", sql];
 }
 
+// A local read runs beside the stack's own writer on the same SQLite file:
+// under a heavy drain it can find the database locked. That is a busy
+// reader, not a wrong answer, so it is retried a few times.
+const LOCKED = /SQLITE_BUSY|database is locked/;
+const QUERY_ATTEMPTS = 5;
+
+export function isLockedError(err: unknown): boolean {
+	const e = err as { message?: unknown; stderr?: unknown };
+	return LOCKED.test(`${String(e?.message ?? "")}\n${String(e?.stderr ?? "")}`);
+}
+
 export async function queryD1<T>(target: D1Target, sql: string): Promise<T[]> {
-	const { stdout } = await run(WRANGLER, d1ExecuteArgs(target, sql), {
-		cwd: target.configDir ?? ROOT,
-		maxBuffer: 512 * 1024 * 1024,
-		timeout: 120_000,
-		env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
-	});
-	const parsed = JSON.parse(stdout) as { results: T[] }[];
-	return parsed.flatMap((p) => p.results);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			const { stdout } = await run(WRANGLER, d1ExecuteArgs(target, sql), {
+				cwd: target.configDir ?? ROOT,
+				maxBuffer: 512 * 1024 * 1024,
+				timeout: 120_000,
+				env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+			});
+			const parsed = JSON.parse(stdout) as { results: T[] }[];
+			return parsed.flatMap((p) => p.results);
+		} catch (err) {
+			if (attempt >= QUERY_ATTEMPTS || !isLockedError(err)) throw err;
+			await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+		}
+	}
 }
 
 export function sqlString(value: string): string {
