@@ -1,8 +1,6 @@
 // Same-run comparisons of ingest with the no-op route: ratios, deltas and
 // the median over repeated rounds. Pure, so the rounding rules are tested.
-import { percentile } from "../events/stats";
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
+import { percentile, round2 } from "../events/stats";
 
 // Ratio of two measurements, rounded; null when either is missing or zero.
 export function ratio(value: number | null, baseline: number | null): number | null {

@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import { round2 } from "../events/stats";
 
 export interface Machine {
 	date: string;
@@ -24,7 +25,7 @@ export function describeMachine(now = new Date()): Machine {
 		os: `${os.type()} ${os.release()} ${os.arch()}`,
 		node: process.version,
 		wrangler: wranglerVersion(),
-		loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+		loadAverage: os.loadavg().map(round2),
 	};
 }
 

@@ -1,6 +1,7 @@
 // The closed-loop ceiling's numbers: one wrk run, a round (no-op then ingest
 // on the same stack), and the median over the rounds. Pure, so tested.
 import type { RunReport } from "../events/report";
+import { round2 } from "../events/stats";
 import type { D1Writes } from "./batch-log";
 import { ackDeltas, median, ratio } from "./compare";
 import { countOutcomes, replayed, type WrkOutcomes, type WrkSummary } from "./wrk";
@@ -37,8 +38,6 @@ export interface CeilingRound {
 	ackP50DeltaMs: number | null;
 	ackP99DeltaMs: number | null;
 }
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function wrkRun(summary: WrkSummary, cpuMs: number | null): WrkRun {
 	const { connect, read, write, timeout } = summary.socketErrors;

@@ -19,13 +19,14 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 	return sorted[rank - 1] ?? null;
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
+// Two decimals: how every rate, ratio and latency in the reports is shown.
+export const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export function summarize(values: readonly number[]): LatencySummary {
 	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
 	const pick = (p: number) => {
 		const v = percentile(sorted, p);
-		return v === null ? null : round(v);
+		return v === null ? null : round2(v);
 	};
 	return {
 		count: sorted.length,
@@ -34,6 +35,6 @@ export function summarize(values: readonly number[]): LatencySummary {
 		p95: pick(95),
 		p99: pick(99),
 		max: pick(100),
-		mean: sorted.length ? round(sorted.reduce((a, b) => a + b, 0) / sorted.length) : null,
+		mean: sorted.length ? round2(sorted.reduce((a, b) => a + b, 0) / sorted.length) : null,
 	};
 }

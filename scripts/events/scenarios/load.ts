@@ -1,6 +1,7 @@
 // Open-loop load at a fixed arrival rate, with sender retries and poison
 // mixed in, and a live progress line.
 import { arrivalOffsets } from "../schedule";
+import { round2 } from "../stats";
 import { runLoad } from "../traffic";
 import type { Scenario } from "./common";
 
@@ -18,5 +19,5 @@ export const load: Scenario = async (ctx) => {
 		result.maxLagMs > 1000
 			? [`requests went out up to ${result.maxLagMs} ms late (concurrency cap or a busy client); the delay is in the ack latency`]
 			: [];
-	return { records: result.records, windowMs: result.windowMs, offeredRate: Math.round(rate * 100) / 100, flagged };
+	return { records: result.records, windowMs: result.windowMs, offeredRate: round2(rate), flagged };
 };
