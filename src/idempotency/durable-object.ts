@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../shared/config";
 import { type ClaimOutcome, type ClaimRequest, decideClaim, PENDING_LEASE_MS, type ShardOutcome, type StoredClaim } from "./claims";
-import { enqueue, eventQueues, type Outgoing, queueIndexForShard } from "./outbox";
+import { enqueue, type Outgoing, queueForShard } from "./outbox";
 
 export interface ShardCounters {
 	accepted: number;
@@ -52,8 +52,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 		const claims = await this.claim(items, token);
 		const fresh = items.filter((_, i) => claims[i] === "new");
 		if (fresh.length === 0) return claims as ShardOutcome[];
-		const queues = eventQueues(this.env);
-		const { sent, unsent } = await enqueue(queues[queueIndexForShard(shard, queues.length)] ?? this.env.EVENTS_QUEUE, fresh);
+		const { sent, unsent } = await enqueue(queueForShard(this.env, shard), fresh);
 		if (unsent.length > 0) this.release(unsent, token);
 		if (sent.length > 0) await this.commit(sent, token);
 		const onQueue = new Set(sent);

@@ -33,6 +33,13 @@ export function queueIndexForShard(shard: number, queueCount: number): number {
 	return queueCount > 0 ? shard % queueCount : 0;
 }
 
+// The queue a shard sends to. The index is always in range (EVENTS_QUEUE is
+// always bound); the fallback is only for the type checker.
+export function queueForShard(env: Env, shard: number): Queue {
+	const queues = eventQueues(env);
+	return queues[queueIndexForShard(shard, queues.length)] ?? env.EVENTS_QUEUE;
+}
+
 // Sends in chunks within Queues' batch limits, all chunks in parallel.
 // Returns the ids that are on the queue and the ids that are not (their
 // chunk's sendBatch failed, or the item could never fit one message).
