@@ -22,7 +22,16 @@ import { acceptEvents } from "./accept";
 import { singleEventAnswer } from "./answer";
 import { decodeJson, type IngestEnv, jsonBody } from "./middleware";
 
-type SourceEnv = IngestEnv & { Variables: IngestEnv["Variables"] & { source: Source; [SOURCE_VAR]?: string } };
+type SourceEnv = IngestEnv & {
+	Variables: IngestEnv["Variables"] & {
+		source: Source;
+		// The delivery as received, once its signature passed (or its source is
+		// allowed unsigned): from then on it is the source's traffic.
+		delivery: DeliveryRequest;
+		verified?: true;
+		[SOURCE_VAR]?: string;
+	};
+};
 
 // Resolves :source against the configured sources (404 for any other name).
 export function configuredSource(): MiddlewareHandler<SourceEnv> {
@@ -50,43 +59,73 @@ export function configuredSource(): MiddlewareHandler<SourceEnv> {
 	};
 }
 
-export interface SourceRateLimitOptions {
-	// Binding that counts signature failures per client IP.
+export interface FailureLimitOptions {
+	// Binding that counts unverified failures per client IP.
 	failureBinding?: string;
-	// How long an IP over the failure limit is refused without verifying.
+	// How long an IP over the failure limit is refused without reading a byte.
 	blockMs?: number;
+	// The clock, ms since the epoch (tests inject one).
+	now?: () => number;
 }
 
-// Per-source request limit (the source's rate limiting binding, keyed by
-// source name) and a per-IP limit on signature failures: an IP that went over
-// it is refused here, before any body is read or HMAC computed, so a flood of
-// bad signatures is cheap. The block is per isolate; the binding's count is
-// what decides it.
-export function sourceRateLimit(options: SourceRateLimitOptions = {}): MiddlewareHandler<SourceEnv> {
+// Answers that leave a request unverified: nobody proved to be the source
+// sent it, so it is charged to its client IP, never to the source.
+const UNVERIFIED_FAILURES: ReadonlySet<number> = new Set([400, 401, 413, 415]);
+// Blocks are per isolate; past this many blocked addresses the expired ones go.
+const BLOCKED_IPS_LIMIT = 10_000;
+
+// Per-IP limit on unverified failures (a bad or missing signature, a body
+// that is not JSON or too large): an IP that went over it is refused here,
+// before any body is read or HMAC computed, so a flood of junk is cheap and
+// never touches the source's own quota (sourceQuota, charged only once a
+// delivery is verified). The block is per isolate; the binding's count is
+// what decides it. Without cf-connecting-ip (local tests) nothing is counted.
+export function unverifiedFailureLimit(options: FailureLimitOptions = {}): MiddlewareHandler<SourceEnv> {
 	const failureBinding = options.failureBinding ?? "VERIFY_FAILURE_RATE_LIMIT";
 	const blockMs = options.blockMs ?? 60_000;
+	const now = options.now ?? Date.now;
 	const blockedUntil = new Map<string, number>();
-	const tooMany = (code: string, message: string) =>
-		new ApiError(429, code, message, {}, { "Retry-After": String(Math.ceil(blockMs / 1000)) });
 	return async (c, next) => {
 		const ip = c.req.header("cf-connecting-ip");
-		if (ip && (blockedUntil.get(ip) ?? 0) > Date.now())
-			throw tooMany("too_many_failures", "Too many failed signatures from this address; retry later");
-		const source = c.get("source");
-		const limiter = bindingNamed<RateLimit>(c.env, rateLimitBindingOf(source));
-		if (!limiter) throw new ApiError(503, "rate_limit_not_configured", `Rate limiting binding ${rateLimitBindingOf(source)} is not bound`);
-		if (!(await limiter.limit({ key: `source:${source.name}` })).success) {
-			throw tooMany("rate_limited", `Source ${source.name} is over its request limit; retry later`);
-		}
+		if (ip && (blockedUntil.get(ip) ?? 0) > now())
+			throw tooMany("too_many_failures", "Too many failed deliveries from this address; retry later", blockMs);
+		// A missing binding is the operator's to fix, whoever is asking.
+		sourceLimiter(c.env, c.get("source"));
 		try {
 			await next();
 		} finally {
-			if (ip && c.res.status === 401) {
+			if (ip && !c.get("verified") && UNVERIFIED_FAILURES.has(c.res.status)) {
 				const failures = bindingNamed<RateLimit>(c.env, failureBinding);
-				if (failures && !(await failures.limit({ key: `ip:${ip}` })).success) blockedUntil.set(ip, Date.now() + blockMs);
+				if (failures && !(await failures.limit({ key: `ip:${ip}` })).success) {
+					const at = now();
+					if (blockedUntil.size >= BLOCKED_IPS_LIMIT) for (const [k, until] of blockedUntil) if (until <= at) blockedUntil.delete(k);
+					blockedUntil.set(ip, at + blockMs);
+				}
 			}
 		}
 	};
+}
+
+// Per-source request limit (the source's rate limiting binding, keyed by
+// source name), charged only for a delivery that passed verification.
+export function sourceQuota(): MiddlewareHandler<SourceEnv> {
+	return async (c, next) => {
+		const source = c.get("source");
+		if (!(await sourceLimiter(c.env, source).limit({ key: `source:${source.name}` })).success) {
+			throw tooMany("rate_limited", `Source ${source.name} is over its request limit; retry later`, 60_000);
+		}
+		await next();
+	};
+}
+
+function sourceLimiter(env: Env, source: Source): RateLimit {
+	const limiter = bindingNamed<RateLimit>(env, rateLimitBindingOf(source));
+	if (!limiter) throw new ApiError(503, "rate_limit_not_configured", `Rate limiting binding ${rateLimitBindingOf(source)} is not bound`);
+	return limiter;
+}
+
+function tooMany(code: string, message: string, retryMs: number): ApiError {
+	return new ApiError(429, code, message, {}, { "Retry-After": String(Math.ceil(retryMs / 1000)) });
 }
 
 function bindingNamed<T>(env: Env, name: string): T | undefined {
@@ -99,6 +138,18 @@ function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
 		lower[name.toLowerCase()] = value;
 	});
 	return { headers: lower, body: new Uint8Array(body) };
+}
+
+// Verifies the raw body with the source's preset; on success the request is
+// the source's (verified) and the delivery is kept for the handler.
+export function verifiedDelivery(): MiddlewareHandler<SourceEnv> {
+	return async (c, next) => {
+		const request = deliveryRequest(c.req.raw.headers, c.get("rawBody"));
+		await verifyDelivery(c.env, c.get("source"), request);
+		c.set("delivery", request);
+		c.set("verified", true);
+		await next();
+	};
 }
 
 // Checks the delivery with its source's preset, over the raw bytes. A source
@@ -154,7 +205,9 @@ const sourceDoc = documented({
 		409: ["Same provider id with a different body, or another copy still being enqueued (Retry-After)"],
 		413: ["Body over MAX_BODY_BYTES"],
 		415: ["Content-Type is not JSON"],
-		429: ["Over the source's rate limit, or too many failed signatures from this address (Retry-After)"],
+		429: [
+			"Over the source's rate limit (only verified deliveries count), or too many unverified failures (401, 400, 413, 415) from this address (Retry-After)",
+		],
 		503: ["Queue or idempotency store unavailable, or the source's secret is not set (Retry-After)"],
 	},
 });
@@ -163,13 +216,14 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 	"/:source",
 	sourceDoc,
 	configuredSource(),
-	sourceRateLimit(),
+	unverifiedFailureLimit(),
 	jsonBody(),
+	verifiedDelivery(),
+	sourceQuota(),
 	async (c) => {
 		const source = c.get("source");
 		const raw = c.get("rawBody");
-		const request = deliveryRequest(c.req.raw.headers, raw);
-		await verifyDelivery(c.env, source, request);
+		const request = c.get("delivery");
 
 		// Provider bodies are archived byte for byte, so big numbers (Shopify's
 		// 64-bit ids) are kept exactly rather than refused; depth is still bounded.
