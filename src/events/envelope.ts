@@ -1,9 +1,16 @@
 import * as z from "../zod/mini";
 
+// Longest event id anything stores or looks up: a direct event_id, and a
+// provider event's stored key "<source>:<provider id>" (ingest refuses a
+// provider id that would make it longer; the admin filters take this much).
+export const MAX_EVENT_ID_LENGTH = 200;
+// Longest provider event type ingest accepts (deliveryMessageSchema's limit).
+export const MAX_PROVIDER_TYPE_LENGTH = 200;
+
 // The webhook envelope every event must carry. Unknown top-level fields are
 // kept (looseObject) so providers can send their own extras.
 export const eventEnvelopeSchema = z.looseObject({
-	event_id: z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^\S+$/, "must not contain whitespace")),
+	event_id: z.string().check(z.minLength(1), z.maxLength(MAX_EVENT_ID_LENGTH), z.regex(/^\S+$/, "must not contain whitespace")),
 	event_type: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^\S+$/, "must not contain whitespace")),
 	timestamp: z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with a zone (Z or ±hh:mm)" }),
 	user_id: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
@@ -42,7 +49,7 @@ export const deliveryMessageSchema = z.object({
 	delivery: z.object({
 		// The provider's own event id and type (X-GitHub-Delivery, evt_…).
 		id: z.string().check(z.minLength(1), z.maxLength(512)),
-		type: z.string().check(z.minLength(1), z.maxLength(200)),
+		type: z.string().check(z.minLength(1), z.maxLength(MAX_PROVIDER_TYPE_LENGTH)),
 		// When the provider says it happened, epoch ms.
 		occurred_at: z.optional(z.int()),
 		// Delivery headers worth keeping (never signatures).

@@ -10,6 +10,11 @@ function stubFor(namespace: ShardNamespace, shard: number) {
 	return namespace.get(namespace.idFromName(shardName(shard)));
 }
 
+// The key that picks an item's shard: its body key when it has one (every
+// copy of one body, whatever id it comes under, must meet the same claim),
+// else its id.
+export const shardKeyOf = (item: Pick<Outgoing, "eventId" | "bodyKey">): string => item.bodyKey ?? item.eventId;
+
 // Accepts events on their shards: one RPC per shard touched, in parallel,
 // each claiming, enqueueing and committing its ids (IdempotencyShard.accept).
 // A shard that cannot be reached, or whose answer is lost, leaves its ids
@@ -22,7 +27,7 @@ export async function acceptOnShards(
 	items: readonly Outgoing[],
 ): Promise<Map<string, ShardOutcome | "idempotency_unavailable">> {
 	const outcomes = new Map<string, ShardOutcome | "idempotency_unavailable">();
-	const groups = groupByShard(items, (item) => item.eventId, shardCount);
+	const groups = groupByShard(items, shardKeyOf, shardCount);
 	await Promise.all(
 		[...groups].map(async ([shard, members]) => {
 			let results: ShardOutcome[] = [];

@@ -1,6 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../shared/config";
-import { type ClaimOutcome, type ClaimRequest, decideClaim, PENDING_LEASE_MS, type ShardOutcome, type StoredClaim } from "./claims";
+import {
+	BODY_KEY_GLOB,
+	type ClaimOutcome,
+	type ClaimRequest,
+	claimKeys,
+	combineClaims,
+	decideClaim,
+	PENDING_LEASE_MS,
+	type ShardOutcome,
+	type StoredClaim,
+} from "./claims";
 import { enqueue, type Outgoing, queueForShard } from "./outbox";
 
 export interface ShardCounters {
@@ -53,8 +63,12 @@ export class IdempotencyShard extends DurableObject<Env> {
 		const fresh = items.filter((_, i) => claims[i] === "new");
 		if (fresh.length === 0) return claims as ShardOutcome[];
 		const { sent, unsent } = await enqueue(queueForShard(this.env, shard), fresh);
-		if (unsent.length > 0) this.release(unsent, token);
-		if (sent.length > 0) await this.commit(sent, token);
+		const bodyKeysOf = (ids: string[]) => {
+			const wanted = new Set(ids);
+			return fresh.flatMap((item) => (item.bodyKey !== undefined && wanted.has(item.eventId) ? [item.bodyKey] : []));
+		};
+		if (unsent.length > 0) this.release(unsent, token, bodyKeysOf(unsent));
+		if (sent.length > 0) await this.commit(sent, token, bodyKeysOf(sent));
 		const onQueue = new Set(sent);
 		return items.map((item, i) => {
 			const claim = claims[i] ?? "in_flight";
@@ -63,26 +77,26 @@ export class IdempotencyShard extends DurableObject<Env> {
 		});
 	}
 
+	// Each request's keys (its id, and its body key if any) are decided
+	// together and, when all are new, claimed together with one token, so
+	// commit and release move them as one.
 	async claim(requests: ClaimRequest[], token: string): Promise<ClaimOutcome[]> {
 		const now = Date.now();
-		const outcomes = requests.map(({ eventId, bodyHash }) => {
-			const existing = this.sql
-				.exec<Pick<StoredClaim, "body_hash" | "state" | "expires_at">>(
-					"SELECT body_hash, state, expires_at FROM claims WHERE event_id = ?",
-					eventId,
-				)
-				.toArray()[0];
-			const outcome = decideClaim(existing ?? null, bodyHash, now);
+		const outcomes = requests.map((request) => {
+			const keys = claimKeys(request);
+			const outcome = combineClaims(keys.map((key) => decideClaim(this.storedClaim(key), request.bodyHash, now)));
 			if (outcome === "new") {
-				this.sql.exec(
-					`INSERT INTO claims (event_id, body_hash, state, token, expires_at) VALUES (?, ?, 'pending', ?, ?)
-					 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, state = 'pending',
-					   token = excluded.token, expires_at = excluded.expires_at`,
-					eventId,
-					bodyHash,
-					token,
-					now + PENDING_LEASE_MS,
-				);
+				for (const key of keys) {
+					this.sql.exec(
+						`INSERT INTO claims (event_id, body_hash, state, token, expires_at) VALUES (?, ?, 'pending', ?, ?)
+						 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, state = 'pending',
+						   token = excluded.token, expires_at = excluded.expires_at`,
+						key,
+						request.bodyHash,
+						token,
+						now + PENDING_LEASE_MS,
+					);
+				}
 			} else {
 				this.bump(outcome === "duplicate" ? "duplicates" : outcome === "conflict" ? "conflicts" : "in_flight", 1);
 			}
@@ -92,23 +106,34 @@ export class IdempotencyShard extends DurableObject<Env> {
 		return outcomes;
 	}
 
-	// pending → committed, only for claims this caller (token) still holds.
-	async commit(eventIds: string[], token: string): Promise<number> {
-		const expiresAt = Date.now() + this.ttlMs;
-		const committed = this.changeHeldClaims(
-			eventIds,
-			token,
-			"UPDATE claims SET state = 'committed', expires_at = ? WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1",
-			expiresAt,
+	private storedClaim(key: string): StoredClaim | null {
+		return (
+			this.sql
+				.exec<Pick<StoredClaim, "body_hash" | "state" | "expires_at">>(
+					"SELECT body_hash, state, expires_at FROM claims WHERE event_id = ?",
+					key,
+				)
+				.toArray()[0] ?? null
 		);
+	}
+
+	// pending → committed, only for claims this caller (token) still holds.
+	// Body keys move with their events but are not events: not counted.
+	async commit(eventIds: string[], token: string, bodyKeys: string[] = []): Promise<number> {
+		const expiresAt = Date.now() + this.ttlMs;
+		const sql = "UPDATE claims SET state = 'committed', expires_at = ? WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1";
+		const committed = this.changeHeldClaims(eventIds, token, sql, expiresAt);
+		this.changeHeldClaims(bodyKeys, token, sql, expiresAt);
 		this.bump("accepted", committed);
 		await this.schedulePurge(expiresAt);
 		return committed;
 	}
 
 	// Drops claims whose enqueue failed, so the sender's retry is accepted.
-	release(eventIds: string[], token: string): number {
-		return this.changeHeldClaims(eventIds, token, "DELETE FROM claims WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1");
+	release(eventIds: string[], token: string, bodyKeys: string[] = []): number {
+		const sql = "DELETE FROM claims WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1";
+		this.changeHeldClaims(bodyKeys, token, sql);
+		return this.changeHeldClaims(eventIds, token, sql);
 	}
 
 	counters(): ShardCounters {
@@ -118,7 +143,9 @@ export class IdempotencyShard extends DurableObject<Env> {
 				.toArray()
 				.map((r) => [r.name, r.value]),
 		);
-		const live = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM claims WHERE expires_at > ?", Date.now()).one().n;
+		const live = this.sql
+			.exec<{ n: number }>("SELECT count(*) AS n FROM claims WHERE expires_at > ? AND event_id NOT GLOB ?", Date.now(), BODY_KEY_GLOB)
+			.one().n;
 		return {
 			accepted: values.accepted ?? 0,
 			duplicates: values.duplicates ?? 0,

@@ -8,6 +8,9 @@ import { chunkForSendBatch } from "../shared/send-batch";
 export interface Outgoing {
 	eventId: string;
 	bodyHash: string;
+	// Also claimed under this key (ClaimRequest.bodyKey); the item then goes to
+	// the body key's shard, so every replay of one body meets the same claim.
+	bodyKey?: string;
 	body: QueueMessage | StoredMessage;
 	bytes: number;
 }

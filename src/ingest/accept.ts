@@ -18,6 +18,9 @@ export interface AcceptItem {
 	key: string;
 	bodyHash: string;
 	message: QueueMessage;
+	// A second idempotency key (see ClaimRequest.bodyKey), for provider
+	// schemes that sign neither the event id nor a timestamp.
+	bodyKey?: string;
 }
 
 export { eventHash } from "../events/hash";
@@ -32,6 +35,10 @@ async function storeMessage(bucket: R2Bucket, item: AcceptItem, bytes: number): 
 	const ref = `${PAYLOAD_PREFIX}${new Date(item.message.received_at).toISOString().slice(0, 10)}/${await sha256Hex(text)}.json`;
 	await bucket.put(ref, text, { httpMetadata: { contentType: "application/json" }, customMetadata: { event_id: item.key } });
 	return { kind: "stored", ref, id: item.key, source: item.message.source, received_at: item.message.received_at, bytes };
+}
+
+function claimOf(item: AcceptItem): Pick<Outgoing, "eventId" | "bodyHash" | "bodyKey"> {
+	return { eventId: item.key, bodyHash: item.bodyHash, ...(item.bodyKey !== undefined ? { bodyKey: item.bodyKey } : {}) };
 }
 
 // The whole ack path, one RPC per shard touched: each shard claims its ids,
@@ -49,12 +56,12 @@ export async function acceptEvents(env: Env, config: PipelineConfig, items: Acce
 		items.map(async (item) => {
 			const bytes = jsonByteLength(item.message);
 			if (bytes <= QUEUE_MAX_MESSAGE_BYTES - QUEUE_MESSAGE_OVERHEAD_BYTES) {
-				ready.push({ eventId: item.key, bodyHash: item.bodyHash, body: item.message, bytes });
+				ready.push({ ...claimOf(item), body: item.message, bytes });
 				return;
 			}
 			try {
 				const pointer = await storeMessage(env.PAYLOADS, item, bytes);
-				ready.push({ eventId: item.key, bodyHash: item.bodyHash, body: pointer, bytes: jsonByteLength(pointer) });
+				ready.push({ ...claimOf(item), body: pointer, bytes: jsonByteLength(pointer) });
 			} catch (err) {
 				logLine("error", "claim_check_failed", { event_id: item.key, bytes, error: String(err) });
 				outcomes.set(item.key, "queue_unavailable");

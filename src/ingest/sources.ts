@@ -1,6 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
-import { contentHash } from "../events/hash";
+import { SOURCE_VAR } from "../events/envelope";
 import { configFor } from "../shared/config";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
@@ -20,6 +19,7 @@ import type { DeliveryRequest, Verdict } from "../sources/types";
 import * as z from "../zod/mini";
 import { acceptEvents } from "./accept";
 import { singleEventAnswer } from "./answer";
+import { deliveryItem } from "./delivery";
 import { decodeJson, type IngestEnv, jsonBody } from "./middleware";
 
 type SourceEnv = IngestEnv & {
@@ -236,20 +236,15 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 			});
 		}
 
-		const message: DeliveryMessage = {
-			kind: "delivery",
+		const item = await deliveryItem({
 			source: source.name,
-			received_at: Date.now(),
-			delivery: {
-				id: identified.id,
-				type: identified.type,
-				...(identified.occurredAt !== undefined ? { occurred_at: identified.occurredAt } : {}),
-				headers: { ...identified.headers },
-				body: text,
-			},
-		};
-		const key = storedEventId(message);
-		const item = { key, bodyHash: await contentHash(message), message };
+			preset: presetOf(source),
+			identity: identified,
+			raw,
+			text,
+			receivedAt: Date.now(),
+		});
+		const key = item.key;
 		const answer = singleEventAnswer((await acceptEvents(c.env, c.get("config"), [item])).get(key), key);
 		return c.json(answer.body, answer.status);
 	},

@@ -173,6 +173,8 @@ export type MappingResult =
 	  };
 
 export interface MapInput {
+	// id as stored: the provider's, or the body's sha256 when it sends none
+	// (the consumer always passes it).
 	readonly identity: Pick<Identity, "id" | "type" | "occurredAt">;
 	// The parsed JSON body.
 	readonly payload: unknown;
@@ -431,7 +433,7 @@ export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
 		values.set(target, checked.value);
 	}
 
-	const eventId = input.identity.id;
+	const eventId = input.identity.id ?? "";
 	if (eventId.length < 1 || eventId.length > 200 || /\s/.test(eventId)) {
 		return fail("mapping_invalid_output", "event_id", "must be 1-200 characters without whitespace");
 	}

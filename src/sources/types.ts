@@ -34,10 +34,16 @@ export type Verdict = { readonly ok: true } | { readonly ok: false; readonly rea
 // A normal event to archive, map and queue.
 export interface Identity {
 	readonly kind: "event";
-	// The provider's id for the event (idempotency key).
-	readonly id: string;
+	// The provider's id for the event (idempotency key). Left out when the
+	// provider sends none: ingest then uses the sha256 (hex) of the raw body.
+	readonly id?: string;
 	// The provider's own event type (e.g. "invoice.payment_failed", "issues.opened").
 	readonly type: string;
+	// Where id and type were read, as IdentifyFailure.field names it
+	// ("X-GitHub-Delivery", "event.type"), so a 400 about them (too long, say)
+	// can name the header or field. Optional: ingest falls back to "id"/"type".
+	readonly idField?: string;
+	readonly typeField?: string;
 	// When the event happened at the provider, ms since the epoch, when it says.
 	readonly occurredAt?: number;
 	// Headers worth storing beside the event. Never signatures.
@@ -74,6 +80,11 @@ export interface Preset<K extends string = string> {
 	// Default for VerifyOptions.toleranceSeconds; null when the scheme signs no
 	// timestamp (then a source may not set toleranceSeconds either).
 	readonly defaultToleranceSeconds: number | null;
+	// True when the scheme signs neither the event id nor a timestamp (GitHub,
+	// Shopify): a captured body can then be replayed, validly signed, under a
+	// new id or event header. Ingest then also deduplicates on (source, sha256
+	// of the raw body) within the idempotency window.
+	readonly bodyDedupe: boolean;
 	// Verifies the raw body against the signature headers with any of the
 	// secrets (1 or 2, for rotation). Throws SecretFormatError only for a
 	// misconfigured secret (empty, or not the format the scheme needs): that is

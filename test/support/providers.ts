@@ -50,7 +50,7 @@ export function sampleBody(kind: ProviderKind, overrides: Record<string, unknown
 			created: nowSeconds(),
 			data: { object: { id: `cus_${id}`, object: "customer", email: "ada@example.com" } },
 		},
-		github: { ref: "refs/heads/main", repository: { full_name: "acme/app" }, sender: { login: "octocat" } },
+		github: { ref: "refs/heads/main", after: id, repository: { full_name: "acme/app" }, sender: { login: "octocat" } },
 		shopify: {
 			id: 7_000_000 + Number.parseInt(id.slice(0, 6), 16),
 			email: "grace@example.com",

@@ -111,6 +111,8 @@ describe("github preset: identify", () => {
 				"x-github-hook-installation-target-type": "repository",
 				"x-github-hook-installation-target-id": "79929171",
 			},
+			idField: "X-GitHub-Delivery",
+			typeField: "X-GitHub-Event, action",
 		});
 	});
 

@@ -16,7 +16,7 @@
 import { anyHmacSha256Matches, hexToBytes } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
-import { bodyString, header, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
+import { bodyString, eventIdentity, header, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
 
 export const GITHUB_SIGNATURE_HEADER = "x-hub-signature-256";
 
@@ -45,12 +45,11 @@ function identify(req: DeliveryRequest, json: unknown): Identification {
 	const id = header(req.headers, "x-github-delivery");
 	if (id === undefined) return missingHeader("X-GitHub-Delivery");
 	const action = bodyString(json, "action");
-	return {
-		kind: "event",
-		id,
-		type: action === undefined ? event : `${event}.${action}`,
-		headers: pickHeaders(req.headers, USEFUL_HEADERS),
-	};
+	const type = action === undefined ? event : `${event}.${action}`;
+	return eventIdentity(id, type, undefined, pickHeaders(req.headers, USEFUL_HEADERS), {
+		id: "X-GitHub-Delivery",
+		type: action === undefined ? "X-GitHub-Event" : "X-GitHub-Event, action",
+	});
 }
 
 // No GitHub event maps onto a canonical type: every GitHub event is archived
@@ -60,6 +59,7 @@ export const githubMappings: MappingTable = {};
 export const github: Preset<"github"> = {
 	kind: "github",
 	defaultToleranceSeconds: null,
+	bodyDedupe: true,
 	verify,
 	identify,
 	mappings: githubMappings,

@@ -82,14 +82,24 @@ export function bodyNumber(json: unknown, path: string): number | undefined {
 	return typeof at === "number" && Number.isFinite(at) ? at : undefined;
 }
 
-// The identity of an event, with its time only when known.
+// The identity of an event, with its time only when known, and where its id
+// and type were read (header names or body paths), when given.
 export function eventIdentity(
 	id: string,
 	type: string,
 	occurredAt: number | undefined,
 	headers: Readonly<Record<string, string>>,
+	fields: { id?: string; type?: string } = {},
 ): Identification {
-	return { kind: "event", id, type, ...(occurredAt !== undefined ? { occurredAt } : {}), headers };
+	return {
+		kind: "event",
+		id,
+		type,
+		...(occurredAt !== undefined ? { occurredAt } : {}),
+		headers,
+		...(fields.id !== undefined ? { idField: fields.id } : {}),
+		...(fields.type !== undefined ? { typeField: fields.type } : {}),
+	};
 }
 
 // An event its body names: id and type at these paths (each named when
@@ -104,7 +114,7 @@ export function identityFromBody(
 	const type = bodyString(json, paths.type);
 	if (type === undefined) return missingBodyField(paths.type);
 	const seconds = bodyNumber(json, paths.unixSeconds);
-	return eventIdentity(id, type, seconds === undefined ? undefined : seconds * 1000, headers);
+	return eventIdentity(id, type, seconds === undefined ? undefined : seconds * 1000, headers, paths);
 }
 
 export function missingHeader(name: string): IdentifyFailure {

@@ -99,6 +99,8 @@ describe("shopify preset: identify", () => {
 				"x-shopify-event-id": "98880550-7158-44d4-b7cd-2c97c8a091b5",
 				"x-shopify-triggered-at": "2026-01-01T00:00:05.123Z",
 			},
+			idField: "X-Shopify-Event-Id",
+			typeField: "X-Shopify-Topic",
 		});
 	});
 

@@ -35,12 +35,16 @@ async function verify(req: DeliveryRequest, secrets: readonly string[]): Promise
 }
 
 function identify(req: DeliveryRequest, _json: unknown): Identification {
-	const id = header(req.headers, "x-shopify-event-id") ?? header(req.headers, "x-shopify-webhook-id");
+	const eventId = header(req.headers, "x-shopify-event-id");
+	const id = eventId ?? header(req.headers, "x-shopify-webhook-id");
 	if (id === undefined) return missingHeader("X-Shopify-Event-Id");
 	const type = header(req.headers, "x-shopify-topic");
 	if (type === undefined) return missingHeader("X-Shopify-Topic");
 	const occurredAt = isoToMs(header(req.headers, "x-shopify-triggered-at"));
-	return eventIdentity(id, type, occurredAt, pickHeaders(req.headers, USEFUL_HEADERS));
+	return eventIdentity(id, type, occurredAt, pickHeaders(req.headers, USEFUL_HEADERS), {
+		id: eventId !== undefined ? "X-Shopify-Event-Id" : "X-Shopify-Webhook-Id",
+		type: "X-Shopify-Topic",
+	});
 }
 
 export const shopifyMappings: MappingTable = {
@@ -60,6 +64,7 @@ export const shopifyMappings: MappingTable = {
 export const shopify: Preset<"shopify"> = {
 	kind: "shopify",
 	defaultToleranceSeconds: null,
+	bodyDedupe: true,
 	verify,
 	identify,
 	mappings: shopifyMappings,

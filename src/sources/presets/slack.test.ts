@@ -145,6 +145,8 @@ describe("slack preset: identify", () => {
 				"x-slack-retry-num": "1",
 				"x-slack-retry-reason": "http_timeout",
 			},
+			idField: "event_id",
+			typeField: "event.type",
 		});
 	});
 

@@ -140,6 +140,8 @@ describe("standard preset: identify", () => {
 			type: "invoice.paid",
 			occurredAt: Date.UTC(2026, 0, 1),
 			headers: { "webhook-id": MSG_ID, "webhook-timestamp": String(NOW + 60) },
+			idField: "webhook-id",
+			typeField: "type",
 		});
 	});
 

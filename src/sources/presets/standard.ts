@@ -80,7 +80,10 @@ function identify(req: DeliveryRequest, json: unknown): Identification {
 	if (type === undefined) return missingBodyField("type");
 	const signedAt = parseUnixSeconds(standardHeader(req.headers, "timestamp"));
 	const occurredAt = isoToMs(bodyString(json, "timestamp")) ?? (signedAt !== null ? signedAt * 1000 : undefined);
-	return eventIdentity(id, type, occurredAt, pickHeaders(req.headers, USEFUL_HEADERS));
+	return eventIdentity(id, type, occurredAt, pickHeaders(req.headers, USEFUL_HEADERS), {
+		id: header(req.headers, "webhook-id") !== undefined ? "webhook-id" : "svix-id",
+		type: "type",
+	});
 }
 
 // Standard Webhooks fixes the envelope, not the event types: a source adds
@@ -90,6 +93,7 @@ export const standardMappings: MappingTable = {};
 export const standard: Preset<"standard"> = {
 	kind: "standard",
 	defaultToleranceSeconds: 300,
+	bodyDedupe: false,
 	verify,
 	identify,
 	mappings: standardMappings,

@@ -190,12 +190,21 @@ describe("stripe preset: identify", () => {
 			type: "customer.created",
 			occurredAt: (NOW - 5) * 1000,
 			headers: {},
+			idField: "id",
+			typeField: "type",
 		});
 	});
 
 	it("leaves occurredAt out when created is absent", () => {
 		const result = stripe.identify(delivery("{}"), { id: "evt_1", type: "invoice.paid" });
-		expect(result).toEqual({ kind: "event", id: "evt_1", type: "invoice.paid", headers: {} });
+		expect(result).toEqual({
+			kind: "event",
+			id: "evt_1",
+			type: "invoice.paid",
+			headers: {},
+			idField: "id",
+			typeField: "type",
+		});
 	});
 
 	it("names the body field when id or type is missing", () => {
