@@ -4,7 +4,7 @@ import { webhookRoutes } from "./ingest/routes";
 import { ingestMetrics } from "./metrics/middleware";
 import { accessLog } from "./shared/access-log";
 import { adminAuth } from "./shared/auth";
-import { errorResponse } from "./shared/errors";
+import { errorResponse, retryAfterOn503 } from "./shared/errors";
 import { securityHeaders } from "./shared/security-headers";
 
 type App = Hono<{ Bindings: Env }>;
@@ -20,6 +20,7 @@ const OPERATOR_PATHS = ["/api/*", "/metrics", "/openapi.json", "/docs"];
 function shell(): App {
 	const app = new Hono<{ Bindings: Env }>();
 	app.use(securityHeaders());
+	app.use(retryAfterOn503());
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.use("/webhook/*", ingestMetrics());

@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as z from "../zod/mini";
@@ -40,15 +40,35 @@ const HTTP_CODES: Partial<Record<number, string>> = {
 	415: "unsupported_media_type",
 };
 
+// Every 503 says when to come back (RFC 9110 §10.2.3): senders that honour
+// Retry-After back off instead of hammering, and none reads a 503 without it
+// as "give up". A producer that knows better sets its own.
+export const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
 export function errorResponse(err: Error, c: Context): Response {
 	if (err instanceof ApiError) {
 		for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+		if (err.status === 503 && !hasHeader(err.headers, "retry-after")) c.header("Retry-After", String(DEFAULT_RETRY_AFTER_SECONDS));
 		return c.json({ error: err.code, message: err.message, ...err.details } satisfies ErrorBody, err.status);
 	}
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;
+		if (status === 503) c.header("Retry-After", String(DEFAULT_RETRY_AFTER_SECONDS));
 		return c.json({ error: HTTP_CODES[status] ?? "http_error", message: err.message } satisfies ErrorBody, status);
 	}
 	logLine("error", "unhandled_error", { path: c.req.path, error: err.message });
 	return c.json({ error: "internal_error", message: "Unexpected server error" } satisfies ErrorBody, 500);
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+	return Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
+// The same default for a 503 a handler returned rather than threw (a health
+// probe's "degraded"), so no path of the Worker answers 503 without it.
+export function retryAfterOn503(seconds = DEFAULT_RETRY_AFTER_SECONDS): MiddlewareHandler {
+	return async (c, next) => {
+		await next();
+		if (c.res.status === 503 && !c.res.headers.has("Retry-After")) c.header("Retry-After", String(seconds));
+	};
 }
