@@ -2,8 +2,18 @@
 // node:crypto here (RFC 4231 test case 2 as the fixed anchor), never from
 // the code under test.
 import { createHmac } from "node:crypto";
-import { describe, expect, it } from "vitest";
-import { anyHmacSha256Matches, base64ToBytes, bytesToBase64, bytesToHex, concatBytes, hexToBytes, timingSafeEqual, utf8 } from "./crypto";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+	base64ToBytes,
+	bytesToBase64,
+	bytesToHex,
+	concatBytes,
+	hexToBytes,
+	hmacSha256MatchesAny,
+	MAX_SIGNATURE_CANDIDATES,
+	timingSafeEqual,
+	utf8,
+} from "./crypto";
 
 describe("hexToBytes", () => {
 	it("decodes even-length hex in either case", () => {
@@ -37,20 +47,44 @@ describe("timingSafeEqual", () => {
 	});
 });
 
-describe("anyHmacSha256Matches", () => {
-	it("matches RFC 4231 test case 2 (key 'Jefe')", async () => {
-		const data = utf8("what do ya want for nothing?");
-		const expected = hexToBytes("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-		expect(expected).not.toBeNull();
-		expect(await anyHmacSha256Matches(["Jefe"], [expected as Uint8Array], data)).toBe(true);
+describe("hmacSha256MatchesAny", () => {
+	afterEach(() => {
+		vi.restoreAllMocks();
 	});
 
-	it("accepts when any secret produces any candidate, and skips wrong-length candidates", async () => {
+	it("matches RFC 4231 test case 2 (key 'Jefe')", async () => {
+		const data = utf8("what do ya want for nothing?");
+		const expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+		expect(await hmacSha256MatchesAny(["Jefe"], [expected], "hex", data)).toBe(true);
+		expect(await hmacSha256MatchesAny(["Jefe"], [expected.toUpperCase()], "hex", data)).toBe(true);
+		expect(await hmacSha256MatchesAny(["Jefe"], [expected.slice(0, 62)], "hex", data)).toBe(false);
+	});
+
+	it("accepts when any secret produces any candidate, and skips malformed or wrong-length candidates", async () => {
 		const data = concatBytes(utf8("1700000000."), utf8('{"id":"evt_1"}'));
-		const good = new Uint8Array(createHmac("sha256", "second").update(data).digest());
-		expect(await anyHmacSha256Matches(["first", "second"], [good.slice(0, 16), good], data)).toBe(true);
-		expect(await anyHmacSha256Matches(["first"], [good], data)).toBe(false);
-		expect(await anyHmacSha256Matches(["second"], [good.slice(0, 31)], data)).toBe(false);
-		expect(bytesToHex(good)).toBe(createHmac("sha256", "second").update(data).digest("hex"));
+		const good = createHmac("sha256", "second").update(data).digest();
+		const base64 = good.toString("base64");
+		expect(await hmacSha256MatchesAny(["first", "second"], ["not base64!", base64.slice(0, 20), base64], "base64", data)).toBe(true);
+		expect(await hmacSha256MatchesAny(["first"], [base64], "base64", data)).toBe(false);
+		expect(await hmacSha256MatchesAny(["second"], [good.subarray(0, 31).toString("hex")], "hex", data)).toBe(false);
+		expect(bytesToHex(new Uint8Array(good))).toBe(good.toString("hex"));
+	});
+
+	it("computes the HMAC once per secret, however many candidates are listed", async () => {
+		const data = utf8("x".repeat(4096));
+		const forged = Array.from({ length: 240 }, (_, i) => i.toString(16).padStart(64, "0"));
+		const sign = vi.spyOn(crypto.subtle, "sign");
+		const verify = vi.spyOn(crypto.subtle, "verify");
+		expect(await hmacSha256MatchesAny(["first", "second"], forged, "hex", data)).toBe(false);
+		expect(sign).toHaveBeenCalledTimes(2);
+		expect(verify).not.toHaveBeenCalled();
+	});
+
+	it(`considers only the first ${MAX_SIGNATURE_CANDIDATES} candidates`, async () => {
+		const data = utf8('{"id":"evt_1"}');
+		const good = createHmac("sha256", "k").update(data).digest("hex");
+		const forged = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(64, "0"));
+		expect(await hmacSha256MatchesAny(["k"], [...forged(MAX_SIGNATURE_CANDIDATES - 1), good], "hex", data)).toBe(true);
+		expect(await hmacSha256MatchesAny(["k"], [...forged(MAX_SIGNATURE_CANDIDATES), good], "hex", data)).toBe(false);
 	});
 });

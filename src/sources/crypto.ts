@@ -1,9 +1,9 @@
 // Small Web Crypto helpers for the provider presets. Everything works on raw
 // bytes: a signature is always checked over the body exactly as received.
 //
-// Comparisons never short-circuit on the first differing byte: HMACs are
-// checked with crypto.subtle.verify (constant time), and timingSafeEqual is
-// there for the rare digest that has to be compared by hand.
+// Comparisons never short-circuit on the first differing byte: an HMAC is
+// computed once per secret and compared with each candidate by
+// timingSafeEqual (hmacSha256MatchesAny).
 
 const encoder = new TextEncoder();
 
@@ -94,22 +94,40 @@ export async function hmacSha256(secret: string | Uint8Array, data: Uint8Array):
 
 const SHA256_BYTES = 32;
 
-// True when any candidate signature is the HMAC-SHA256 of data under any of
-// the secrets (rotation: old and new secret both valid for a while). Each
-// check is crypto.subtle.verify, which compares in constant time; candidates
-// that are not 32 bytes long cannot match and are skipped.
-export async function anyHmacSha256Matches(
+// A sender may list several signatures (Stripe's v1=… while a secret rolls,
+// Standard Webhooks' space-separated list); no real sender needs more than a
+// few, so only the first this many are looked at. Work per request stays
+// bounded whatever the header holds.
+export const MAX_SIGNATURE_CANDIDATES = 8;
+
+export type SignatureEncoding = "hex" | "base64";
+
+const DECODERS: Record<SignatureEncoding, (text: string) => Uint8Array | null> = { hex: hexToBytes, base64: base64ToBytes };
+
+// True when any of the first MAX_SIGNATURE_CANDIDATES signatures (as sent:
+// hex or base64 text) is the HMAC-SHA256 of data under any of the secrets
+// (rotation: old and new both valid for a while). The HMAC is computed once
+// per secret, never once per candidate, and each candidate is compared in
+// constant time; one that does not decode to 32 bytes cannot match. Every
+// preset checks its signatures with this.
+export async function hmacSha256MatchesAny(
 	secrets: readonly (string | Uint8Array)[],
-	candidates: readonly Uint8Array[],
+	signatures: readonly string[],
+	encoding: SignatureEncoding,
 	data: Uint8Array,
 ): Promise<boolean> {
-	const wellFormed = candidates.filter((c) => c.length === SHA256_BYTES);
-	if (wellFormed.length === 0) return false;
+	const decode = DECODERS[encoding];
+	const candidates: Uint8Array[] = [];
+	for (const signature of signatures.slice(0, MAX_SIGNATURE_CANDIDATES)) {
+		const bytes = decode(signature);
+		if (bytes !== null && bytes.length === SHA256_BYTES) candidates.push(bytes);
+	}
+	if (candidates.length === 0) return false;
 	for (const secret of secrets) {
-		const key = await hmacSha256Key(secret);
-		for (const candidate of wellFormed) {
-			if (await crypto.subtle.verify("HMAC", key, candidate, data)) return true;
-		}
+		const mac = await hmacSha256(secret, data);
+		let matched = false;
+		for (const candidate of candidates) matched = timingSafeEqual(mac, candidate) || matched;
+		if (matched) return true;
 	}
 	return false;
 }

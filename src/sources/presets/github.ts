@@ -13,7 +13,7 @@
 // {status:"pong"} and not queued: it carries no business data, and answering
 // it only after verify() passed tells the operator the secret is right.
 
-import { anyHmacSha256Matches, hexToBytes } from "../crypto";
+import { hmacSha256MatchesAny } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
 import { bodyString, eventIdentity, header, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
@@ -33,9 +33,8 @@ async function verify(req: DeliveryRequest, secrets: readonly string[]): Promise
 	const value = header(req.headers, GITHUB_SIGNATURE_HEADER);
 	if (value === undefined) return MISSING;
 	const match = /^sha256=(.*)$/i.exec(value);
-	const signature = match?.[1] !== undefined ? hexToBytes(match[1]) : null;
-	if (signature === null) return MISMATCH;
-	return (await anyHmacSha256Matches(secrets, [signature], req.body)) ? OK : MISMATCH;
+	if (match?.[1] === undefined) return MISMATCH;
+	return (await hmacSha256MatchesAny(secrets, [match[1]], "hex", req.body)) ? OK : MISMATCH;
 }
 
 function identify(req: DeliveryRequest, json: unknown): Identification {

@@ -8,7 +8,7 @@
 // falling back to X-Shopify-Webhook-Id; type = X-Shopify-Topic
 // ("customers/create"); occurredAt = X-Shopify-Triggered-At (ISO 8601).
 
-import { anyHmacSha256Matches, base64ToBytes } from "../crypto";
+import { hmacSha256MatchesAny } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
 import { eventIdentity, header, isoToMs, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
@@ -29,9 +29,7 @@ async function verify(req: DeliveryRequest, secrets: readonly string[]): Promise
 	requireSecrets("shopify", secrets);
 	const value = header(req.headers, SHOPIFY_SIGNATURE_HEADER);
 	if (value === undefined) return MISSING;
-	const signature = base64ToBytes(value);
-	if (signature === null) return MISMATCH;
-	return (await anyHmacSha256Matches(secrets, [signature], req.body)) ? OK : MISMATCH;
+	return (await hmacSha256MatchesAny(secrets, [value], "base64", req.body)) ? OK : MISMATCH;
 }
 
 function identify(req: DeliveryRequest, _json: unknown): Identification {

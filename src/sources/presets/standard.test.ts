@@ -131,6 +131,25 @@ describe("standard preset: verify", () => {
 	});
 });
 
+describe("standard preset: lists of signatures", () => {
+	const forged = (n: number) => Array.from({ length: n }, (_, i) => `v1,${btoa(String(i).padStart(32, "0"))}`);
+
+	it("accepts the genuine signature among the first 8 of a space-separated list", async () => {
+		const headers = signed(payload);
+		const list = [...forged(7), headers["webhook-signature"]].join(" ");
+		expect(await standard.verify(delivery(payload, { ...headers, "webhook-signature": list }), [SECRET], opts)).toEqual({ ok: true });
+	});
+
+	it("does not look past 8 candidates", async () => {
+		const headers = signed(payload);
+		const list = [...forged(8), headers["webhook-signature"]].join(" ");
+		expect(await standard.verify(delivery(payload, { ...headers, "webhook-signature": list }), [SECRET], opts)).toEqual({
+			ok: false,
+			reason: "signature_mismatch",
+		});
+	});
+});
+
 describe("standard preset: identify", () => {
 	it("uses webhook-id, body type, and the body's ISO timestamp as the occurrence time", () => {
 		const headers = signed(payload, SECRET, NOW + 60);

@@ -12,7 +12,7 @@
 // when it is an ISO date-time (the spec's "when the event occurred", stable
 // across retries), else webhook-timestamp (when this attempt was signed).
 
-import { anyHmacSha256Matches, base64ToBytes, concatBytes, utf8 } from "../crypto";
+import { base64ToBytes, concatBytes, hmacSha256MatchesAny, utf8 } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
@@ -67,9 +67,8 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 	if (v1.length === 0) return MISSING;
 	const signedAt = parseUnixSeconds(timestamp);
 	if (signedAt === null) return MISMATCH;
-	const candidates = v1.map(base64ToBytes).filter((b): b is Uint8Array => b !== null);
 	const signed = concatBytes(utf8(`${id}.${timestamp}.`), req.body);
-	if (!(await anyHmacSha256Matches(keys, candidates, signed))) return MISMATCH;
+	if (!(await hmacSha256MatchesAny(keys, v1, "base64", signed))) return MISMATCH;
 	return withinTolerance(signedAt, opts) ? OK : STALE;
 }
 

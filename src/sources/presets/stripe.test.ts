@@ -182,6 +182,22 @@ describe("stripe preset: verify", () => {
 	});
 });
 
+describe("stripe preset: lists of v1 signatures", () => {
+	const forged = (n: number) => Array.from({ length: n }, (_, i) => `v1=${i.toString(16).padStart(64, "0")}`);
+
+	it("accepts the genuine v1 among the first 8, as Stripe sends while a secret rolls", async () => {
+		const [t, v1] = (await signHeader(payload)).split(",") as [string, string];
+		const header = [t, ...forged(7), v1].join(",");
+		expect(await stripe.verify(delivery(payload, header), [SECRET], opts)).toEqual({ ok: true });
+	});
+
+	it("does not look past 8 candidates: a genuine v1 behind 240 forged ones is refused", async () => {
+		const [t, v1] = (await signHeader(payload)).split(",") as [string, string];
+		const header = [t, ...forged(240), v1].join(",");
+		expect(await stripe.verify(delivery(payload, header), [SECRET], opts)).toEqual({ ok: false, reason: "signature_mismatch" });
+	});
+});
+
 describe("stripe preset: identify", () => {
 	it("takes id, type and created (s → ms) from the event body", () => {
 		expect(stripe.identify(delivery(payload), JSON.parse(payload))).toEqual({

@@ -9,7 +9,7 @@
 // Identity: id = body.id (evt_…), type = body.type, occurredAt = body.created
 // (unix seconds).
 
-import { anyHmacSha256Matches, concatBytes, hexToBytes, utf8 } from "../crypto";
+import { concatBytes, hmacSha256MatchesAny, utf8 } from "../crypto";
 import type { MappingRule, MappingTable } from "../mapping";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
@@ -55,9 +55,8 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 	if (parsed.timestamp === undefined || parsed.v1.length === 0) return MISSING;
 	const signedAt = parseUnixSeconds(parsed.timestamp);
 	if (signedAt === null) return MISMATCH;
-	const candidates = parsed.v1.map(hexToBytes).filter((b): b is Uint8Array => b !== null);
 	const signed = concatBytes(utf8(`${parsed.timestamp}.`), req.body);
-	if (!(await anyHmacSha256Matches(secrets, candidates, signed))) return MISMATCH;
+	if (!(await hmacSha256MatchesAny(secrets, parsed.v1, "hex", signed))) return MISMATCH;
 	return withinTolerance(signedAt, opts) ? OK : STALE;
 }
 
