@@ -11,6 +11,27 @@ import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middlew
 import { sourceRoutes } from "./sources";
 import { batchStatus, type EventOutcome, eventErrorCode } from "./status";
 
+// A provider event is stored and deduplicated under "<source>:<provider id>",
+// where source is any name SOURCE_PATTERN allows: configured today, added
+// later, or a preset served under its own kind. A direct event_id of that
+// shape could claim a key a provider's event will need (and have the real
+// event refused 409), so no direct event_id may start with
+// "<a-z0-9 name>:", whatever the sources configured now.
+export const PROVIDER_KEY_PREFIX = new RegExp(`${SOURCE_PATTERN.source.replace(/\$$/, "")}:`);
+
+export const directEventSchema = eventEnvelopeSchema.check(
+	z.superRefine((event, ctx) => {
+		if (!PROVIDER_KEY_PREFIX.test(event.event_id)) return;
+		ctx.addIssue({
+			code: "custom",
+			path: ["event_id"],
+			input: event.event_id,
+			message:
+				'must not start with "<name>:" in lower case (a-z 0-9 _ . -): that is the key space of provider events, "<source>:<provider id>"',
+		});
+	}),
+);
+
 const batchBodySchema = z.object({ events: z.array(z.unknown()).check(z.minLength(1, "must contain at least one event")) });
 
 interface Arrival {
@@ -49,7 +70,7 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		jsonBody(),
 		webhookSignature(),
 		parseJson(),
-		zValidator("json", eventEnvelopeSchema, rejectInvalid),
+		zValidator("json", directEventSchema, rejectInvalid),
 		async (c) => {
 			const event = c.req.valid("json");
 			const item = directItem({ event, bodyHash: await eventHash(event) }, arrivalOf(c));
@@ -113,7 +134,7 @@ async function triageBatch(events: unknown[]): Promise<Triage[]> {
 	const firstSeen = new Map<string, string>();
 	const triaged: Triage[] = [];
 	for (const [index, raw] of events.entries()) {
-		const parsed = eventEnvelopeSchema.safeParse(raw);
+		const parsed = directEventSchema.safeParse(raw);
 		if (!parsed.success) {
 			const eventId = typeof (raw as { event_id?: unknown })?.event_id === "string" ? (raw as { event_id: string }).event_id : undefined;
 			triaged.push({ index, eventId, status: "rejected", error: "validation_failed", fields: fieldIssues(parsed.error) });
