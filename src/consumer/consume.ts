@@ -51,22 +51,22 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 	const clear = await setConflictsAside(env.DB, ready, failures);
 	const { written, rowsWritten } = await writeIsolated(env.DB, clear, failures);
 
-	// Forwarding hook: the stored, processed events go to the destinations
-	// that match them (one delivery each, on the deliveries queue), before
+	// Forwarding hook: the stored events go to the destinations that match
+	// them (one delivery each, on the deliveries queue; unhandled ones only to
+	// `raw` destinations, see forwarding/fanout.ts), before
 	// the acks: if their deliveries cannot be recorded, those messages are
 	// retried (the write above is a no-op the second time). The event itself
 	// is stored, so it is never dead-lettered for this: on its last attempt
 	// it is acked and the lost fan-out logged with the event ids.
-	const forwarded = written.filter((r) => r.processed.event.status === "processed");
 	const fanout = await enqueueDeliveries(
 		env,
-		forwarded.map((r) => r.processed.event),
+		written.map((r) => r.processed.event),
 	);
-	const retryFanout = new Set(fanout === null ? forwarded.filter((r) => !shouldDeadLetter(r.message.attempts, false)) : []);
+	const retryFanout = new Set(fanout === null ? written.filter((r) => !shouldDeadLetter(r.message.attempts, false)) : []);
 	for (const r of retryFanout)
 		failures.push({ message: r.message, error: "deliveries could not be recorded for forwarding", permanent: false });
-	if (fanout === null && retryFanout.size < forwarded.length) {
-		const abandoned = forwarded.filter((r) => !retryFanout.has(r)).map((r) => r.processed.event.event_id);
+	if (fanout === null && retryFanout.size < written.length) {
+		const abandoned = written.filter((r) => !retryFanout.has(r)).map((r) => r.processed.event.event_id);
 		logLine("error", "deliveries_fanout_abandoned", { event_ids: abandoned });
 	}
 	for (const { message } of written.filter((r) => !retryFanout.has(r))) message.ack();
