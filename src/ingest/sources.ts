@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { SOURCE_VAR } from "../events/envelope";
+import { CONTENT_TYPE_HEADER, SOURCE_VAR } from "../events/envelope";
 import { configFor } from "../shared/config";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
@@ -132,6 +132,11 @@ function bindingNamed<T>(env: Env, name: string): T | undefined {
 	return (env as unknown as Record<string, T | undefined>)[name];
 }
 
+const pickContentType = (request: DeliveryRequest): Record<string, string> => {
+	const value = request.headers[CONTENT_TYPE_HEADER];
+	return value ? { [CONTENT_TYPE_HEADER]: value } : {};
+};
+
 function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
 	const lower: Record<string, string> = {};
 	headers.forEach((value, name) => {
@@ -239,7 +244,8 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 		const item = await deliveryItem({
 			source: source.name,
 			preset: presetOf(source),
-			identity: identified,
+			// The content type too: a `raw` destination is sent the body with it.
+			identity: { ...identified, headers: { ...pickContentType(request), ...identified.headers } },
 			raw,
 			text,
 			receivedAt: Date.now(),
