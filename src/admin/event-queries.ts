@@ -1,3 +1,4 @@
+import { parseJsonText } from "../shared/json-guard";
 import { type Keyset, nextCursor } from "./cursor";
 import type { Attempt, DeadLetter, EventSummary } from "./schemas";
 import { afterKey, atLeast, before, eq, where } from "./sql";
@@ -63,7 +64,7 @@ export async function eventDetail(db: D1Database, eventId: string) {
 // Stored payloads are JSON we wrote; anything else is shown as the raw text.
 export function parsePayload(text: string): unknown {
 	try {
-		return JSON.parse(text);
+		return parseJsonText(text);
 	} catch {
 		return text;
 	}

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { DIRECT_SOURCE } from "../events/envelope";
 import { sourceSnapshot } from "../metrics/client";
 import { emptySourceCounts } from "../metrics/ingest-metrics";
+import { webhookSecret } from "../shared/config";
 import { documented } from "../shared/describe";
 import { configuredSources, rateLimitBindingOf, resolveSecrets } from "../sources/config";
 import { PRESET_KINDS } from "../sources/presets";
@@ -51,8 +52,8 @@ export const sourcesRoutes = new Hono<{ Bindings: Env }>().get(
 			name: DIRECT_SOURCE,
 			kind: DIRECT_SOURCE,
 			url: "/webhook/events",
-			signing: c.env.WEBHOOK_SECRET ? "configured" : c.env.ALLOW_UNSIGNED === "true" ? "unsigned" : "not_configured",
-			secrets_set: c.env.WEBHOOK_SECRET ? 1 : 0,
+			signing: webhookSecret(c.env) ? "configured" : c.env.ALLOW_UNSIGNED === "true" ? "unsigned" : "not_configured",
+			secrets_set: webhookSecret(c.env) ? 1 : 0,
 			rate_limit: null,
 			counters: countersOf(DIRECT_SOURCE),
 		} as const;

@@ -1,5 +1,6 @@
 import { canonicalJson } from "../shared/canonical-json";
 import { sha256Hex } from "../shared/crypto";
+import { parseJsonText } from "../shared/json-guard";
 import { type EventEnvelope, isDelivery, type QueueMessage } from "./envelope";
 
 // Content hash of an event: same content → same hash, whatever its key order
@@ -13,5 +14,5 @@ export function eventHash(event: EventEnvelope): Promise<string> {
 // provider delivery's JSON body.
 export function contentHash(message: QueueMessage): Promise<string> {
 	if (!isDelivery(message)) return eventHash(message.event);
-	return sha256Hex(canonicalJson(JSON.parse(message.delivery.body)));
+	return sha256Hex(canonicalJson(parseJsonText(message.delivery.body)));
 }

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { readPipelineState } from "../metrics/pipeline-state";
-import { readConfig } from "../shared/config";
+import { readConfig, webhookSecret } from "../shared/config";
 import { documented } from "../shared/describe";
 import { logLine } from "../shared/log";
 
@@ -48,7 +48,7 @@ export const healthDetailRoutes = new Hono<{ Bindings: Env }>().get(
 	}),
 	async (c) => {
 		const config = readConfig(c.env);
-		const signing = c.env.WEBHOOK_SECRET ? "enabled" : config.allowUnsigned ? "disabled (ALLOW_UNSIGNED)" : "not configured";
+		const signing = webhookSecret(c.env) ? "enabled" : config.allowUnsigned ? "disabled (ALLOW_UNSIGNED)" : "not configured";
 		try {
 			const state = await readPipelineState(c.env);
 			return c.json({

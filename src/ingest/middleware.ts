@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
-import { configFor, type PipelineConfig } from "../shared/config";
+import { configFor, type PipelineConfig, webhookSecret } from "../shared/config";
 import { verifySignature } from "../shared/crypto";
 import { ApiError } from "../shared/errors";
-import { DEFAULT_MAX_JSON_DEPTH, guardJson } from "../shared/json-guard";
+import { DEFAULT_MAX_JSON_DEPTH, guardJson, withoutBom } from "../shared/json-guard";
 
 export type IngestEnv = {
 	Bindings: Env;
@@ -83,7 +83,7 @@ export interface SignatureOptions {
 export function webhookSignature(options: SignatureOptions = {}): MiddlewareHandler<IngestEnv> {
 	const header = options.header ?? "X-Webhook-Signature";
 	return async (c, next) => {
-		const secret = c.env.WEBHOOK_SECRET;
+		const secret = webhookSecret(c.env);
 		if (!secret) {
 			if (c.get("config").allowUnsigned) return next();
 			throw new ApiError(
@@ -101,7 +101,9 @@ export function webhookSignature(options: SignatureOptions = {}): MiddlewareHand
 	};
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+// ignoreBOM: a leading BOM stays in the text, so a provider body is archived
+// exactly as received; it is skipped only for parsing.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export interface ParseJsonOptions {
 	// Deepest nesting accepted (objects and arrays).
@@ -112,7 +114,8 @@ export interface ParseJsonOptions {
 	rejectUnsafeNumbers?: boolean;
 }
 
-// Decodes (already verified) bytes as UTF-8 JSON, bounded before any parse:
+// Decodes (already verified) bytes as UTF-8 JSON, bounded before any parse.
+// text is the body as received (a BOM included), json its parse:
 // nesting deeper than maxDepth and, optionally, lossy numbers get a 400 naming
 // the limit or the number; malformed JSON gets its own error code.
 export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { text: string; json: unknown } {
@@ -122,7 +125,8 @@ export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { 
 	} catch {
 		throw new ApiError(400, "invalid_json", "Request body is not valid UTF-8");
 	}
-	const guard = guardJson(text, {
+	const parseable = withoutBom(text);
+	const guard = guardJson(parseable, {
 		maxDepth: options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH,
 		rejectUnsafeNumbers: options.rejectUnsafeNumbers ?? true,
 	});
@@ -131,7 +135,7 @@ export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { 
 		throw new ApiError(400, code, message, details);
 	}
 	try {
-		return { text, json: JSON.parse(text) };
+		return { text, json: JSON.parse(parseable) };
 	} catch {
 		throw new ApiError(400, "invalid_json", "Request body is not valid JSON");
 	}
@@ -142,7 +146,7 @@ export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { 
 export function parseJson(options: ParseJsonOptions = {}): MiddlewareHandler<IngestEnv> {
 	return async (c, next) => {
 		const { text } = decodeJson(c.get("rawBody"), options);
-		c.req.bodyCache.text = Promise.resolve(text) as unknown as string;
+		c.req.bodyCache.text = Promise.resolve(withoutBom(text)) as unknown as string;
 		await next();
 	};
 }

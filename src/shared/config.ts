@@ -51,6 +51,13 @@ export function readConfig(vars: ConfigVars): PipelineConfig {
 	};
 }
 
+// WEBHOOK_SECRET as used: trimmed like the provider secrets, since
+// `echo … | wrangler secret put` leaves a newline; blank means unset.
+export function webhookSecret(vars: { WEBHOOK_SECRET?: string }): string | undefined {
+	const secret = vars.WEBHOOK_SECRET?.trim();
+	return secret ? secret : undefined;
+}
+
 // readConfig once per env object: the ack path asks on every request, and an
 // isolate's env does not change between requests (a test's overridden env is
 // a new object, so it gets its own).

@@ -223,3 +223,16 @@ function decimalOf(literal: string): Decimal | null {
 	const written = expText === "" ? 0 : Number(expText) * (expSign === "-" ? -1 : 1);
 	return { negative: sign === "-", digits, exponent: written - frac.length + trailingZeros };
 }
+
+// A UTF-8 BOM some senders put before their JSON. Provider bodies are kept
+// with it, byte for byte as signed; JSON.parse refuses it, so every parse of
+// a stored body goes through this.
+const BOM = "\uFEFF";
+export function withoutBom(text: string): string {
+	return text.startsWith(BOM) ? text.slice(BOM.length) : text;
+}
+
+// JSON.parse of a body that may start with a BOM.
+export function parseJsonText(text: string): unknown {
+	return JSON.parse(withoutBom(text));
+}

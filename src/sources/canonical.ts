@@ -1,5 +1,6 @@
 import { PermanentError } from "../events/contract";
 import { type DeliveryMessage, type EventEnvelope, storedEventId } from "../events/envelope";
+import { parseJsonText } from "../shared/json-guard";
 import { findSource, mappingsFor, type Source } from "./config";
 import { mapEvent } from "./mapping";
 
@@ -14,7 +15,7 @@ export function canonicalEvent(message: DeliveryMessage, sources: readonly Sourc
 	if (!source) throw new PermanentError("unknown_source", `no source named "${message.source}" is configured`);
 	let payload: unknown;
 	try {
-		payload = JSON.parse(message.delivery.body);
+		payload = parseJsonText(message.delivery.body);
 	} catch {
 		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is not JSON`);
 	}

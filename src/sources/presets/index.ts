@@ -53,7 +53,8 @@ export function getPreset(kind: string): Preset | undefined {
 }
 
 // The JSON body, or undefined when it is not JSON (identify() then names the
-// field it could not read). Bodies are UTF-8; a leading BOM is dropped.
+// field it could not read). Bodies are UTF-8; a leading BOM is skipped for
+// the parse (TextDecoder drops it by default).
 export function parseJsonBody(body: Uint8Array): unknown {
 	try {
 		return JSON.parse(new TextDecoder().decode(body));
