@@ -9,7 +9,16 @@ import type { SendRecord } from "./reconcile";
 import { type MixOptions, planKinds } from "./schedule";
 import { summarize } from "./stats";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// Where the loop reads the time and waits: the real clock by default; tests
+// pass a virtual one, so what they check never depends on the machine's speed.
+export interface LoopClock {
+	now(): number;
+	sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: LoopClock = { now: () => performance.now(), sleep };
 
 export interface LoopResult {
 	windowMs: number;
@@ -25,6 +34,7 @@ export interface LoopOptions {
 	// Measure latency from the due time (open loop, default) or from the moment
 	// the request actually left (closed loop, where everything is due at once).
 	measureFrom?: "due" | "send";
+	clock?: LoopClock;
 }
 
 export async function openLoop(
@@ -32,7 +42,8 @@ export async function openLoop(
 	options: LoopOptions,
 	fire: (index: number, since: number) => Promise<void>,
 ): Promise<LoopResult & { issued: number }> {
-	const start = performance.now();
+	const clock = options.clock ?? REAL_CLOCK;
+	const start = clock.now();
 	const inFlight = new Set<Promise<void>>();
 	let maxLagMs = 0;
 	let issued = 0;
@@ -40,9 +51,9 @@ export async function openLoop(
 		const dueAt = start + offset;
 		// Timers can wake a little early (libuv's cached clock): sleep again
 		// until due. Bounded: every pass sleeps, and the offset is finite.
-		for (let pass = 0; pass < 100 && dueAt - performance.now() > 0.5; pass++) await sleep(dueAt - performance.now());
+		for (let pass = 0; pass < 100 && dueAt - clock.now() > 0.5; pass++) await clock.sleep(dueAt - clock.now());
 		while (inFlight.size >= options.maxInFlight) await Promise.race(inFlight);
-		const now = performance.now();
+		const now = clock.now();
 		if (options.stopAfterMs !== undefined && now - start >= options.stopAfterMs) break;
 		maxLagMs = Math.max(maxLagMs, now - dueAt);
 		const sending: Promise<void> = fire(i, options.measureFrom === "send" ? now : dueAt).finally(() => inFlight.delete(sending));
@@ -50,7 +61,7 @@ export async function openLoop(
 		issued++;
 	}
 	await Promise.all(inFlight);
-	return { windowMs: performance.now() - start, maxLagMs: options.measureFrom === "send" ? 0 : Math.round(maxLagMs), issued };
+	return { windowMs: clock.now() - start, maxLagMs: options.measureFrom === "send" ? 0 : Math.round(maxLagMs), issued };
 }
 
 const RECENT_WINDOW_MS = 5_000;

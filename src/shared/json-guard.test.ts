@@ -87,10 +87,11 @@ describe("guardJson: nesting depth", () => {
 			['{"k":', "}"],
 		] as const) {
 			const text = open.repeat(200_000) + close.repeat(200_000);
-			const started = performance.now();
 			const result = guardJson(text);
-			expect(performance.now() - started).toBeLessThan(250);
 			expectTooDeep(result, 64);
+			// Refused at the 65th opening, not after reading the rest: the work is
+			// bounded by the limit (checked by position, not by a clock).
+			expect(result).toMatchObject({ offset: open.length * 64 });
 		}
 	});
 

@@ -56,11 +56,19 @@ describe("a shard's accept: claim, enqueue and commit in one call", () => {
 		const gate = new Promise<void>((resolve) => {
 			releaseSend = resolve;
 		});
+		// Set once the first copy's send has started (its claim is made), so the
+		// second copy is sent then, however long that takes, not after a guess.
+		let sendStarted = false;
 		const { queue: live, sent } = recordingQueue();
-		const slow = { sendBatch: async (m: MessageSendRequest[]) => gate.then(() => live.sendBatch(m)) } as unknown as Queue;
+		const slow = {
+			sendBatch: async (m: MessageSendRequest[]) => {
+				sendStarted = true;
+				return gate.then(() => live.sendBatch(m));
+			},
+		} as unknown as Queue;
 		await withEventsQueue(slow, async () => {
 			const first = shard.accept([item], 0);
-			await new Promise((resolve) => setTimeout(resolve, 20));
+			while (!sendStarted) await new Promise((resolve) => setTimeout(resolve, 1));
 			expect(await shard.accept([item], 0)).toEqual(["in_flight"]);
 			releaseSend();
 			expect(await first).toEqual(["accepted"]);
