@@ -47,7 +47,7 @@ export const eventsDoc = documented({
 		202: ["Accepted and enqueued", ack("accepted")],
 		200: ["Duplicate of an accepted event (same id and body); not processed again", ack("duplicate")],
 		400: [
-			"invalid_json, json_too_deep (nesting over 64, `limit`), unsafe_number (a number a double cannot hold exactly, `path`), or validation_failed (`fields` names each bad field)",
+			"invalid_json, json_too_deep (nesting over 64, `limit`), unsafe_number (a number a double cannot hold exactly, `path`), or validation_failed (`fields` names each bad field; an event_id starting with a lower-case name and a colon is refused: that is the provider key space <source>:<id>)",
 		],
 		409: ["Same event_id with a different body inside the idempotency window: a true conflict"],
 		...SHARED_ERRORS,

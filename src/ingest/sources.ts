@@ -203,8 +203,12 @@ const sourceDoc = documented({
 			"Accepted and enqueued",
 			z.object({ status: z.literal("accepted"), event_id: z.string().check(z.describe("<source>:<provider id>")) }),
 		],
-		200: ["Duplicate of an accepted delivery, or a control answer (Slack challenge, GitHub pong)"],
-		400: ["Body is not JSON, or the provider's event id / type is missing (`fields` names it)"],
+		200: [
+			"Duplicate of an accepted delivery (for GitHub and Shopify also the same body bytes under another id), or a control answer (Slack challenge, GitHub pong)",
+		],
+		400: [
+			"Body is not JSON, or the provider's event id / type is missing, or too long to store (<source>:<id> over 200 characters, a type over 200), or an id holds whitespace (`fields` names the header or field)",
+		],
 		401: ["signature_missing, signature_mismatch or timestamp_out_of_tolerance"],
 		404: ["No such source"],
 		409: ["Same provider id with a different body, or another copy still being enqueued (Retry-After)"],
