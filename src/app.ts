@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { healthRoutes } from "./health/routes";
+import { devSecretGuard } from "./ingest/dev-secrets";
 import { webhookRoutes } from "./ingest/routes";
 import { ingestMetrics } from "./metrics/middleware";
 import { accessLog } from "./shared/access-log";
@@ -23,6 +24,7 @@ function shell(): App {
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.use("/webhook/*", ingestMetrics());
+	app.use("/webhook/*", devSecretGuard());
 	app.route("/webhook", webhookRoutes);
 	app.use("/api/*", adminAuth());
 	app.use("/metrics", adminAuth());

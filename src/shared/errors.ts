@@ -40,9 +40,16 @@ const HTTP_CODES: Partial<Record<number, string>> = {
 	415: "unsupported_media_type",
 };
 
+// A 503 always says when to retry (a sender or a tool would otherwise give
+// up or hammer); a thrower that names no delay gets this one.
+export const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
 export function errorResponse(err: Error, c: Context): Response {
 	if (err instanceof ApiError) {
 		for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+		if (err.status === 503 && !Object.keys(err.headers).some((h) => h.toLowerCase() === "retry-after")) {
+			c.header("Retry-After", String(DEFAULT_RETRY_AFTER_SECONDS));
+		}
 		return c.json({ error: err.code, message: err.message, ...err.details } satisfies ErrorBody, err.status);
 	}
 	if (err instanceof HTTPException) {
