@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../shared/config";
+import { configFor } from "../shared/config";
 import { type ClaimOutcome, type ClaimRequest, decideClaim, PENDING_LEASE_MS, type ShardOutcome, type StoredClaim } from "./claims";
 import { enqueue, type Outgoing, queueForShard } from "./outbox";
 
@@ -27,7 +27,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.sql = ctx.storage.sql;
-		this.ttlMs = readConfig(env).idempotencyTtlMs;
+		this.ttlMs = configFor(env).idempotencyTtlMs;
 		this.sql.exec(`
 			CREATE TABLE IF NOT EXISTS claims (
 				event_id   TEXT PRIMARY KEY,
