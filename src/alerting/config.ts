@@ -27,7 +27,9 @@ export interface AlertSecrets {
 
 export type AlertVars = AlertSecrets & { ALERT_COOLDOWN_SECONDS?: string; ALERT_RULES?: string };
 
-function rules(raw: string | undefined, problems: string[]): RulesConfig {
+// ALERT_RULES as the Worker reads it (also what `npm run doctor` checks):
+// unset is the default rules; a problem is pushed and the defaults used.
+export function parseAlertRules(raw: string | undefined, problems: string[]): RulesConfig {
 	if (raw === undefined || raw.trim() === "") return DEFAULT_RULES;
 	let json: unknown;
 	try {
@@ -70,5 +72,5 @@ export function alertingConfig(vars: AlertVars): AlertingConfig {
 	}
 	// ALERT_COOLDOWN_SECONDS is one of the numeric vars (src/shared/config.ts):
 	// a bad value throws ConfigError rather than quietly using the default.
-	return { cooldownMs: configFor(vars).alertCooldownMs, rules: rules(vars.ALERT_RULES, problems), channels, problems };
+	return { cooldownMs: configFor(vars).alertCooldownMs, rules: parseAlertRules(vars.ALERT_RULES, problems), channels, problems };
 }
