@@ -38,3 +38,23 @@ describe("Deploy to Cloudflare: secrets", () => {
 		expect(pkg.scripts.doctor).toBe("tsx scripts/deploy/doctor.ts");
 	});
 });
+
+describe("Deploy to Cloudflare: docs", () => {
+	const button =
+		/\[!\[Deploy to Cloudflare\]\(https:\/\/deploy\.workers\.cloudflare\.com\/button\)\]\((https:\/\/deploy\.workers\.cloudflare\.com\/\?url=[^)\s]+)\)/;
+	const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+	const configuration = readFileSync(path.join(ROOT, "docs/configuration.md"), "utf8");
+
+	it("the README carries the button at the top, and says which URL to substitute", () => {
+		const match = button.exec(readme);
+		expect(match?.index).toBeLessThan(readme.indexOf("\n## "));
+		expect(readme).toContain("replace `OWNER/edge-webhook-pipeline` in the\nbutton's `?url=`");
+	});
+
+	it("docs/configuration.md starts with the same button and npm run setup, then what setup does", () => {
+		const firstSection = configuration.slice(0, configuration.indexOf("\n## ", configuration.indexOf("\n## ") + 1));
+		expect(button.exec(firstSection)?.[1]).toBe(button.exec(readme)?.[1]);
+		expect(firstSection).toContain("npm run setup -- --dry-run");
+		expect(configuration.indexOf("### What setup does")).toBeLessThan(configuration.indexOf("## Bindings"));
+	});
+});
