@@ -9,6 +9,11 @@ import { mustRun, outputOf, type Wrangler, wranglerFor } from "./wrangler";
 
 export async function runDeploy(wrangler: Wrangler, env: string | undefined, deployArgs: string[], log = console.log): Promise<void> {
 	const target = readTarget({ env });
+	// A dry run builds only: nothing is created or migrated.
+	if (deployArgs.includes("--dry-run")) {
+		log(outputOf(await mustRun(wrangler, ["deploy", ...deployArgs])).trim());
+		return;
+	}
 	for (const queue of target.queues) {
 		const change = await ensureQueue(wrangler, queue);
 		if (change.created) log(`+ created ${change.what}`);

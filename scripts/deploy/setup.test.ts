@@ -272,6 +272,12 @@ describe("npm run deploy", { timeout: 90_000 }, () => {
 		expect(again.filter((c) => /\bcreate\b/.test(c))).toEqual([]);
 		expect(again.slice(-2)).toEqual(["d1 migrations apply DB --remote", "deploy"]);
 	});
+
+	it("-- --dry-run only builds: no queue, database or migration is touched", async () => {
+		const { code } = await run("deploy", ["--dry-run"]);
+		expect(code).toBe(0);
+		expect(calls().map(line)).toEqual(["deploy --dry-run"]);
+	});
 });
 
 describe("setup helpers", () => {
