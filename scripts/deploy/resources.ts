@@ -43,14 +43,30 @@ export interface LifecycleRule {
 }
 
 // Keys the Worker writes to its bucket(s), each expired by one rule:
-// claim-check bodies (src/ingest/accept.ts PAYLOAD_PREFIX) once no queue
-// retry can still need them, dead letters D1 could not take
-// (src/consumer/dead-letter-archive.ts), and the raw-event archive.
+// claim-check bodies (src/ingest/accept.ts PAYLOAD_PREFIX), dead letters D1
+// could not take (src/consumer/dead-letter-archive.ts), and the raw-event
+// archive. Archived events can point at claim-checked bodies, so payloads/
+// is kept at least as long as archive/ (and never under 30 days, the most
+// a queue retry can still need one).
 export const DEFAULT_ARCHIVE_DAYS = 365;
+const MIN_PAYLOAD_DAYS = 30;
+
+// The archive's lifetime: --archive-days, else the ARCHIVE_LIFETIME_DAYS var
+// when wrangler.toml sets it, else 365 days.
+export function archiveDaysFor(option: number | undefined, vars: Readonly<Record<string, unknown>>): number {
+	if (option !== undefined) return option;
+	const fromVars = Number(vars.ARCHIVE_LIFETIME_DAYS);
+	return Number.isInteger(fromVars) && fromVars > 0 ? fromVars : DEFAULT_ARCHIVE_DAYS;
+}
 
 export function lifecycleRules(archiveDays = DEFAULT_ARCHIVE_DAYS): LifecycleRule[] {
 	return [
-		{ name: "expire-payloads", prefix: "payloads/", expireDays: 30, why: "claim-check bodies of large events" },
+		{
+			name: "expire-payloads",
+			prefix: "payloads/",
+			expireDays: Math.max(MIN_PAYLOAD_DAYS, archiveDays),
+			why: "claim-check bodies of large events",
+		},
 		{ name: "expire-dead-letters", prefix: "dead-letters/", expireDays: 90, why: "dead letters D1 could not store" },
 		{ name: "expire-archive", prefix: "archive/", expireDays: archiveDays, why: "raw-event archive" },
 	];

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deployedUrl, lifecycleRuleNames } from "./resources";
+import { archiveDaysFor, deployedUrl, lifecycleRuleNames, lifecycleRules } from "./resources";
 import { parseArgs } from "./setup";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -158,7 +158,7 @@ describe("npm run setup", { timeout: 90_000 }, () => {
 			/^queues create webhook-deliveries-dlq$/,
 			/^d1 create webhook-pipeline$/,
 			/^r2 bucket create webhook-payloads$/,
-			/^r2 bucket lifecycle add webhook-payloads expire-payloads payloads\/ --expire-days 30/,
+			/^r2 bucket lifecycle add webhook-payloads expire-payloads payloads\/ --expire-days 365/,
 			/^r2 bucket lifecycle add webhook-payloads expire-archive archive\/ --expire-days 365/,
 			/^secret bulk$/,
 			/^d1 migrations apply DB --remote$/,
@@ -235,7 +235,9 @@ describe("npm run setup", { timeout: 90_000 }, () => {
 		const all = calls();
 		expect(all.length).toBeGreaterThan(10);
 		for (const c of all) expect(c.args.slice(-2)).toEqual(["--env", "staging"]);
-		expect(readAccount().buckets["webhook-payloads"]?.find((r) => r.prefix === "archive/")?.days).toBe(30);
+		const rules = readAccount().buckets["webhook-payloads"] ?? [];
+		expect(rules.find((r) => r.prefix === "archive/")?.days).toBe(30);
+		expect(rules.find((r) => r.prefix === "payloads/")?.days).toBe(30);
 		expect(readAccount().workers["webhook-pipeline-staging"]?.deployed).toBe(1);
 	});
 
@@ -293,6 +295,15 @@ describe("setup helpers", () => {
 			"expire-payloads",
 			"expire-archive",
 		]);
+	});
+
+	it("keeps claim-checked payloads at least as long as the archive that points at them", () => {
+		expect(archiveDaysFor(undefined, {})).toBe(365);
+		expect(archiveDaysFor(undefined, { ARCHIVE_LIFETIME_DAYS: "180" })).toBe(180);
+		expect(archiveDaysFor(7, { ARCHIVE_LIFETIME_DAYS: "180" })).toBe(7);
+		const days = (archive: number) => Object.fromEntries(lifecycleRules(archive).map((r) => [r.prefix, r.expireDays]));
+		expect(days(180)).toEqual({ "payloads/": 180, "dead-letters/": 90, "archive/": 180 });
+		expect(days(7)).toMatchObject({ "payloads/": 30, "archive/": 7 });
 	});
 
 	it("refuses unknown options and bad values", () => {

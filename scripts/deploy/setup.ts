@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { configuredSources, type Source } from "../../src/sources/config";
 import {
+	archiveDaysFor,
 	type Change,
 	DEFAULT_ARCHIVE_DAYS,
 	deployedUrl,
@@ -33,7 +34,8 @@ export interface SetupOptions {
 	dryRun: boolean;
 	env?: string;
 	url?: string;
-	archiveDays: number;
+	// Unset: ARCHIVE_LIFETIME_DAYS from wrangler.toml, else 365.
+	archiveDays?: number;
 	smoke: boolean;
 }
 
@@ -41,11 +43,11 @@ export const USAGE = `Usage: npm run setup -- [--dry-run] [--env <name>] [--url 
   --dry-run           print the plan; run nothing, contact nothing (no login needed)
   --env <name>        target a wrangler environment ([env.<name>] in wrangler.toml)
   --url <base>        the Worker's URL, when it is not the workers.dev one deploy prints
-  --archive-days <n>  keep archive/ objects n days (default ${DEFAULT_ARCHIVE_DAYS})
+  --archive-days <n>  keep archive/ objects n days (default: ARCHIVE_LIFETIME_DAYS, else ${DEFAULT_ARCHIVE_DAYS})
   --no-smoke          skip the smoke test of the deployed URL`;
 
 export function parseArgs(argv: readonly string[]): SetupOptions {
-	const options: SetupOptions = { dryRun: false, archiveDays: DEFAULT_ARCHIVE_DAYS, smoke: true };
+	const options: SetupOptions = { dryRun: false, smoke: true };
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i] as string;
 		const value = () => {
@@ -124,7 +126,7 @@ export function plan(target: DeployTarget, options: SetupOptions): Step[] {
 			run: async ({ wrangler }) => [changeLine(await ensureD1(wrangler, db.name))],
 		});
 	}
-	const rules = lifecycleRules(options.archiveDays);
+	const rules = lifecycleRules(archiveDaysFor(options.archiveDays, target.vars));
 	for (const { binding, bucket } of target.r2) {
 		steps.push({
 			title: `R2 bucket ${bucket} (${binding}): create if missing`,
