@@ -5,11 +5,13 @@ import { logLine } from "../shared/log";
 import { configuredSources, findSource } from "../sources/config";
 
 // The secrets a webhook path is verified with: WEBHOOK_SECRET for our own
-// envelope routes, the source's secretVars for /webhook/<source> (and, for a
-// name no source declares, the <NAME>_WEBHOOK_SECRET pair a preset reached by
-// its kind reads). An invalid SOURCES list names nothing here: the source
+// envelope routes, the source's secretVars for /webhook/<source>, and, for a
+// name no source declares (a preset reached by its kind), every var named
+// <NAME>_… (STRIPE_WEBHOOK_SECRET, TWILIO_AUTH_TOKEN, DISCORD_PUBLIC_KEY: a
+// published dev public key is as unsafe as a secret, its private half is
+// published too). An invalid SOURCES list names nothing here: the source
 // route answers that 503 itself.
-export function secretVarsFor(path: string, sourcesVar: unknown): string[] {
+export function secretVarsFor(path: string, sourcesVar: unknown, envNames: readonly string[] = []): string[] {
 	const name = /^\/webhook\/([^/]+)\/?$/.exec(path)?.[1];
 	if (name === undefined || name === "events" || name === "batch") return ["WEBHOOK_SECRET"];
 	let declared: readonly string[] | undefined;
@@ -18,8 +20,9 @@ export function secretVarsFor(path: string, sourcesVar: unknown): string[] {
 	} catch {
 		return [];
 	}
-	const byKind = `${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_WEBHOOK_SECRET`;
-	return declared ? [...declared] : [byKind, `${byKind}_PREVIOUS`];
+	if (declared) return [...declared];
+	const prefix = `${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_`;
+	return envNames.filter((n) => n.startsWith(prefix));
 }
 
 export interface DevSecretGuardOptions {
@@ -34,7 +37,7 @@ export interface DevSecretGuardOptions {
 // reason, which is what the insecure_config alert rule watches. On localhost,
 // 127.0.0.1 and [::1] (wrangler dev, the tests) the dev values work.
 export function devSecretGuard(options: DevSecretGuardOptions = {}): MiddlewareHandler<{ Bindings: Env }> {
-	const secretVars = options.secretVars ?? ((path: string, env: Env) => secretVarsFor(path, env.SOURCES));
+	const secretVars = options.secretVars ?? ((path: string, env: Env) => secretVarsFor(path, env.SOURCES, Object.keys(env)));
 	return async (c, next) => {
 		if (isLoopbackHost(new URL(c.req.url).hostname)) return next();
 		const names = devSecretsIn(c.env as unknown as Record<string, unknown>, secretVars(c.req.path, c.env));
