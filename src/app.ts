@@ -1,9 +1,11 @@
 import { type Context, Hono } from "hono";
 import { healthRoutes } from "./health/routes";
+import { devSecretGuard } from "./ingest/dev-secrets";
 import { webhookRoutes } from "./ingest/routes";
 import { ingestMetrics } from "./metrics/middleware";
 import { accessLog } from "./shared/access-log";
 import { adminAuth } from "./shared/auth";
+import { configGuard } from "./shared/config-guard";
 import { errorResponse, retryAfterOn503 } from "./shared/errors";
 import { securityHeaders } from "./shared/security-headers";
 
@@ -24,9 +26,13 @@ function shell(): App {
 	app.use(accessLog());
 	app.route("/health", healthRoutes);
 	app.use("/webhook/*", ingestMetrics());
+	app.use("/webhook/*", configGuard());
+	app.use("/webhook/*", devSecretGuard());
 	app.route("/webhook", webhookRoutes);
 	app.use("/api/*", adminAuth());
 	app.use("/metrics", adminAuth());
+	app.use("/api/*", configGuard());
+	app.use("/metrics", configGuard());
 	return app;
 }
 

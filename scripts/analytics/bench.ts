@@ -13,13 +13,14 @@ import { parseArgs, promisify } from "node:util";
 import { type AnyAnalyticsQuery, analyticsStatements, routeReads } from "../../src/analytics/queries";
 import type { AnalyticsStatement } from "../../src/analytics/queries/statement";
 import { provenTopUsers, topCandidatesStatement, topFallbackFor } from "../../src/analytics/queries/top-users";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 import { describeMachine } from "../bench/machine";
 import { startLocalStack } from "../stack/local-stack";
 import { seed } from "./seed";
 import { queryFor, searchOf, WINDOWS } from "./windows";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const TOKEN = "dev-admin-token-do-not-use-in-production";
+const TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 // Every route with its defaults (top 10 users, 14-day funnel), and usage for
 // one feature (its top users cannot use the per-period totals' whole periods).
 const ROUTES = ["signups", "mrr", "usage", "usage?feature=api_calls", "funnel", "payments"] as const;

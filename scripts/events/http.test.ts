@@ -1,9 +1,10 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { verifySignature } from "../../src/shared/crypto";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 import { isCleanRejection, outcomeOf, SIGNATURE_HEADER, signedHeaders } from "./http";
 
-const SECRET = "dev-webhook-secret-do-not-use-in-production";
+const SECRET = DEV_SECRETS.WEBHOOK_SECRET;
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe("request signing", () => {

@@ -3,11 +3,12 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { SOURCE_PATTERN } from "../../src/events/envelope";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 
 export const SCENARIOS = ["basic", "idempotency", "burst", "batch", "invalid", "load", "providers"] as const;
 export const DEFAULT_URL = "http://127.0.0.1:8787";
-export const DEV_SECRET = "dev-webhook-secret-do-not-use-in-production";
-export const DEV_ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
+export const DEV_SECRET = DEV_SECRETS.WEBHOOK_SECRET;
+export const DEV_ADMIN_TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 
 // "50" or "50/s" per second, "500/min" per minute → events per second.
 export function parseRate(raw: string): number {

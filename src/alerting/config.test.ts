@@ -37,10 +37,10 @@ describe("alerting config from vars and secrets", () => {
 		expect(alertingConfig({ ALERT_SLACK_WEBHOOK_URL: "http://127.0.0.1:9999/slack" }).channels).toHaveLength(1);
 	});
 
-	it("reads the cooldown in seconds, 0 included, and ignores nonsense", () => {
+	it("reads the cooldown in seconds, 0 included, and refuses nonsense", () => {
 		expect(alertingConfig({ ALERT_COOLDOWN_SECONDS: "2" }).cooldownMs).toBe(2000);
 		expect(alertingConfig({ ALERT_COOLDOWN_SECONDS: "0" }).cooldownMs).toBe(0);
-		expect(alertingConfig({ ALERT_COOLDOWN_SECONDS: "-1" }).cooldownMs).toBe(DEFAULT_COOLDOWN_MS);
+		expect(() => alertingConfig({ ALERT_COOLDOWN_SECONDS: "-1" })).toThrow(/ALERT_COOLDOWN_SECONDS/);
 	});
 
 	it("overrides only the rule settings ALERT_RULES names, and falls back to the defaults on bad JSON", () => {

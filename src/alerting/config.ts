@@ -1,7 +1,7 @@
 import { DEFAULT_RULES, type RulesConfig, rulesConfigSchema } from "../alerts/rules";
-import { DEFAULT_COOLDOWN_MS } from "../alerts/state";
 import { destinationUrlSchema } from "../destinations/schema";
 import { secretKey } from "../destinations/signing";
+import { configFor } from "../shared/config";
 
 // Alerting settings from vars and secrets. A channel whose secret or var is
 // unset is off; one that is set but unusable is off too, and says why in
@@ -27,13 +27,9 @@ export interface AlertSecrets {
 
 export type AlertVars = AlertSecrets & { ALERT_COOLDOWN_SECONDS?: string; ALERT_RULES?: string };
 
-function cooldownMs(raw: string | undefined): number {
-	if (raw === undefined || raw.trim() === "") return DEFAULT_COOLDOWN_MS;
-	const n = Number(raw);
-	return Number.isInteger(n) && n >= 0 ? n * 1000 : DEFAULT_COOLDOWN_MS;
-}
-
-function rules(raw: string | undefined, problems: string[]): RulesConfig {
+// ALERT_RULES as the Worker reads it (also what `npm run doctor` checks):
+// unset is the default rules; a problem is pushed and the defaults used.
+export function parseAlertRules(raw: string | undefined, problems: string[]): RulesConfig {
 	if (raw === undefined || raw.trim() === "") return DEFAULT_RULES;
 	let json: unknown;
 	try {
@@ -74,5 +70,7 @@ export function alertingConfig(vars: AlertVars): AlertingConfig {
 			problems.push("ALERT_WEBHOOK_SECRET is not a whsec_ secret of 24 to 64 bytes; channel off");
 		}
 	}
-	return { cooldownMs: cooldownMs(vars.ALERT_COOLDOWN_SECONDS), rules: rules(vars.ALERT_RULES, problems), channels, problems };
+	// ALERT_COOLDOWN_SECONDS is one of the numeric vars (src/shared/config.ts):
+	// a bad value throws ConfigError rather than quietly using the default.
+	return { cooldownMs: configFor(vars).alertCooldownMs, rules: parseAlertRules(vars.ALERT_RULES, problems), channels, problems };
 }

@@ -1,4 +1,4 @@
-import type { MetricsSample, RulesConfig } from "../alerts/rules";
+import { CONFIG_REFUSAL_REASONS, type MetricsSample, type RulesConfig } from "../alerts/rules";
 import { readDestinationStatus } from "../forwarding/metrics";
 import { ingestSnapshot } from "../metrics/client";
 import { readPipelineState } from "../metrics/pipeline-state";
@@ -13,11 +13,14 @@ import { logLine } from "../shared/log";
 export const SAMPLE_RETENTION_MS = 3 * 60 * 60_000;
 
 export async function takeSample(env: Env, now: number): Promise<MetricsSample> {
-	const [state, ack, destinations] = await Promise.all([
+	const [state, ingest, destinations] = await Promise.all([
 		readPipelineState(env),
 		// Without the ack histogram only that rule reports no data.
 		ingestSnapshot(env.INGEST_METRICS, now).then(
-			(s) => ({ buckets: s.ack.buckets, count: s.ack.count }),
+			(s) => ({
+				ack: { buckets: s.ack.buckets, count: s.ack.count },
+				refusals: Object.fromEntries(CONFIG_REFUSAL_REASONS.map((r) => [r, s.rejected[r] ?? 0])),
+			}),
 			(err) => {
 				logLine("warn", "alert_sample_ack_unavailable", { error: String(err) });
 				return null;
@@ -31,7 +34,8 @@ export async function takeSample(env: Env, now: number): Promise<MetricsSample> 
 		settled_total: state.processed + state.unhandled + state.dead_lettered,
 		failed_total: state.dead_lettered,
 		dead_letters_total: state.dead_lettered,
-		ack,
+		ack: ingest?.ack ?? null,
+		...(ingest ? { config_refusals: ingest.refusals } : {}),
 		paused_destinations: destinations.flatMap((d) => (d.paused ? [{ id: d.id, name: d.name, reason: d.paused }] : [])),
 	};
 }

@@ -18,6 +18,7 @@ const RULE_TITLES: Record<RuleId, string> = {
 	failure_rate_high: "Failure rate high",
 	ack_p95_high: "Ack latency high",
 	dead_letters_new: "New dead letters",
+	insecure_config: "Requests refused: deployment misconfigured",
 	destination_paused: "Destination paused",
 };
 

@@ -176,6 +176,28 @@ describe("dead-letter rule", () => {
 	});
 });
 
+describe("insecure-config rule", () => {
+	it("fires when webhook requests were refused for a dev secret or a bad var since the last evaluation, saying why", () => {
+		const r = evalRule(
+			[
+				sample(1, { config_refusals: { insecure_secret: 4, config_invalid: 0 } }),
+				sample(0, { config_refusals: { insecure_secret: 7, config_invalid: 1 } }),
+			],
+			"insecure_config",
+		);
+		expect(r).toMatchObject({ status: "firing", value: 4 });
+		expect(r.summary).toContain("insecure_secret ×3 (a secret holds a value published in .dev.vars.example");
+		expect(r.summary).toContain("config_invalid ×1");
+	});
+
+	it("is ok when the counts did not move, and has no data before two samples", () => {
+		const still = { insecure_secret: 7, config_invalid: 0 };
+		expect(evalRule([sample(1, { config_refusals: still }), sample(0, { config_refusals: still })], "insecure_config").status).toBe("ok");
+		expect(evalRule([sample(1), sample(0)], "insecure_config")).toMatchObject({ status: "ok", value: 0 });
+		expect(evalRule([sample(0)], "insecure_config").status).toBe("no_data");
+	});
+});
+
 describe("destination-paused rule", () => {
 	it("fires once per paused destination, keyed by its id", () => {
 		const results = evaluateRules([
@@ -210,6 +232,7 @@ describe("rule configuration", () => {
 			ack_p95_high: { enabled: true, threshold_ms: 100, quantile: 0.95, window_ms: 5 * MIN },
 			dead_letters_new: { enabled: true },
 			destination_paused: { enabled: true },
+			insecure_config: { enabled: true },
 		});
 	});
 

@@ -32,9 +32,23 @@ export interface MetricsSample {
 	// Cumulative ack latency; null when it could not be read.
 	ack: LatencyHistogram | null;
 	paused_destinations: readonly PausedDestination[];
+	// Cumulative ingest rejections whose reason is a deployment problem
+	// (CONFIG_REFUSAL_REASONS), by reason; absent in samples taken before it.
+	config_refusals?: Readonly<Record<string, number>>;
 }
 
-export const RULE_IDS = ["backlog_high", "failure_rate_high", "ack_p95_high", "dead_letters_new", "destination_paused"] as const;
+// Error codes that mean the deployment, not the sender, is wrong: a secret
+// holding a published dev value, or a var that does not parse.
+export const CONFIG_REFUSAL_REASONS = ["insecure_secret", "config_invalid"] as const;
+
+export const RULE_IDS = [
+	"backlog_high",
+	"failure_rate_high",
+	"ack_p95_high",
+	"dead_letters_new",
+	"destination_paused",
+	"insecure_config",
+] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
 const MINUTES_5 = 5 * 60_000;
@@ -68,6 +82,7 @@ export const rulesConfigSchema = z.strictObject({
 	),
 	dead_letters_new: z.prefault(z.strictObject({ enabled }), {}),
 	destination_paused: z.prefault(z.strictObject({ enabled }), {}),
+	insecure_config: z.prefault(z.strictObject({ enabled }), {}),
 });
 
 export type RulesConfigInput = z.input<typeof rulesConfigSchema>;
@@ -247,6 +262,32 @@ function destinationsPaused(series: readonly MetricsSample[]): RuleResult[] {
 	];
 }
 
+const REFUSAL_HINTS: Record<string, string> = {
+	insecure_secret: "a secret holds a value published in .dev.vars.example; put a real one (npm run setup)",
+	config_invalid: "a var in wrangler.toml does not parse (npm run doctor)",
+};
+
+// Webhook requests refused since the last evaluation because of the
+// deployment itself; the Worker's logs name the var.
+function insecureConfig(series: readonly MetricsSample[]): RuleResult {
+	const base = { key: "insecure_config", rule: "insecure_config" as const, threshold: 0, unit: "count" as const };
+	if (series.length < 2) return { ...base, status: "no_data", value: null, summary: "not enough samples for refused requests" };
+	const window = series.slice(-2);
+	const byReason = CONFIG_REFUSAL_REASONS.map(
+		(reason) => [reason, increase(window, (s) => s.config_refusals?.[reason] ?? 0)] as const,
+	).filter(([, n]) => n > 0);
+	const total = byReason.reduce((sum, [, n]) => sum + n, 0);
+	return {
+		...base,
+		status: total > 0 ? "firing" : "ok",
+		value: total,
+		summary:
+			total > 0
+				? `${total} webhook request${total === 1 ? "" : "s"} refused since the last evaluation: ${byReason.map(([reason, n]) => `${reason} ×${n} (${REFUSAL_HINTS[reason]})`).join("; ")}`
+				: "No webhook requests refused for the deployment's configuration",
+	};
+}
+
 // Every enabled rule's result at the latest sample. A rule that fires per
 // destination also reports its bare key (status ok), so a key that is no
 // longer reported reads as clear, and no_data on the bare key as unknown.
@@ -258,5 +299,6 @@ export function evaluateRules(series: readonly MetricsSample[], config: RulesCon
 	if (config.ack_p95_high.enabled) results.push(ackP95High(sorted, config.ack_p95_high));
 	if (config.dead_letters_new.enabled) results.push(deadLettersNew(sorted));
 	if (config.destination_paused.enabled) results.push(...destinationsPaused(sorted));
+	if (config.insecure_config.enabled) results.push(insecureConfig(sorted));
 	return results;
 }

@@ -2,7 +2,7 @@ import { PermanentError } from "../events/contract";
 import { queueMessageSchema, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
 import { enqueueDeliveries } from "../forwarding/fanout";
-import { readConfig } from "../shared/config";
+import { configFor } from "../shared/config";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { configuredSources } from "../sources/config";
@@ -32,7 +32,16 @@ const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.m
 // Failures are retried with backoff or dead-lettered with their reason.
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
 	const started = Date.now();
-	const config = readConfig(env);
+	// Invalid vars fail the whole batch, so the queue retries it (and, past
+	// max_retries, dead-letters it with the reason) until a fixed config is
+	// deployed; never processed with a guessed default.
+	let config: ReturnType<typeof configFor>;
+	try {
+		config = configFor(env);
+	} catch (err) {
+		logLine("error", "config_invalid", { queue: batch.queue, error: describe(err) });
+		throw err;
+	}
 	const ready: Ready[] = [];
 	const failures: Failure[] = [];
 

@@ -1,9 +1,10 @@
 import { type BreakerConfig, DEFAULT_BREAKER } from "../destinations/breaker";
 import { type BackoffConfig, DEFAULT_BACKOFF } from "../destinations/retry";
-import { positiveInt } from "../shared/config";
+import { configFor } from "../shared/config";
 
-// Forwarding settings from the Worker's vars (wrangler.toml documents each).
-// Pure: tests pass plain objects.
+// Forwarding settings from the Worker's vars (wrangler.toml documents each;
+// their types, bounds and defaults are in src/shared/config.ts). Pure: tests
+// pass plain objects.
 export interface ForwardingConfig {
 	timeoutMs: number;
 	backoff: BackoffConfig;
@@ -21,20 +22,18 @@ export type ForwardingVars = Partial<
 	>
 >;
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-// A delivery request never waits longer than this, whatever the var says.
-export const MAX_TIMEOUT_MS = 30_000;
-
+// Throws ConfigError when a var does not parse (the batch is then retried).
 export function forwardingConfig(vars: ForwardingVars): ForwardingConfig {
-	const baseSeconds = positiveInt(vars.DELIVERY_BACKOFF_BASE_SECONDS, DEFAULT_BACKOFF.baseSeconds);
-	const capSeconds = Math.max(baseSeconds, positiveInt(vars.DELIVERY_BACKOFF_CAP_SECONDS, DEFAULT_BACKOFF.capSeconds));
+	const c = configFor(vars);
+	const baseSeconds = c.deliveryBackoffBaseSeconds;
 	return {
-		timeoutMs: Math.min(positiveInt(vars.DELIVERY_TIMEOUT_MS, DEFAULT_TIMEOUT_MS), MAX_TIMEOUT_MS),
-		backoff: { ...DEFAULT_BACKOFF, baseSeconds, capSeconds, minSeconds: Math.min(DEFAULT_BACKOFF.minSeconds, baseSeconds) },
-		breaker: {
-			...DEFAULT_BREAKER,
-			failureThreshold: positiveInt(vars.BREAKER_FAILURE_THRESHOLD, DEFAULT_BREAKER.failureThreshold),
-			probeBaseMs: positiveInt(vars.BREAKER_PROBE_BASE_SECONDS, DEFAULT_BREAKER.probeBaseMs / 1000) * 1000,
+		timeoutMs: c.deliveryTimeoutMs,
+		backoff: {
+			...DEFAULT_BACKOFF,
+			baseSeconds,
+			capSeconds: c.deliveryBackoffCapSeconds,
+			minSeconds: Math.min(DEFAULT_BACKOFF.minSeconds, baseSeconds),
 		},
+		breaker: { ...DEFAULT_BREAKER, failureThreshold: c.breakerFailureThreshold, probeBaseMs: c.breakerProbeBaseMs },
 	};
 }

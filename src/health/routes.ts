@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { readPipelineState } from "../metrics/pipeline-state";
-import { readConfig, webhookSecret } from "../shared/config";
+import { configFor, webhookSecret } from "../shared/config";
 import { documented } from "../shared/describe";
 import { logLine } from "../shared/log";
 
@@ -47,7 +47,7 @@ export const healthDetailRoutes = new Hono<{ Bindings: Env }>().get(
 		responses: { 200: ["Healthy, or misconfigured (signing not set up)"], 503: ["D1 or the idempotency objects cannot be read"] },
 	}),
 	async (c) => {
-		const config = readConfig(c.env);
+		const config = configFor(c.env);
 		const signing = webhookSecret(c.env) ? "enabled" : config.allowUnsigned ? "disabled (ALLOW_UNSIGNED)" : "not configured";
 		try {
 			const state = await readPipelineState(c.env);

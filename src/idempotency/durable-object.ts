@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { readConfig } from "../shared/config";
+import { configFor } from "../shared/config";
 import {
 	BODY_KEY_GLOB,
 	type ClaimOutcome,
@@ -37,7 +37,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.sql = ctx.storage.sql;
-		this.ttlMs = readConfig(env).idempotencyTtlMs;
+		this.ttlMs = configFor(env).idempotencyTtlMs;
 		this.sql.exec(`
 			CREATE TABLE IF NOT EXISTS claims (
 				event_id   TEXT PRIMARY KEY,

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { DIRECT_SOURCE, type IngestSourceVariables, SOURCE_VAR } from "../events/envelope";
+import { configFor, ENV_SCHEMA } from "../shared/config";
 import { logLine } from "../shared/log";
 import { recordSamples } from "./client";
 import { type IngestSample, ingestSample } from "./ingest-sample";
@@ -9,7 +10,7 @@ export interface IngestMetricsOptions {
 	// Which requests count as ingest; defaults to every POST.
 	counts?: (method: string, path: string) => boolean;
 	// How long samples gather in the isolate before one write; defaults to
-	// the METRICS_FLUSH_MS var, else 1000 ms.
+	// the METRICS_FLUSH_MS var (src/shared/config.ts).
 	flushAfterMs?: (env: Env) => number;
 }
 
@@ -21,10 +22,14 @@ export function sourceOf(path: string, resolved: string | undefined): string {
 	return /^\/webhook\/(events|batch)\/?$/.test(path) ? DIRECT_SOURCE : "(unknown)";
 }
 
-const DEFAULT_FLUSH_MS = 1000;
+// With invalid vars every request is refused (configGuard) before it gets
+// here; the 503s are still counted, at the default interval.
 const flushMsFromVars = (env: Env) => {
-	const ms = Number(env.METRICS_FLUSH_MS);
-	return Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLUSH_MS;
+	try {
+		return configFor(env).metricsFlushMs;
+	} catch {
+		return Number(ENV_SCHEMA.METRICS_FLUSH_MS.default);
+	}
 };
 
 let buffer: SampleBuffer | undefined;

@@ -1,5 +1,5 @@
 import { shardCounters } from "../idempotency/client";
-import { readConfig } from "../shared/config";
+import { configFor } from "../shared/config";
 import { cumulate, type Histogram } from "./histogram";
 import { readPipelineCounters } from "./pipeline-counters";
 
@@ -46,7 +46,7 @@ async function deadLetterCounts(db: D1Database): Promise<DeadLetterCounts> {
 export async function readPipelineState(env: Env): Promise<PipelineState> {
 	const [stored, claims, deadLetters] = await Promise.all([
 		readPipelineCounters(env.DB),
-		shardCounters(env.IDEMPOTENCY, readConfig(env).idempotencyShards),
+		shardCounters(env.IDEMPOTENCY, configFor(env).idempotencyShards),
 		deadLetterCounts(env.DB),
 	]);
 	const { accepted, duplicates, conflicts, live_claims } = claims;

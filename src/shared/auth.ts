@@ -1,5 +1,7 @@
 import type { MiddlewareHandler } from "hono";
+import { INSECURE_SECRET_RETRY_AFTER_SECONDS, isDevSecret, isLoopbackHost } from "./dev-secrets";
 import { ApiError } from "./errors";
+import { logLine } from "./log";
 
 export interface AdminAuthOptions {
 	// Where the expected token comes from; defaults to the ADMIN_TOKEN secret.
@@ -18,7 +20,8 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
 }
 
 // Bearer-token guard for admin and analytics routes. With no token set the
-// routes are off (503), never open.
+// routes are off (503), never open; so are they, on any non-loopback host,
+// while the token is the value .dev.vars.example publishes.
 export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<{ Bindings: Env }> {
 	const tokenOf = options.token ?? ((env: Env) => env.ADMIN_TOKEN);
 	return async (c, next) => {
@@ -28,6 +31,16 @@ export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<{ B
 				503,
 				"admin_disabled",
 				"ADMIN_TOKEN is not set; set it with `wrangler secret put ADMIN_TOKEN` to enable this route",
+			);
+		}
+		if (isDevSecret(expected) && !isLoopbackHost(new URL(c.req.url).hostname)) {
+			logLine("error", "insecure_secret", { path: c.req.path, vars: ["ADMIN_TOKEN"] });
+			throw new ApiError(
+				503,
+				"insecure_secret",
+				"ADMIN_TOKEN holds the development value published in .dev.vars.example; it is honoured only on localhost. Put a real token: `wrangler secret put ADMIN_TOKEN` (or run `npm run setup`).",
+				{ vars: ["ADMIN_TOKEN"] },
+				{ "Retry-After": String(INSECURE_SECRET_RETRY_AFTER_SECONDS) },
 			);
 		}
 		const header = c.req.header("authorization") ?? "";

@@ -34,10 +34,11 @@ describe("admin authentication", () => {
 	it("is off (503), never open, when ADMIN_TOKEN is unset", async () => {
 		for (const path of ["/api/events", "/metrics"]) {
 			const ctx = createExecutionContext();
-			const req = new Request(`https://pipeline.test${path}`, { headers: { authorization: "Bearer anything" } });
+			const req = new Request(`https://localhost${path}`, { headers: { authorization: "Bearer anything" } });
 			const res = await worker.fetch(req, { ...env, ADMIN_TOKEN: "" }, ctx);
 			await waitOnExecutionContext(ctx);
 			expect(res.status).toBe(503);
+			expect(res.headers.get("retry-after")).toBe("60");
 			expect(await res.json()).toMatchObject({ error: "admin_disabled" });
 		}
 	});

@@ -17,7 +17,7 @@ export function admin(path: string, init: RequestInit & { token?: string | null 
 	const bearer = token === undefined ? env.ADMIN_TOKEN : token;
 	if (bearer !== null) headers.set("authorization", `Bearer ${bearer}`);
 	if (rest.body !== undefined) headers.set("content-type", "application/json");
-	return exports.default.fetch(new Request(`https://pipeline.test${path}`, { ...rest, headers }));
+	return exports.default.fetch(new Request(`https://localhost${path}`, { ...rest, headers }));
 }
 
 export async function adminJson<T = Record<string, unknown>>(
@@ -80,7 +80,7 @@ export async function withQueue(queue: object, path: string, init: RequestInit =
 	const ctx = createExecutionContext();
 	const headers = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
 	const res = await worker.fetch(
-		new Request(`https://pipeline.test${path}`, { ...init, headers }),
+		new Request(`https://localhost${path}`, { ...init, headers }),
 		{ ...env, EVENTS_QUEUE: queue as Queue },
 		ctx,
 	);

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { evaluateAlerts } from "../../src/alerting/evaluate";
 import { takeLease } from "../../src/alerting/store";
 import worker from "../../src/index";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 import { admin, adminJson, deadLetter, processEvents } from "../admin/helpers";
 import { validEvent } from "../support/builders";
 
@@ -112,5 +113,32 @@ describe("alert evaluation", () => {
 		await worker.scheduled(createScheduledController({ scheduledTime, cron: "* * * * *" }), env, ctx);
 		await waitOnExecutionContext(ctx);
 		expect(await env.DB.prepare("SELECT count(*) AS n FROM alert_samples WHERE at = ?").bind(scheduledTime).first("n")).toBe(1);
+	});
+});
+
+describe("alert evaluation: a deployment serving dev secrets", () => {
+	it("fires insecure_config on the alert channel once a request to a public host was refused for a dev secret", async () => {
+		const t0 = Date.now();
+		await evaluateAlerts(vars(), t0);
+		const body = JSON.stringify(validEvent());
+		const ctx = createExecutionContext();
+		const refused = await worker.fetch(
+			new Request("https://hooks.example.com/webhook/events", {
+				method: "POST",
+				headers: { "content-type": "application/json", "x-webhook-signature": "sha256=00" },
+				body,
+			}),
+			{ ...env, WEBHOOK_SECRET: DEV_SECRETS.WEBHOOK_SECRET } as Env,
+			ctx,
+		);
+		await waitOnExecutionContext(ctx);
+		expect(refused.status).toBe(503);
+
+		const fired = await evaluateAlerts(vars(), t0 + MIN);
+		expect(fired.results.find((r) => r.key === "insecure_config")).toMatchObject({
+			status: "firing",
+			summary: expect.stringContaining("insecure_secret ×1"),
+		});
+		expect(fired.notifications).toContainEqual({ key: "insecure_config", kind: "fired", channels: { slack: "failed" } });
 	});
 });

@@ -35,7 +35,7 @@ async function ingest(events: EventEnvelope[], attempts = 1, receivedAt?: number
 
 async function routeAnswer(route: string, search: string): Promise<unknown> {
 	const res = await exports.default.fetch(
-		new Request(`https://pipeline.test/api/analytics/${route}?${search}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+		new Request(`https://localhost/api/analytics/${route}?${search}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
 	);
 	expect(res.status, `${route}?${search}`).toBe(200);
 	return res.json();

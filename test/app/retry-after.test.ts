@@ -33,8 +33,8 @@ const producers: [string, () => Promise<Request>, Partial<Env>, string][] = [
 	],
 	["SOURCES invalid", () => github(), { SOURCES: [{ name: "github", kind: "nope" }] }, "sources_misconfigured"],
 	["the events queue down", () => github(), { EVENTS_QUEUE: down }, "queue_unavailable"],
-	["the admin token unset", async () => new Request("https://pipeline.test/api/stats"), { ADMIN_TOKEN: "" }, "admin_disabled"],
-	["D1 unreadable (readiness probe)", async () => new Request("https://pipeline.test/health"), { DB: broken }, "dependency_unavailable"],
+	["the admin token unset", async () => new Request("https://localhost/api/stats"), { ADMIN_TOKEN: "" }, "admin_disabled"],
+	["D1 unreadable (readiness probe)", async () => new Request("https://localhost/health"), { DB: broken }, "dependency_unavailable"],
 ];
 
 describe("every 503 carries Retry-After", () => {

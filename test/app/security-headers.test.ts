@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HTML_CSP } from "../../src/shared/security-headers";
 
-const get = (path: string) => exports.default.fetch(new Request(`https://pipeline.test${path}`));
+const get = (path: string) => exports.default.fetch(new Request(`https://localhost${path}`));
 
 const EVERY_RESPONSE = { "x-content-type-options": "nosniff", "referrer-policy": "no-referrer" };
 

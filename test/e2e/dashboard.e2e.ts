@@ -11,11 +11,12 @@ import { loadProviderSecrets } from "../../scripts/events/providers/secrets";
 import { signDelivery } from "../../scripts/events/providers/sign";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 import { signBody } from "../../src/shared/crypto";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 import { type Browser, openBrowser } from "./browser";
 import { until } from "./support";
 
-const SECRET = "dev-webhook-secret-do-not-use-in-production";
-const TOKEN = "dev-admin-token-do-not-use-in-production";
+const SECRET = DEV_SECRETS.WEBHOOK_SECRET;
+const TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 // The README's screenshots are refreshed only on request
 // (UPDATE_SCREENSHOTS=1); ordinary runs write them to a scratch directory so
 // a test run never dirties the checkout.

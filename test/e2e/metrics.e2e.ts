@@ -7,9 +7,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 import { signBody } from "../../src/shared/crypto";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 
-const SECRET = "dev-webhook-secret-do-not-use-in-production";
-const ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
+const SECRET = DEV_SECRETS.WEBHOOK_SECRET;
+const ADMIN_TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 const persistDir = mkdtempSync(path.join(tmpdir(), "metrics-restart-"));
 let stack: LocalStack | undefined;
 

@@ -1,11 +1,13 @@
 // End to end against the real local stack over HTTP: signed events in,
 // rows in D1 out, each accepted event exactly once.
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
 import { signBody } from "../../src/shared/crypto";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 
-const SECRET = "dev-webhook-secret-do-not-use-in-production";
-const ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
+const SECRET = DEV_SECRETS.WEBHOOK_SECRET;
+const ADMIN_TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 let stack: LocalStack;
 
 beforeAll(async () => {
@@ -108,5 +110,51 @@ describe("local stack over HTTP", () => {
 		const wrongType = await fetch(`${stack.url}/webhook/events`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
 		expect(wrongType.status).toBe(415);
 		expect((await post("/webhook/events", { event_id: "x" })).status).toBe(400);
+	});
+});
+
+// The README's dev secrets, as a copied .dev.vars would carry them into a
+// deployment: honoured for a loopback host, refused for any other Host.
+function sendAs(host: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string }) {
+	const target = new URL(path, stack.url);
+	return new Promise<{ status: number; retryAfter?: string; body: string }>((resolve, reject) => {
+		const req = httpRequest(
+			{ host: target.hostname, port: target.port, path: target.pathname, method: init.method ?? "GET", headers: { ...init.headers, host } },
+			(res) => {
+				let body = "";
+				res.on("data", (d) => {
+					body += d;
+				});
+				res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"] as string | undefined, body }));
+			},
+		);
+		req.on("error", reject);
+		req.end(init.body);
+	});
+}
+
+describe("the dev secrets on a non-local host", () => {
+	it("a signed event gets 202 on localhost, and 503 insecure_secret with Retry-After as hooks.example.com", async () => {
+		const signed = async (id: string) => {
+			const body = JSON.stringify(event(9_000 + Number(id)));
+			return {
+				method: "POST",
+				headers: { "content-type": "application/json", "x-webhook-signature": `sha256=${await signBody(SECRET, body)}` },
+				body,
+			};
+		};
+		expect((await sendAs(`localhost:${new URL(stack.url).port}`, "/webhook/events", await signed("1"))).status).toBe(202);
+		const away = await sendAs("hooks.example.com", "/webhook/events", await signed("2"));
+		expect(away.status).toBe(503);
+		expect(Number(away.retryAfter)).toBeGreaterThan(0);
+		expect(JSON.parse(away.body)).toMatchObject({ error: "insecure_secret" });
+	});
+
+	it("the admin API with the dev token is not 200 as hooks.example.com", async () => {
+		const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+		expect((await sendAs("127.0.0.1", "/api/stats", { headers })).status).toBe(200);
+		const away = await sendAs("hooks.example.com", "/api/stats", { headers });
+		expect(away.status).toBe(503);
+		expect(away.retryAfter).toBeTruthy();
 	});
 });

@@ -8,10 +8,11 @@ import { Webhook } from "standardwebhooks";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 import { adminApi, type Receiver, startReceiver, until } from "./support";
 
 const STRIPE_SECRET = "whsec_dev_stripe_secret_do_not_use_in_production";
-const GITHUB_SECRET = "dev-github-secret-do-not-use-in-production";
+const GITHUB_SECRET = DEV_SECRETS.GITHUB_WEBHOOK_SECRET;
 const STANDARD_SECRET = "whsec_ZGV2LXN0YW5kYXJkLXdlYmhvb2tzLXNlY3JldC1ub3QtZm9yLXByb2Q=";
 
 // The default sources, with mappings a team would add for the GitHub and

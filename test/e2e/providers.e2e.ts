@@ -7,8 +7,9 @@ import { parseOptions } from "../../scripts/events/options";
 import type { RunReport } from "../../scripts/events/report";
 import { runScenario } from "../../scripts/events/run";
 import { type LocalStack, startLocalStack } from "../../scripts/stack/local-stack";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 
-const TOKEN = "dev-admin-token-do-not-use-in-production";
+const TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 const PROVIDERS = ["stripe", "github", "shopify", "slack", "standard"];
 
 let stack: LocalStack;

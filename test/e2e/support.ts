@@ -4,9 +4,10 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { signBody } from "../../src/shared/crypto";
+import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 
-export const WEBHOOK_SECRET = "dev-webhook-secret-do-not-use-in-production";
-export const ADMIN_TOKEN = "dev-admin-token-do-not-use-in-production";
+export const WEBHOOK_SECRET = DEV_SECRETS.WEBHOOK_SECRET;
+export const ADMIN_TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 
 export interface Received {
 	path: string;

@@ -1,5 +1,6 @@
 // The deploy contract in wrangler.toml, checked against the code that relies
 // on it: a drift here would silently change retries or drop dead letters.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
@@ -62,6 +63,15 @@ describe("wrangler.toml", () => {
 			expect.objectContaining({ name: "IDEMPOTENCY", class_name: "IdempotencyShard" }),
 		);
 		expect(config.migrations.flatMap((m) => m.new_sqlite_classes ?? [])).toContain("IdempotencyShard");
+	});
+
+	// The repo deploys to any account: D1 is found by database_name, R2 by
+	// bucket_name and queues by name (wrangler provisions or setup creates them).
+	it("holds no account-specific ids", () => {
+		const raw = readFileSync(path.resolve(import.meta.dirname, "../../wrangler.toml"), "utf8");
+		expect(raw).not.toMatch(/^\s*(database_id|preview_database_id|account_id)\s*=/m);
+		expect(config.d1_databases).toEqual([expect.objectContaining({ database_name: "webhook-pipeline" })]);
+		expect(config.d1_databases).toEqual([expect.not.objectContaining({ database_id: expect.anything() })]);
 	});
 
 	it("binds the R2 bucket the dead-letter consumer archives to as PAYLOADS", () => {

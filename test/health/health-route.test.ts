@@ -9,7 +9,7 @@ import { asMessages, deliver } from "../support/queue";
 // The Worker with some bindings replaced (fault injection on real ones).
 async function fetchWith(path: string, overrides: Partial<Env>): Promise<Response> {
 	const ctx = createExecutionContext();
-	const res = await worker.fetch(new Request(`https://pipeline.test${path}`), { ...env, ...overrides }, ctx);
+	const res = await worker.fetch(new Request(`https://localhost${path}`), { ...env, ...overrides }, ctx);
 	await waitOnExecutionContext(ctx);
 	return res;
 }
@@ -20,7 +20,7 @@ const unreachable = () => {
 
 describe("GET /health (public)", () => {
 	it("answers healthy with only a status and the time: no counters, no signing state", async () => {
-		const res = await exports.default.fetch("https://pipeline.test/health");
+		const res = await exports.default.fetch("https://localhost/health");
 		expect(res.status).toBe(200);
 		const body = (await res.json()) as Record<string, unknown>;
 		expect(Object.keys(body).sort()).toEqual(["status", "time"]);
@@ -46,7 +46,7 @@ describe("GET /health (public)", () => {
 	});
 
 	it("answers the no-I/O liveness probe", async () => {
-		const res = await exports.default.fetch("https://pipeline.test/health/live");
+		const res = await exports.default.fetch("https://localhost/health/live");
 		expect(await res.json()).toEqual({ status: "ok" });
 	});
 });

@@ -207,10 +207,10 @@ describe("POST /webhook/events", () => {
 	});
 
 	it("answers other methods with 405 and unknown paths with 404, both JSON", async () => {
-		const get = await exports.default.fetch("https://pipeline.test/webhook/events");
+		const get = await exports.default.fetch("https://localhost/webhook/events");
 		expect(get.status).toBe(405);
 		expect(get.headers.get("allow")).toBe("POST");
-		const missing = await exports.default.fetch("https://pipeline.test/nope");
+		const missing = await exports.default.fetch("https://localhost/nope");
 		expect(missing.status).toBe(404);
 		expect(await json(missing)).toMatchObject({ error: "not_found" });
 	});

@@ -24,7 +24,7 @@ describe("source rate limits count verified deliveries only", () => {
 		const statuses: number[] = [];
 		for (let i = 0; i < 4; i++) {
 			const { "x-hub-signature-256": _sig, ...unsigned } = signed.headers;
-			const request = new Request(`https://pipeline.test/webhook/${name}`, { method: "POST", headers: unsigned, body: signed.body });
+			const request = new Request(`https://localhost/webhook/${name}`, { method: "POST", headers: unsigned, body: signed.body });
 			statuses.push((await fetchRecording(request, { SOURCES: sources })).response.status);
 		}
 		for (let i = 0; i < 4; i++) {

@@ -183,7 +183,7 @@ describe("GET /api/sources", () => {
 		type Listed = { name: string; kind: string; signing: string; url: string; counters: Counters };
 		const list = async () => {
 			const res = await exports.default.fetch(
-				new Request("https://pipeline.test/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+				new Request("https://localhost/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
 			);
 			expect(res.status).toBe(200);
 			return ((await res.json()) as { data: Listed[] }).data;
@@ -207,7 +207,7 @@ describe("GET /api/sources", () => {
 	});
 
 	it("needs the admin token", async () => {
-		const res = await exports.default.fetch(new Request("https://pipeline.test/api/sources"));
+		const res = await exports.default.fetch(new Request("https://localhost/api/sources"));
 		expect(res.status).toBe(401);
 	});
 });

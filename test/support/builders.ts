@@ -37,7 +37,7 @@ export async function signedRequest(body: unknown, options: SignedRequestOptions
 		options.signature === undefined ? `sha256=${await signBody(options.secret ?? env.WEBHOOK_SECRET, raw)}` : options.signature;
 	const headers: Record<string, string> = { "content-type": options.contentType ?? "application/json", ...options.headers };
 	if (signature !== null) headers["x-webhook-signature"] = signature;
-	return new Request(`https://pipeline.test${options.path ?? "/webhook/events"}`, { method: "POST", headers, body: raw });
+	return new Request(`https://localhost${options.path ?? "/webhook/events"}`, { method: "POST", headers, body: raw });
 }
 
 export async function postSigned(body: unknown, options: SignedRequestOptions = {}): Promise<Response> {

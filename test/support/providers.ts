@@ -32,7 +32,7 @@ export function signDelivery(kind: ProviderKind, body: string, options: SignOpti
 }
 
 export function deliveryRequest(source: string, delivery: Delivery, extraHeaders: Record<string, string> = {}): Request {
-	return new Request(`https://pipeline.test/webhook/${source}`, {
+	return new Request(`https://localhost/webhook/${source}`, {
 		method: "POST",
 		headers: { ...delivery.headers, ...extraHeaders },
 		body: delivery.body,

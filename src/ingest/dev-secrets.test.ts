@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { secretVarsFor } from "./dev-secrets";
+
+describe("the secrets a webhook path verifies with", () => {
+	const env = ["WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "DISCORD_PUBLIC_KEY", "DISCORDIA_SECRET", "STRIPE_WEBHOOK_SECRET"];
+
+	it("our envelope routes use WEBHOOK_SECRET", () => {
+		expect(secretVarsFor("/webhook/events", undefined, env)).toEqual(["WEBHOOK_SECRET"]);
+		expect(secretVarsFor("/webhook/batch/", undefined, env)).toEqual(["WEBHOOK_SECRET"]);
+	});
+
+	it("a declared source uses its secretVars, rotation slot included", () => {
+		expect(secretVarsFor("/webhook/stripe", undefined, env)).toEqual(["STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET_PREVIOUS"]);
+		const sources = [{ name: "acme", kind: "github", secretVars: ["ACME_KEY"] }];
+		expect(secretVarsFor("/webhook/acme", sources, env)).toEqual(["ACME_KEY"]);
+	});
+
+	it("an undeclared name (a preset reached by its kind) uses every <NAME>_ var, and no other", () => {
+		expect(secretVarsFor("/webhook/twilio", undefined, env)).toEqual(["TWILIO_AUTH_TOKEN"]);
+		expect(secretVarsFor("/webhook/discord", undefined, env)).toEqual(["DISCORD_PUBLIC_KEY"]);
+	});
+
+	it("an invalid SOURCES list names nothing (the route answers its own 503)", () => {
+		expect(secretVarsFor("/webhook/stripe", "{not json", env)).toEqual([]);
+	});
+});
