@@ -12,6 +12,7 @@ import { eventTypeFor } from "../events/registry";
 import { fieldIssues } from "../shared/validation";
 import { findSource, mappingsFor, type Source } from "../sources/config";
 import { mapEvent } from "../sources/mapping";
+import { parseDeliveryBody } from "../sources/presets";
 
 export interface EventRow {
 	event_id: string;
@@ -55,13 +56,12 @@ export function parseMessage(body: unknown): QueueMessage {
 function canonicalOf(message: DeliveryMessage, sources: readonly Source[]): EventEnvelope | null {
 	const source = findSource(sources, message.source);
 	if (!source) throw new PermanentError("unknown_source", `no source named "${message.source}" is configured`);
-	let payload: unknown;
-	try {
-		payload = JSON.parse(message.delivery.body);
-	} catch {
-		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is not JSON`);
+	const { id, type, occurred_at, headers } = message.delivery;
+	// JSON, or a form-urlencoded body's fields (Twilio).
+	const payload = parseDeliveryBody(message.delivery.body, headers);
+	if (payload === undefined) {
+		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is neither JSON nor a form`);
 	}
-	const { id, type, occurred_at } = message.delivery;
 	const result = mapEvent(
 		{ identity: { id, type, occurredAt: occurred_at }, payload, receivedAtMs: message.received_at },
 		mappingsFor(source),

@@ -15,8 +15,9 @@ import {
 	SourceConfigError,
 	verifyOptionsFor,
 } from "../sources/config";
-import { SecretFormatError } from "../sources/presets";
-import type { DeliveryRequest, Verdict } from "../sources/types";
+import { bytesToHex, sha256 } from "../sources/crypto";
+import { FORM_CONTENT_TYPE, parseFormBody, SecretFormatError } from "../sources/presets";
+import type { Control, DeliveryRequest, Verdict } from "../sources/types";
 import * as z from "../zod/mini";
 import { acceptEvents } from "./accept";
 import { singleEventAnswer } from "./answer";
@@ -93,22 +94,24 @@ function bindingNamed<T>(env: Env, name: string): T | undefined {
 	return (env as unknown as Record<string, T | undefined>)[name];
 }
 
-function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
+function deliveryRequest(request: Request, body: ArrayBuffer): DeliveryRequest {
 	const lower: Record<string, string> = {};
-	headers.forEach((value, name) => {
+	request.headers.forEach((value, name) => {
 		lower[name.toLowerCase()] = value;
 	});
-	return { headers: lower, body: new Uint8Array(body) };
+	// The URL as the sender requested it: schemes that sign it (Square,
+	// Twilio, HubSpot) need it exactly.
+	return { headers: lower, body: new Uint8Array(body), url: request.url, method: request.method };
 }
 
 // Checks the delivery with its source's preset, over the raw bytes. A source
 // with no secret set answers 503 (the sender retries until it is configured)
 // unless it is declared unsigned AND the Worker allows unsigned traffic
 // (ALLOW_UNSIGNED="true"), for development: one flag alone never opens it.
-async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest): Promise<void> {
+async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest): Promise<string[]> {
 	const secrets = resolveSecrets(source, env as unknown as Record<string, unknown>);
 	if (secrets.length === 0) {
-		if (source.unsigned && configFor(env).allowUnsigned) return;
+		if (source.unsigned && configFor(env).allowUnsigned) return secrets;
 		throw new ApiError(
 			503,
 			"signing_not_configured",
@@ -128,6 +131,24 @@ async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest
 		throw new ApiError(503, "signing_misconfigured", `The signing secret of source ${source.name} is not in the format its provider uses`);
 	}
 	if (!verdict.ok) throw new ApiError(401, verdict.reason, SIGNATURE_MESSAGES[verdict.reason]);
+	return secrets;
+}
+
+// A verified body as text (archived byte for byte) and parsed: JSON, or a
+// form-urlencoded body's fields.
+function decodeDelivery(raw: ArrayBuffer, contentType: string): { text: string; json: unknown; form: boolean } {
+	if (!FORM_CONTENT_TYPE.test(contentType)) return { ...decodeJson(raw, { rejectUnsafeNumbers: false }), form: false };
+	const fields = parseFormBody(new Uint8Array(raw));
+	if (fields === undefined) throw new ApiError(400, "invalid_form", "Request body is not valid UTF-8");
+	return { text: new TextDecoder().decode(raw), json: fields, form: true };
+}
+
+function controlAnswer(
+	c: { json: (b: never, s: 200) => Response; text: (b: string, s: 200) => Response; body: (b: null, s: 204) => Response },
+	control: Control,
+): Response {
+	if (control.status === 204) return c.body(null, 204);
+	return typeof control.body === "string" ? c.text(control.body, 200) : c.json(control.body as never, 200);
 }
 
 const SIGNATURE_MESSAGES = {
@@ -164,18 +185,19 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 	sourceDoc,
 	configuredSource(),
 	sourceRateLimit(),
-	jsonBody(),
+	jsonBody({ allowForm: true }),
 	async (c) => {
 		const source = c.get("source");
 		const raw = c.get("rawBody");
-		const request = deliveryRequest(c.req.raw.headers, raw);
-		await verifyDelivery(c.env, source, request);
+		const request = deliveryRequest(c.req.raw, raw);
+		const secrets = await verifyDelivery(c.env, source, request);
 
 		// Provider bodies are archived byte for byte, so big numbers (Shopify's
 		// 64-bit ids) are kept exactly rather than refused; depth is still bounded.
-		const { text, json } = decodeJson(raw, { rejectUnsafeNumbers: false });
-		const identified = presetOf(source).identify(request, json);
-		if (identified.kind === "control") return c.json(identified.body, identified.status);
+		const { text, json, form } = decodeDelivery(raw, c.req.header("content-type") ?? "");
+		const preset = presetOf(source);
+		const identified = (await preset.handshake?.(request, json, secrets)) ?? preset.identify(request, json);
+		if (identified.kind === "control") return controlAnswer(c, identified);
 		if (identified.kind === "invalid") {
 			throw new ApiError(400, "invalid_delivery", identified.message, {
 				fields: [{ field: identified.field, message: identified.message }],
@@ -187,10 +209,13 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 			source: source.name,
 			received_at: Date.now(),
 			delivery: {
-				id: identified.id,
+				// No provider id (Lemon Squeezy, Paystack, …): the body's sha256,
+				// which a provider's retry repeats.
+				id: identified.id ?? bytesToHex(await sha256(new Uint8Array(raw))),
 				type: identified.type,
 				...(identified.occurredAt !== undefined ? { occurred_at: identified.occurredAt } : {}),
-				headers: { ...identified.headers },
+				// A form body is marked, so the consumer parses it as one.
+				headers: { ...identified.headers, ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
 				body: text,
 			},
 		};

@@ -3,7 +3,17 @@
 // the code under test.
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { anyHmacSha256Matches, base64ToBytes, bytesToBase64, bytesToHex, concatBytes, hexToBytes, timingSafeEqual, utf8 } from "./crypto";
+import {
+	anyHmacMatches,
+	anyHmacSha256Matches,
+	base64ToBytes,
+	bytesToBase64,
+	bytesToHex,
+	concatBytes,
+	hexToBytes,
+	timingSafeEqual,
+	utf8,
+} from "./crypto";
 
 describe("hexToBytes", () => {
 	it("decodes even-length hex in either case", () => {
@@ -52,5 +62,26 @@ describe("anyHmacSha256Matches", () => {
 		expect(await anyHmacSha256Matches(["first"], [good], data)).toBe(false);
 		expect(await anyHmacSha256Matches(["second"], [good.slice(0, 31)], data)).toBe(false);
 		expect(bytesToHex(good)).toBe(createHmac("sha256", "second").update(data).digest("hex"));
+	});
+});
+
+describe("anyHmacMatches", () => {
+	it.each([
+		["SHA-1", "sha1"],
+		["SHA-512", "sha512"],
+	] as const)("checks %s signatures made by node:crypto", async (hash, nodeName) => {
+		const data = utf8("https://example.com/hookAccountSidAC1");
+		const good = new Uint8Array(createHmac(nodeName, "token").update(data).digest());
+		expect(await anyHmacMatches(hash, ["token"], [good], data)).toBe(true);
+		expect(await anyHmacMatches(hash, ["other"], [good], data)).toBe(false);
+		expect(await anyHmacMatches(hash, ["token"], [good], utf8("https://example.com/hookAccountSidAC2"))).toBe(false);
+	});
+
+	it("looks at no more than 8 candidates, whatever the header carries", async () => {
+		const data = utf8("body");
+		const good = new Uint8Array(createHmac("sha256", "s").update(data).digest());
+		const junk = Array.from({ length: 8 }, () => new Uint8Array(32));
+		expect(await anyHmacMatches("SHA-256", ["s"], [...junk.slice(0, 7), good], data)).toBe(true);
+		expect(await anyHmacMatches("SHA-256", ["s"], [...junk, good], data)).toBe(false);
 	});
 });

@@ -69,17 +69,21 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 // CryptoKey is not a global type.
 export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
+export type HmacHash = "SHA-1" | "SHA-256" | "SHA-512";
+
+const DIGEST_BYTES: Readonly<Record<HmacHash, number>> = { "SHA-1": 20, "SHA-256": 32, "SHA-512": 64 };
+
 // Importing a key costs more than the HMAC itself; secrets are few and long
-// lived, so keep the imported keys (keyed by secret, never logged).
+// lived, so keep the imported keys (keyed by hash and secret, never logged).
 const keyCache = new Map<string, Promise<HmacKey>>();
 const KEY_CACHE_LIMIT = 64;
 
-export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
-	const cacheKey = typeof secret === "string" ? `s:${secret}` : `b:${bytesToBase64(secret)}`;
+export function hmacKey(hash: HmacHash, secret: string | Uint8Array): Promise<HmacKey> {
+	const cacheKey = `${hash}:${typeof secret === "string" ? `s:${secret}` : `b:${bytesToBase64(secret)}`}`;
 	let key = keyCache.get(cacheKey);
 	if (!key) {
 		const raw = typeof secret === "string" ? utf8(secret) : secret;
-		key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+		key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash }, false, ["sign", "verify"]);
 		// A key that failed to import must not stay cached.
 		key.catch(() => keyCache.delete(cacheKey));
 		if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
@@ -88,28 +92,52 @@ export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
 	return key;
 }
 
-export async function hmacSha256(secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-	return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacSha256Key(secret), data));
+export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
+	return hmacKey("SHA-256", secret);
 }
 
-const SHA256_BYTES = 32;
+export async function hmac(hash: HmacHash, secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+	return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(hash, secret), data));
+}
 
-// True when any candidate signature is the HMAC-SHA256 of data under any of
-// the secrets (rotation: old and new secret both valid for a while). Each
-// check is crypto.subtle.verify, which compares in constant time; candidates
-// that are not 32 bytes long cannot match and are skipped.
-export async function anyHmacSha256Matches(
+export async function hmacSha256(secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+	return hmac("SHA-256", secret, data);
+}
+
+export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+	return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+}
+
+// Work per request is bounded whatever the sender puts in a header: at most
+// this many candidate signatures are looked at.
+export const MAX_SIGNATURE_CANDIDATES = 8;
+
+// True when any candidate signature is the HMAC of data under any of the
+// secrets (rotation: old and new secret both valid for a while). The HMAC is
+// computed once per secret and compared with every candidate in constant
+// time, never stopping at the first match, so timing says nothing about
+// which candidate or secret matched. Candidates of the wrong length cannot
+// match; only the first MAX_SIGNATURE_CANDIDATES are considered.
+export async function anyHmacMatches(
+	hash: HmacHash,
 	secrets: readonly (string | Uint8Array)[],
 	candidates: readonly Uint8Array[],
 	data: Uint8Array,
 ): Promise<boolean> {
-	const wellFormed = candidates.filter((c) => c.length === SHA256_BYTES);
+	const wellFormed = candidates.slice(0, MAX_SIGNATURE_CANDIDATES).filter((c) => c.length === DIGEST_BYTES[hash]);
 	if (wellFormed.length === 0) return false;
+	let matched = false;
 	for (const secret of secrets) {
-		const key = await hmacSha256Key(secret);
-		for (const candidate of wellFormed) {
-			if (await crypto.subtle.verify("HMAC", key, candidate, data)) return true;
-		}
+		const expected = await hmac(hash, secret, data);
+		for (const candidate of wellFormed) matched = timingSafeEqual(expected, candidate) || matched;
 	}
-	return false;
+	return matched;
+}
+
+export function anyHmacSha256Matches(
+	secrets: readonly (string | Uint8Array)[],
+	candidates: readonly Uint8Array[],
+	data: Uint8Array,
+): Promise<boolean> {
+	return anyHmacMatches("SHA-256", secrets, candidates, data);
 }

@@ -24,15 +24,50 @@
  *     verifies; tampered body, wrong secret, stale timestamp (if signed) and
  *     missing headers are each refused with the right reason; a second
  *     (rotated) secret matches; identify() extracts id/type/occurredAt.
- *  3. Add it to PRESETS below; PresetKind and the config schema follow.
+ *  3. Add it to PRESETS below and to PRESET_INFO (catalog.ts: its secret
+ *     var and settings page); PresetKind, the config schema, the default
+ *     route /webhook/<kind> and GET /api/sources follow.
+ *
+ * Most schemes are an HMAC over some content (scheme.ts): state the recipe
+ * as an HmacScheme and use hmacPreset() (workos.ts, zoom.ts), as the
+ * configurable `hmac` kind does (hmac.ts).
  */
 
 import type { Preset } from "../types";
+import { bitbucket } from "./bitbucket";
+import { calendly } from "./calendly";
+import { chargebee } from "./chargebee";
+import { clerk } from "./clerk";
+import { discord } from "./discord";
 import { github } from "./github";
+import { gitlab } from "./gitlab";
+import { hubspot } from "./hubspot";
+import { intercom } from "./intercom";
+import { lemonsqueezy } from "./lemonsqueezy";
+import { linear } from "./linear";
+import { mailgun } from "./mailgun";
+import { openai } from "./openai";
+import { paddle } from "./paddle";
+import { paystack } from "./paystack";
+import { polar } from "./polar";
+import { postmark } from "./postmark";
+import { razorpay } from "./razorpay";
+import { recurly } from "./recurly";
+import { resend } from "./resend";
+import { segment } from "./segment";
+import { sendgrid } from "./sendgrid";
 import { shopify } from "./shopify";
 import { slack } from "./slack";
+import { square } from "./square";
 import { standard } from "./standard";
 import { stripe } from "./stripe";
+import { supabase } from "./supabase";
+import { twilio } from "./twilio";
+import { twitch } from "./twitch";
+import { typeform } from "./typeform";
+import { vercel } from "./vercel";
+import { workos } from "./workos";
+import { zoom } from "./zoom";
 
 export const PRESETS = {
 	stripe,
@@ -40,6 +75,35 @@ export const PRESETS = {
 	shopify,
 	slack,
 	standard,
+	clerk,
+	resend,
+	openai,
+	polar,
+	supabase,
+	workos,
+	paddle,
+	lemonsqueezy,
+	chargebee,
+	postmark,
+	recurly,
+	razorpay,
+	paystack,
+	square,
+	twilio,
+	sendgrid,
+	mailgun,
+	discord,
+	linear,
+	intercom,
+	vercel,
+	segment,
+	hubspot,
+	zoom,
+	typeform,
+	calendly,
+	gitlab,
+	bitbucket,
+	twitch,
 } as const satisfies { [K in string]: Preset<K> };
 
 export type PresetKind = keyof typeof PRESETS;
@@ -52,14 +116,5 @@ export function getPreset(kind: string): Preset | undefined {
 	return Object.hasOwn(PRESETS, kind) ? PRESETS[kind as PresetKind] : undefined;
 }
 
-// The JSON body, or undefined when it is not JSON (identify() then names the
-// field it could not read). Bodies are UTF-8; a leading BOM is dropped.
-export function parseJsonBody(body: Uint8Array): unknown {
-	try {
-		return JSON.parse(new TextDecoder().decode(body));
-	} catch {
-		return undefined;
-	}
-}
-
-export { SecretFormatError } from "./shared";
+export { PRESET_INFO, type PresetInfo } from "./catalog";
+export { FORM_CONTENT_TYPE, parseDeliveryBody, parseFormBody, parseJsonBody, SecretFormatError } from "./shared";

@@ -60,6 +60,8 @@ export const shopifyMappings: MappingTable = {
 export const shopify: Preset<"shopify"> = {
 	kind: "shopify",
 	defaultToleranceSeconds: null,
+	// The id is an unsigned header and no timestamp is signed.
+	bodyDedupe: true,
 	verify,
 	identify,
 	mappings: shopifyMappings,

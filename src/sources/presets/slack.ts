@@ -73,6 +73,7 @@ export const slackMappings: MappingTable = {};
 export const slack: Preset<"slack"> = {
 	kind: "slack",
 	defaultToleranceSeconds: 300,
+	bodyDedupe: false,
 	verify,
 	identify,
 	mappings: slackMappings,

@@ -128,6 +128,7 @@ export const stripeMappings: MappingTable = {
 export const stripe: Preset<"stripe"> = {
 	kind: "stripe",
 	defaultToleranceSeconds: 300,
+	bodyDedupe: false,
 	verify,
 	identify,
 	mappings: stripeMappings,
