@@ -8,6 +8,75 @@ import { PRESET_KINDS } from "../../src/sources/presets";
 import { deliveryRequest, type ProviderKind, sampleBody, signDelivery, tampered } from "../support/providers";
 import { asMessages, deliver, fetchRecording } from "../support/queue";
 
+// What each sample (test/support/providers.ts) is identified as.
+const PROVIDER_TYPE: Record<ProviderKind, string> = {
+	stripe: "customer.created",
+	github: "push",
+	shopify: "customers/create",
+	slack: "message",
+	standard: "invoice.paid",
+	clerk: "session.created",
+	resend: "email.delivered",
+	openai: "batch.completed",
+	polar: "order.paid",
+	supabase: "auth.recovery",
+	workos: "session.created",
+	paddle: "customer.created",
+	lemonsqueezy: "order_created",
+	chargebee: "customer_created",
+	postmark: "Delivery",
+	recurly: "account.created",
+	razorpay: "order.paid",
+	paystack: "charge.success",
+	square: "payment.updated",
+	twilio: "message.delivered",
+	sendgrid: "delivered",
+	mailgun: "delivered",
+	discord: "APPLICATION_AUTHORIZED",
+	linear: "Issue.create",
+	intercom: "contact.user.created",
+	vercel: "deployment.succeeded",
+	segment: "track.Order Completed",
+	hubspot: "contact.creation",
+	zoom: "meeting.started",
+	typeform: "form_response",
+	calendly: "invitee.created",
+	gitlab: "push",
+	bitbucket: "repo:push",
+	twitch: "channel.follow",
+};
+
+// Where the provider's id is an (unsigned) header.
+const ID_HEADER: Partial<Record<ProviderKind, string>> = {
+	github: "x-github-delivery",
+	shopify: "x-shopify-event-id",
+	standard: "webhook-id",
+	clerk: "svix-id",
+	resend: "svix-id",
+	openai: "webhook-id",
+	polar: "webhook-id",
+	supabase: "webhook-id",
+	razorpay: "x-razorpay-event-id",
+	twilio: "i-twilio-idempotency-token",
+	linear: "linear-delivery",
+	gitlab: "x-gitlab-event-uuid",
+	bitbucket: "x-request-uuid",
+	twitch: "twitch-eventsub-message-id",
+};
+
+// Providers that send no event id: keyed on the body's sha256.
+const BODY_KEYED: ProviderKind[] = [
+	"lemonsqueezy",
+	"postmark",
+	"recurly",
+	"paystack",
+	"sendgrid",
+	"discord",
+	"hubspot",
+	"zoom",
+	"calendly",
+];
+
 // No SOURCES at all: every preset is served from its defaults.
 const NO_SOURCES = { SOURCES: undefined as unknown as object[] };
 
@@ -25,10 +94,18 @@ describe.each(PRESET_KINDS)("POST /webhook/%s, with no SOURCES entry", (kind) =>
 		expect(sent).toHaveLength(1);
 		const result = await deliver("webhook-events", asMessages(sent), NO_SOURCES);
 		expect(result.explicitAcks).toHaveLength(1);
-		const row = await env.DB.prepare("SELECT source, payload, status FROM events WHERE event_id = ?")
+		const row = await env.DB.prepare("SELECT source, payload, provider_type, provider_event_id FROM events WHERE event_id = ?")
 			.bind(json.event_id)
-			.first<{ source: string; payload: string; status: string }>();
-		expect(row).toMatchObject({ source: kind, payload: delivery.body });
+			.first<{ source: string; payload: string; provider_type: string; provider_event_id: string }>();
+		expect(row).toMatchObject({ source: kind, payload: delivery.body, provider_type: PROVIDER_TYPE[kind] });
+		// The provider's own id where it sends one, else the body's sha256.
+		const bodyHash = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(delivery.body)))]
+			.map((b) => b.toString(16).padStart(2, "0"))
+			.join("");
+		const header = ID_HEADER[kind];
+		if (header) expect(row?.provider_event_id).toBe(delivery.headers[header]);
+		else if (BODY_KEYED.includes(kind)) expect(row?.provider_event_id).toBe(bodyHash);
+		else expect(row?.provider_event_id).not.toBe(bodyHash);
 	});
 
 	it("refuses a tampered delivery with 401 and enqueues nothing", async () => {
