@@ -133,3 +133,82 @@ describe.each(PRESET_KINDS)("POST /webhook/%s, with no SOURCES entry", (kind) =>
 		expect(unset.response.headers.get("retry-after")).not.toBeNull();
 	});
 });
+
+describe("handshakes through the route: answered in place, never queued", () => {
+	it("zoom: endpoint.url_validation → 200 {plainToken, encryptedToken}", async () => {
+		const body = JSON.stringify({
+			event: "endpoint.url_validation",
+			payload: { plainToken: "qgg8vlvZRS6UYooatFL8Aw" },
+			event_ts: Date.now(),
+		});
+		const { response, json, sent } = await sendSigned("zoom", body);
+		expect(response.status).toBe(200);
+		expect(json).toMatchObject({ plainToken: "qgg8vlvZRS6UYooatFL8Aw", encryptedToken: expect.stringMatching(/^[0-9a-f]{64}$/) });
+		expect(sent).toEqual([]);
+	});
+
+	it("twitch: webhook_callback_verification → 200 text/plain challenge", async () => {
+		const body = JSON.stringify({ challenge: "pogchamp-kappa-360noscope-vohiyo", subscription: { type: "channel.follow", id: "s1" } });
+		const delivery = await signDelivery("twitch", body, { headers: { "twitch-eventsub-message-type": "webhook_callback_verification" } });
+		const { response, sent } = await fetchRecording(deliveryRequest("twitch", delivery), NO_SOURCES);
+		expect(response.status).toBe(200);
+		expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
+		expect(await response.text()).toBe("pogchamp-kappa-360noscope-vohiyo");
+		expect(sent).toEqual([]);
+	});
+
+	it("discord: an Interactions PING → 200 {type:1}, a Webhook Events PING → 204; a forged PING → 401", async () => {
+		const ping = await sendSigned("discord", JSON.stringify({ id: "1", application_id: "2", type: 1, token: "t", version: 1 }));
+		expect(ping.response.status).toBe(200);
+		expect(ping.json).toEqual({ type: 1 });
+		expect(ping.sent).toEqual([]);
+		const delivery = await signDelivery("discord", JSON.stringify({ version: 1, application_id: "2", type: 0 }));
+		const eventsPing = await fetchRecording(deliveryRequest("discord", delivery), NO_SOURCES);
+		expect(eventsPing.response.status).toBe(204);
+		expect(eventsPing.sent).toEqual([]);
+		const forged = await fetchRecording(deliveryRequest("discord", { ...delivery, body: '{"type":1}' }), NO_SOURCES);
+		expect(forged.response.status).toBe(401);
+	});
+});
+
+describe("a configured hmac source", () => {
+	it("verifies with the described scheme, accepts once, refuses a tampered body", async () => {
+		const sources = [
+			{
+				name: "acme",
+				kind: "hmac",
+				secretVars: ["ACME_WEBHOOK_SECRET"],
+				hmac: {
+					algorithm: "sha256",
+					encoding: "hex",
+					signatureHeader: "X-Acme-Signature",
+					signaturePrefix: "sha256=",
+					signedContent: "{timestamp}.{body}",
+					timestampHeader: "X-Acme-Timestamp",
+					id: { path: "id" },
+					type: { path: "type" },
+				},
+			},
+		];
+		const body = JSON.stringify({ id: `acme_${crypto.randomUUID()}`, type: "invoice.paid" });
+		const ts = String(Math.floor(Date.now() / 1000));
+		const key = await crypto.subtle.importKey("raw", new TextEncoder().encode("acme-secret"), { name: "HMAC", hash: "SHA-256" }, false, [
+			"sign",
+		]);
+		const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${ts}.${body}`)));
+		const headers = {
+			"content-type": "application/json",
+			"x-acme-timestamp": ts,
+			"x-acme-signature": `sha256=${[...mac].map((b) => b.toString(16).padStart(2, "0")).join("")}`,
+		};
+		const env = { SOURCES: sources, ACME_WEBHOOK_SECRET: "acme-secret" } as never;
+		const first = await fetchRecording(deliveryRequest("acme", { body, headers }), env);
+		expect(first.response.status).toBe(202);
+		expect(first.sent).toHaveLength(1);
+		const again = await fetchRecording(deliveryRequest("acme", { body, headers }), env);
+		expect(again.response.status).toBe(200);
+		const tamperedBody = body.replace("invoice", "invoicE");
+		const bad = await fetchRecording(deliveryRequest("acme", { body: tamperedBody, headers }), env);
+		expect(bad.response.status).toBe(401);
+	});
+});

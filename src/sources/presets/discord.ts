@@ -74,7 +74,8 @@ export const discord: Preset<"discord"> = {
 	identify(_req, json) {
 		if (!isRecord(json)) return missingBodyField("type", "present: the body must be a JSON object");
 		const type = bodyNumber(json, "type");
-		const isEvent = isRecord(bodyValue(json, "event")) || bodyNumber(json, "version") !== undefined;
+		// Interactions carry their own token; Webhook Events never do.
+		const isEvent = isRecord(bodyValue(json, "event")) || bodyString(json, "token") === undefined;
 		if (type === 1 && !isEvent) return { kind: "control", reason: "discord_ping", status: 200, body: { type: 1 } };
 		if (type === 0 && isEvent) return { kind: "control", reason: "discord_webhook_ping", status: 204, body: "" };
 		if (isEvent) {
