@@ -180,8 +180,8 @@ export async function signDelivery(kind: ProviderKind, body: string, options: Si
 			break;
 		}
 		case "mailgun":
-			// The signature lives in the body (see mailgunBody).
-			break;
+			// The signature lives in the body: added when missing (see signMailgun).
+			return { body: signMailgun(body, secret, options.timestamp), headers: { ...headers, ...given } };
 		case "linear":
 			headers["linear-signature"] = hmacHex("sha256", secret, body);
 			headers["linear-delivery"] = crypto.randomUUID();
@@ -241,4 +241,16 @@ export function mailgunBody(eventData: Record<string, unknown>, secret: string, 
 	const token = createHash("sha256").update(crypto.randomUUID()).digest("hex").slice(0, 50);
 	const signature = hmacHex("sha256", secret, `${timestamp}${token}`);
 	return JSON.stringify({ signature: { timestamp: String(timestamp), token, signature }, "event-data": eventData });
+}
+
+// Signs a Mailgun body that has no signature object yet. The timestamp is
+// the event's own (unless given) and the token derives from the body, so
+// signing the same event twice gives the same bytes, as Mailgun's retry of
+// one POST does.
+export function signMailgun(body: string, secret: string, timestamp?: number): string {
+	const parsed = JSON.parse(body) as { signature?: unknown; "event-data"?: { timestamp?: number } };
+	if (parsed.signature !== undefined) return body;
+	const at = timestamp ?? Math.floor(parsed["event-data"]?.timestamp ?? nowSeconds());
+	const token = createHash("sha256").update(body).digest("hex").slice(0, 50);
+	return JSON.stringify({ signature: { timestamp: String(at), token, signature: hmacHex("sha256", secret, `${at}${token}`) }, ...parsed });
 }
