@@ -160,7 +160,7 @@ const SIGNATURE_MESSAGES = {
 const sourceDoc = documented({
 	summary: "Receive a webhook from a configured provider source",
 	description:
-		"One route per source in SOURCES (stripe, github, shopify, slack, standard by default). The source's preset verifies the provider's own signature over the raw body; the provider's JSON is accepted as is and mapped to a canonical type by the consumer. Deduplicated on (source, the provider's event id). Slack url_verification and GitHub ping are answered at once and not queued.",
+		"One route per preset (/webhook/stripe, /webhook/paddle, … once its secret is set) and per source in SOURCES. The source's preset verifies the provider's own signature over the raw body; the provider's JSON (or form-urlencoded body) is accepted as is and mapped to a canonical type by the consumer. Deduplicated on (source, the provider's event id, else the body's sha256). Handshakes (Slack url_verification, GitHub ping, Discord PING, Zoom url_validation, Twitch challenge) are answered at once and not queued.",
 	tags: ["Ingest"],
 	auth: "signature",
 	responses: {
@@ -168,13 +168,14 @@ const sourceDoc = documented({
 			"Accepted and enqueued",
 			z.object({ status: z.literal("accepted"), event_id: z.string().check(z.describe("<source>:<provider id>")) }),
 		],
-		200: ["Duplicate of an accepted delivery, or a control answer (Slack challenge, GitHub pong)"],
+		200: ["Duplicate of an accepted delivery, or a handshake answer (Slack challenge, GitHub pong, Discord PING, Zoom validation, Twitch challenge as text)"],
+		204: ["Discord's Webhook Events PING"],
 		400: ["Body is not JSON, or the provider's event id / type is missing (`fields` names it)"],
 		401: ["signature_missing, signature_mismatch or timestamp_out_of_tolerance"],
 		404: ["No such source"],
 		409: ["Same provider id with a different body, or another copy still being enqueued (Retry-After)"],
 		413: ["Body over MAX_BODY_BYTES"],
-		415: ["Content-Type is not JSON"],
+		415: ["Content-Type is neither JSON nor form-urlencoded"],
 		429: ["Over the source's rate limit, or too many failed signatures from this address (Retry-After)"],
 		503: ["Queue or idempotency store unavailable, or the source's secret is not set (Retry-After)"],
 	},

@@ -80,6 +80,7 @@ export function moreProviderDeliveries(runId: string, nowS: number): PlannedDeli
 	razorpay.created_at = nowS - 25;
 	const paystack = structuredClone(paystackInvoicePaymentFailed);
 	paystack.data.invoice_code = `INV_${t("paystack-invoice", 15)}`;
+	paystack.data.created_at = iso(nowS - 24);
 	const cbSub = structuredClone(chargebeeSubscriptionCreated);
 	cbSub.id = `ev_${t("cb-sub-event", 16)}`;
 	cbSub.content.subscription.id = `cb_${t("cb-sub", 14)}`;
