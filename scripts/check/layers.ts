@@ -14,17 +14,17 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod, through src/zod)
 	events: 1, // the contract: envelope, queue message, event-type modules
 	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
-	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries
 	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,
-	consumer: 3,
-	ingest: 3,
-	metrics: 3,
-	analytics: 3,
-	admin: 4, // imports consumer for replay
-	health: 4,
-	openapi: 4,
-	alerting: 5, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
+	forwarding: 3, // destinations wired to D1, Queues and HTTP; reads sources' mappings to rebuild provider events; below consumer, whose hook enqueues deliveries
+	consumer: 4,
+	ingest: 4,
+	metrics: 4,
+	analytics: 4,
+	admin: 5, // imports consumer for replay
+	health: 5,
+	openapi: 5,
+	alerting: 6, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
 };
 
 export interface ImportEdge {

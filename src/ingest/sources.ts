@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
+import { CONTENT_TYPE_HEADER, type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
 import { configFor } from "../shared/config";
 import { documented } from "../shared/describe";
@@ -94,6 +94,11 @@ function bindingNamed<T>(env: Env, name: string): T | undefined {
 	return (env as unknown as Record<string, T | undefined>)[name];
 }
 
+const pickContentType = (request: DeliveryRequest): Record<string, string> => {
+	const value = request.headers[CONTENT_TYPE_HEADER];
+	return value ? { [CONTENT_TYPE_HEADER]: value } : {};
+};
+
 function deliveryRequest(request: Request, body: ArrayBuffer): DeliveryRequest {
 	const lower: Record<string, string> = {};
 	request.headers.forEach((value, name) => {
@@ -136,11 +141,11 @@ async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest
 
 // A verified body as text (archived byte for byte) and parsed: JSON, or a
 // form-urlencoded body's fields.
-function decodeDelivery(raw: ArrayBuffer, contentType: string): { text: string; json: unknown; form: boolean } {
-	if (!FORM_CONTENT_TYPE.test(contentType)) return { ...decodeJson(raw, { rejectUnsafeNumbers: false }), form: false };
+function decodeDelivery(raw: ArrayBuffer, contentType: string): { text: string; json: unknown } {
+	if (!FORM_CONTENT_TYPE.test(contentType)) return decodeJson(raw, { rejectUnsafeNumbers: false });
 	const fields = parseFormBody(new Uint8Array(raw));
 	if (fields === undefined) throw new ApiError(400, "invalid_form", "Request body is not valid UTF-8");
-	return { text: new TextDecoder().decode(raw), json: fields, form: true };
+	return { text: new TextDecoder().decode(raw), json: fields };
 }
 
 function controlAnswer(
@@ -168,7 +173,9 @@ const sourceDoc = documented({
 			"Accepted and enqueued",
 			z.object({ status: z.literal("accepted"), event_id: z.string().check(z.describe("<source>:<provider id>")) }),
 		],
-		200: ["Duplicate of an accepted delivery, or a handshake answer (Slack challenge, GitHub pong, Discord PING, Zoom validation, Twitch challenge as text)"],
+		200: [
+			"Duplicate of an accepted delivery, or a handshake answer (Slack challenge, GitHub pong, Discord PING, Zoom validation, Twitch challenge as text)",
+		],
 		204: ["Discord's Webhook Events PING"],
 		400: ["Body is not JSON, or the provider's event id / type is missing (`fields` names it)"],
 		401: ["signature_missing, signature_mismatch or timestamp_out_of_tolerance"],
@@ -195,7 +202,7 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 
 		// Provider bodies are archived byte for byte, so big numbers (Shopify's
 		// 64-bit ids) are kept exactly rather than refused; depth is still bounded.
-		const { text, json, form } = decodeDelivery(raw, c.req.header("content-type") ?? "");
+		const { text, json } = decodeDelivery(raw, c.req.header("content-type") ?? "");
 		const preset = presetOf(source);
 		const identified = (await preset.handshake?.(request, json, secrets)) ?? preset.identify(request, json);
 		if (identified.kind === "control") return controlAnswer(c, identified);
@@ -215,8 +222,9 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 				id: identified.id ?? bytesToHex(await sha256(new Uint8Array(raw))),
 				type: identified.type,
 				...(identified.occurredAt !== undefined ? { occurred_at: identified.occurredAt } : {}),
-				// A form body is marked, so the consumer parses it as one.
-				headers: { ...identified.headers, ...(form ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+				// The content type too: a `raw` destination is sent the body with it,
+				// and the consumer parses a form body as one.
+				headers: { ...pickContentType(request), ...identified.headers },
 				body: text,
 			},
 		};

@@ -5,13 +5,23 @@
 // as an open dead letter) and double-counted = 0 (never both, never twice).
 // A replay interrupted between enqueue and mark is covered beside the replay
 // route (test/admin/dead-letter-replay.test.ts), and the dead letter archived
-// to R2 when D1 keeps refusing in test/consumer/.
+// to R2 when D1 keeps refusing in test/consumer/. The last block breaks one
+// destination's payload and checks that forwarding settles everything else.
 import { createExecutionContext, type MessageBatchMessage, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EventEnvelope } from "../../src/events/envelope";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
+import {
+	createDestination,
+	customerCreated,
+	deliveryRows,
+	receiveStripe,
+	runDeliveries,
+	stripeSource,
+	uniqueSource,
+} from "../destinations/helpers";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
 import { deliver, recordingQueue, withEventsQueue } from "../support/queue";
@@ -193,5 +203,48 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 		// A database fault holds for the first delivery round only; retries then go through.
 		await drain(sent, consumer, around);
 		expect(await reconcile(events)).toEqual({ lost: 0, doubled: 0 });
+	});
+});
+
+// Forwarding: one destination's payload cannot be built (the source's
+// mapping changed since the events were stored and no longer reads them).
+// Its deliveries fail alone with the reason; every other delivery in the
+// same batches is attempted; the events themselves stay archived once.
+describe("fault-injection matrix: forwarding", () => {
+	it("one destination's payload cannot be built", async () => {
+		const source = uniqueSource();
+		const sources = [stripeSource(source)];
+		const canonical = await createDestination({ event_types: ["*"], sources: [source], format: "event", max_attempts: 3 });
+		const raw = await createDestination({ event_types: ["*"], sources: [source], format: "raw", max_attempts: 3 });
+		const stored = [];
+		for (let i = 0; i < 4; i++) stored.push(await receiveStripe(source, customerCreated(), sources));
+		const deliveries = await deliveryRows("source = ?", source);
+		expect(deliveries).toHaveLength(8);
+
+		const broken = [stripeSource(source, { "customer.created": { type: "user_signup", fields: { user_id: "data.object.gone" } } })];
+		const result = await runDeliveries(
+			deliveries.map((d) => ({ kind: "deliver" as const, delivery_id: d.id as string })),
+			1,
+			{ SOURCES: broken } as unknown as Partial<Env>,
+		);
+		// Never the whole batch: each message was settled on its own.
+		expect(result.retryBatch.retry).toBe(false);
+		expect(result.explicitAcks.length + result.retryMessages.length).toBe(8);
+
+		const after = await deliveryRows("source = ?", source);
+		const byDestination = (id: string) => after.filter((d) => d.destination_id === id);
+		expect(byDestination(canonical.id).map((d) => [d.status, String(d.last_error).split(":")[0]])).toEqual(
+			Array.from({ length: 4 }, () => ["failed", "payload could not be built"]),
+		);
+		// Attempted (nothing listens at the URL, so each waits for its retry), none left claimed.
+		expect(byDestination(raw.id).map((d) => [d.status, d.attempts])).toEqual(Array.from({ length: 4 }, () => ["pending", 1]));
+		let lost = 0;
+		let doubled = 0;
+		for (const id of stored) {
+			const n = await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", id);
+			if (n === 0) lost++;
+			if (n > 1) doubled++;
+		}
+		expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
 	});
 });

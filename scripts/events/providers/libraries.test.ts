@@ -1,7 +1,7 @@
 // The test-side signer (./sign.ts) against each provider's own library:
 // where the provider publishes a verifier on npm, a delivery signed by
 // sign.ts must pass it and a tampered one must not. Together with the
-// Worker-side tests (src/sources/presets/*.test.ts, test/sources/presets.test.ts),
+// Worker-side tests (test/sources/preset-vectors.test.ts, test/sources/presets.test.ts),
 // that ties every scheme to the provider's own code, never ours on both sides.
 // Runs in Node: several of these libraries need node:crypto.
 

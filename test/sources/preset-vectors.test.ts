@@ -5,11 +5,11 @@
 // (scripts/events/providers/libraries.test.ts). The clock is fixed; each
 // test breaks one thing.
 import { describe, expect, it } from "vitest";
-import { DEV_SIGNING_KEYS } from "../../../scripts/events/providers/dev-keys";
-import { type Delivery, defaultUrl, mailgunBody, signDelivery } from "../../../scripts/events/providers/sign";
-import { utf8 } from "../crypto";
-import type { DeliveryRequest } from "../types";
-import { PRESET_KINDS, PRESETS, type PresetKind, parseJsonBody } from "./index";
+import { DEV_SIGNING_KEYS } from "../../scripts/events/providers/dev-keys";
+import { type Delivery, defaultUrl, mailgunBody, signDelivery } from "../../scripts/events/providers/sign";
+import { utf8 } from "../../src/sources/crypto";
+import { PRESET_KINDS, PRESETS, type PresetKind, parseJsonBody } from "../../src/sources/presets";
+import type { DeliveryRequest } from "../../src/sources/types";
 
 const NOW = 1_767_225_600; // 2026-01-01T00:00:00Z
 
