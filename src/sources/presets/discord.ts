@@ -52,7 +52,13 @@ function publicKey(secret: string): Promise<VerifyKey> {
 
 async function verify(req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions): Promise<Verdict> {
 	requireSecrets("discord", secrets);
-	const verifiers = await Promise.all(secrets.map(publicKey));
+	const verifiers = await Promise.all(
+		secrets.map((s) =>
+			publicKey(s).catch(() => {
+				throw new SecretFormatError("discord", "is not an Ed25519 public key");
+			}),
+		),
+	);
 	const value = header(req.headers, "x-signature-ed25519");
 	const timestamp = header(req.headers, "x-signature-timestamp");
 	if (value === undefined || timestamp === undefined) return MISSING;

@@ -162,3 +162,15 @@ describe("mailgun legacy form bodies", () => {
 		expect(mailgun.identify(req(form), Object.fromEntries(new URLSearchParams(form)))).toMatchObject({ kind: "event", type: "delivered" });
 	});
 });
+
+describe("misconfigured public keys are the operator's fault, not a 401", () => {
+	it("discord: 32 bytes that are no Ed25519 point, or not hex", async () => {
+		const headers = { "x-signature-ed25519": "00".repeat(64), "x-signature-timestamp": "1767225600" };
+		await expect(discord.verify(req("{}", headers), ["zz"], opts)).rejects.toMatchObject({ name: "SecretFormatError" });
+	});
+
+	it("twilio: a JSON body without a URL to find bodySHA256 in is a mismatch, never a crash", async () => {
+		const headers = { "x-twilio-signature": "AAAA", "content-type": "application/json" };
+		expect(await twilio.verify({ headers, body: utf8("{}") }, ["t"], opts)).toMatchObject({ reason: "signature_mismatch" });
+	});
+});

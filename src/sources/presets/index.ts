@@ -16,14 +16,18 @@
  *     closest existing one: stripe.ts for "timestamp + HMAC in one header",
  *     github.ts for "HMAC of the body only", standard.ts for a base64 key).
  *     Put the provider's exact recipe in its top comment.
- *  2. Write presets/<kind>.test.ts beside it. Vectors come from the
- *     provider's own signing library when npm has one (a devDependency, run
- *     inside workerd), else from the provider's published documentation
- *     example, else node:crypto's createHmac on the test side. Never produce
- *     both sides of a scheme with our own code. Cover: a signed delivery
- *     verifies; tampered body, wrong secret, stale timestamp (if signed) and
- *     missing headers are each refused with the right reason; a second
- *     (rotated) secret matches; identify() extracts id/type/occurredAt.
+ *  2. Vectors: teach scripts/events/providers/sign.ts to sign as the
+ *     provider does, with the provider's own library when npm has one that
+ *     signs (a devDependency), and check sign.ts against the provider's own
+ *     verifier in scripts/events/providers/libraries.test.ts (Node) when it
+ *     has only a verifier. Never produce both sides of a scheme with our
+ *     own code. test/sources/preset-vectors.test.ts then runs every preset
+ *     against sign.ts with a fixed clock (signed, one authenticated byte
+ *     changed, another secret and the rotated pair, signature missing, just
+ *     past and inside the tolerance), and test/sources/presets.test.ts
+ *     through the route (202, 401, duplicate, archived); add the kind's
+ *     sample body to test/support/providers.ts. Scheme details beyond that
+ *     (handshakes, URL signing) get a test beside the module.
  *  3. Add it to PRESETS below and to PRESET_INFO (catalog.ts: its secret
  *     var and settings page); PresetKind, the config schema, the default
  *     route /webhook/<kind> and GET /api/sources follow.
