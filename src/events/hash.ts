@@ -11,8 +11,11 @@ export function eventHash(event: EventEnvelope): Promise<string> {
 }
 
 // The same hash for anything the queue carries: a direct envelope, or a
-// provider delivery's JSON body.
+// provider delivery's JSON body; a form-urlencoded body (Twilio), which has
+// no key order to normalise, is hashed as sent.
 export function contentHash(message: QueueMessage): Promise<string> {
 	if (!isDelivery(message)) return eventHash(message.event);
-	return sha256Hex(canonicalJson(parseJsonText(message.delivery.body)));
+	const { body, headers } = message.delivery;
+	if (/^application\/x-www-form-urlencoded/i.test(headers["content-type"] ?? "")) return sha256Hex(body);
+	return sha256Hex(canonicalJson(parseJsonText(body)));
 }

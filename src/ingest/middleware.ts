@@ -10,10 +10,14 @@ export type IngestEnv = {
 };
 
 const JSON_CONTENT_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 export interface JsonBodyOptions {
 	// Largest body accepted; defaults to MAX_BODY_BYTES from the Worker's vars.
 	maxBytes?: number;
+	// Also take application/x-www-form-urlencoded (provider routes: Twilio,
+	// Mailgun's legacy webhooks).
+	allowForm?: boolean;
 }
 
 // Reads the raw body once, as bytes, enforcing content type (415) and size
@@ -25,8 +29,9 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler<Inges
 		const maxBytes = options.maxBytes ?? config.maxBodyBytes;
 
 		const contentType = c.req.header("content-type") ?? "";
-		if (!JSON_CONTENT_TYPE.test(contentType)) {
-			throw new ApiError(415, "unsupported_media_type", `Content-Type must be application/json, got "${contentType || "none"}"`);
+		if (!JSON_CONTENT_TYPE.test(contentType) && !(options.allowForm && FORM_CONTENT_TYPE.test(contentType))) {
+			const expected = options.allowForm ? "application/json or application/x-www-form-urlencoded" : "application/json";
+			throw new ApiError(415, "unsupported_media_type", `Content-Type must be ${expected}, got "${contentType || "none"}"`);
 		}
 		const declared = Number(c.req.header("content-length") ?? Number.NaN);
 		if (declared > maxBytes) throw tooLarge(maxBytes);

@@ -14,8 +14,8 @@ import {
 	SourceConfigError,
 	verifyOptionsFor,
 } from "../sources/config";
-import { SecretFormatError } from "../sources/presets";
-import type { DeliveryRequest, Verdict } from "../sources/types";
+import { FORM_CONTENT_TYPE, parseFormBody, SecretFormatError } from "../sources/presets";
+import type { Control, DeliveryRequest, Verdict } from "../sources/types";
 import * as z from "../zod/mini";
 import { acceptEvents } from "./accept";
 import { singleEventAnswer } from "./answer";
@@ -28,6 +28,8 @@ type SourceEnv = IngestEnv & {
 		// The delivery as received, once its signature passed (or its source is
 		// allowed unsigned): from then on it is the source's traffic.
 		delivery: DeliveryRequest;
+		// The secrets it was verified with (handshakes that answer signed).
+		secrets: string[];
 		verified?: true;
 		[SOURCE_VAR]?: string;
 	};
@@ -137,20 +139,22 @@ const pickContentType = (request: DeliveryRequest): Record<string, string> => {
 	return value ? { [CONTENT_TYPE_HEADER]: value } : {};
 };
 
-function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
+function deliveryRequest(request: Request, body: ArrayBuffer): DeliveryRequest {
 	const lower: Record<string, string> = {};
-	headers.forEach((value, name) => {
+	request.headers.forEach((value, name) => {
 		lower[name.toLowerCase()] = value;
 	});
-	return { headers: lower, body: new Uint8Array(body) };
+	// The URL as the sender requested it: schemes that sign it (Square,
+	// Twilio, HubSpot) need it exactly.
+	return { headers: lower, body: new Uint8Array(body), url: request.url, method: request.method };
 }
 
 // Verifies the raw body with the source's preset; on success the request is
 // the source's (verified) and the delivery is kept for the handler.
 export function verifiedDelivery(): MiddlewareHandler<SourceEnv> {
 	return async (c, next) => {
-		const request = deliveryRequest(c.req.raw.headers, c.get("rawBody"));
-		await verifyDelivery(c.env, c.get("source"), request);
+		const request = deliveryRequest(c.req.raw, c.get("rawBody"));
+		c.set("secrets", await verifyDelivery(c.env, c.get("source"), request));
 		c.set("delivery", request);
 		c.set("verified", true);
 		await next();
@@ -161,10 +165,10 @@ export function verifiedDelivery(): MiddlewareHandler<SourceEnv> {
 // with no secret set answers 503 (the sender retries until it is configured)
 // unless it is declared unsigned AND the Worker allows unsigned traffic
 // (ALLOW_UNSIGNED="true"), for development: one flag alone never opens it.
-async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest): Promise<void> {
+async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest): Promise<string[]> {
 	const secrets = resolveSecrets(source, env as unknown as Record<string, unknown>);
 	if (secrets.length === 0) {
-		if (source.unsigned && configFor(env).allowUnsigned) return;
+		if (source.unsigned && configFor(env).allowUnsigned) return secrets;
 		throw new ApiError(
 			503,
 			"signing_not_configured",
@@ -184,6 +188,24 @@ async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest
 		throw new ApiError(503, "signing_misconfigured", `The signing secret of source ${source.name} is not in the format its provider uses`);
 	}
 	if (!verdict.ok) throw new ApiError(401, verdict.reason, SIGNATURE_MESSAGES[verdict.reason]);
+	return secrets;
+}
+
+// A verified body as text (archived byte for byte) and parsed: JSON, or a
+// form-urlencoded body's fields.
+function decodeDelivery(raw: ArrayBuffer, contentType: string): { text: string; json: unknown } {
+	if (!FORM_CONTENT_TYPE.test(contentType)) return decodeJson(raw, { rejectUnsafeNumbers: false });
+	const fields = parseFormBody(new Uint8Array(raw));
+	if (fields === undefined) throw new ApiError(400, "invalid_form", "Request body is not valid UTF-8");
+	return { text: new TextDecoder().decode(raw), json: fields };
+}
+
+function controlAnswer(
+	c: { json: (b: never, s: 200) => Response; text: (b: string, s: 200) => Response; body: (b: null, s: 204) => Response },
+	control: Control,
+): Response {
+	if (control.status === 204) return c.body(null, 204);
+	return typeof control.body === "string" ? c.text(control.body, 200) : c.json(control.body as never, 200);
 }
 
 const SIGNATURE_MESSAGES = {
@@ -195,7 +217,7 @@ const SIGNATURE_MESSAGES = {
 const sourceDoc = documented({
 	summary: "Receive a webhook from a configured provider source",
 	description:
-		"One route per source in SOURCES (stripe, github, shopify, slack, standard by default). The source's preset verifies the provider's own signature over the raw body; the provider's JSON is accepted as is and mapped to a canonical type by the consumer. Deduplicated on (source, the provider's event id). Slack url_verification and GitHub ping are answered at once and not queued.",
+		"One route per preset (/webhook/stripe, /webhook/paddle, … once its secret is set) and per source in SOURCES. The source's preset verifies the provider's own signature over the raw body; the provider's JSON (or form-urlencoded body) is accepted as is and mapped to a canonical type by the consumer. Deduplicated on (source, the provider's event id, else the body's sha256). Handshakes (Slack url_verification, GitHub ping, Discord PING, Zoom url_validation, Twitch challenge) are answered at once and not queued.",
 	tags: ["Ingest"],
 	auth: "signature",
 	responses: {
@@ -204,16 +226,17 @@ const sourceDoc = documented({
 			z.object({ status: z.literal("accepted"), event_id: z.string().check(z.describe("<source>:<provider id>")) }),
 		],
 		200: [
-			"Duplicate of an accepted delivery (for GitHub and Shopify also the same body bytes under another id), or a control answer (Slack challenge, GitHub pong)",
+			"Duplicate of an accepted delivery (for presets whose scheme signs neither id nor timestamp, e.g. GitHub and Shopify, also the same body bytes under another id), or a handshake answer (Slack challenge, GitHub pong, Discord PING, Zoom validation, Twitch challenge as text)",
 		],
+		204: ["Discord's Webhook Events PING"],
 		400: [
-			"Body is not JSON, or the provider's event id / type is missing, or too long to store (<source>:<id> over 200 characters, a type over 200), or an id holds whitespace (`fields` names the header or field)",
+			"Body is not JSON (or a form, for form-posting providers), or the provider's event id / type is missing, or too long to store (<source>:<id> over 200 characters, a type over 200), or an id holds whitespace (`fields` names the header or field)",
 		],
 		401: ["signature_missing, signature_mismatch or timestamp_out_of_tolerance"],
 		404: ["No such source"],
 		409: ["Same provider id with a different body, or another copy still being enqueued (Retry-After)"],
 		413: ["Body over MAX_BODY_BYTES"],
-		415: ["Content-Type is not JSON"],
+		415: ["Content-Type is neither JSON nor form-urlencoded"],
 		429: [
 			"Over the source's rate limit (only verified deliveries count), or too many unverified failures (401, 400, 413, 415) from this address (Retry-After)",
 		],
@@ -226,19 +249,21 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 	sourceDoc,
 	configuredSource(),
 	unverifiedFailureLimit(),
-	jsonBody(),
+	jsonBody({ allowForm: true }),
 	verifiedDelivery(),
 	sourceQuota(),
 	async (c) => {
 		const source = c.get("source");
 		const raw = c.get("rawBody");
 		const request = c.get("delivery");
+		const secrets = c.get("secrets");
 
 		// Provider bodies are archived byte for byte, so big numbers (Shopify's
 		// 64-bit ids) are kept exactly rather than refused; depth is still bounded.
-		const { text, json } = decodeJson(raw, { rejectUnsafeNumbers: false });
-		const identified = presetOf(source).identify(request, json);
-		if (identified.kind === "control") return c.json(identified.body, identified.status);
+		const { text, json } = decodeDelivery(raw, c.req.header("content-type") ?? "");
+		const preset = presetOf(source);
+		const identified = (await preset.handshake?.(request, json, secrets)) ?? preset.identify(request, json);
+		if (identified.kind === "control") return controlAnswer(c, identified);
 		if (identified.kind === "invalid") {
 			throw new ApiError(400, "invalid_delivery", identified.message, {
 				fields: [{ field: identified.field, message: identified.message }],
@@ -247,8 +272,9 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 
 		const item = await deliveryItem({
 			source: source.name,
-			preset: presetOf(source),
-			// The content type too: a `raw` destination is sent the body with it.
+			preset,
+			// The content type too: a `raw` destination is sent the body with it,
+			// and the consumer parses a form body as one.
 			identity: { ...identified, headers: { ...pickContentType(request), ...identified.headers } },
 			raw,
 			text,

@@ -1,8 +1,8 @@
 import { PermanentError } from "../events/contract";
 import { type DeliveryMessage, type EventEnvelope, storedEventId } from "../events/envelope";
-import { parseJsonText } from "../shared/json-guard";
 import { findSource, mappingsFor, type Source } from "./config";
 import { mapEvent } from "./mapping";
+import { parseDeliveryBody } from "./presets";
 
 // A provider delivery as our canonical envelope, or null when its source has
 // no mapping for the provider's type (archived as unhandled, never failed).
@@ -13,13 +13,12 @@ import { mapEvent } from "./mapping";
 export function canonicalEvent(message: DeliveryMessage, sources: readonly Source[]): EventEnvelope | null {
 	const source = findSource(sources, message.source);
 	if (!source) throw new PermanentError("unknown_source", `no source named "${message.source}" is configured`);
-	let payload: unknown;
-	try {
-		payload = parseJsonText(message.delivery.body);
-	} catch {
-		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is not JSON`);
+	const { id, type, occurred_at, headers } = message.delivery;
+	// JSON, or a form-urlencoded body's fields (Twilio).
+	const payload = parseDeliveryBody(message.delivery.body, headers);
+	if (payload === undefined) {
+		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is neither JSON nor a form`);
 	}
-	const { id, type, occurred_at } = message.delivery;
 	const result = mapEvent(
 		{ identity: { id, type, occurredAt: occurred_at }, payload, receivedAtMs: message.received_at },
 		mappingsFor(source),

@@ -1,14 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
+	configuredSources,
 	DEFAULT_SOURCES,
 	mappingsFor,
 	parseSources,
+	presetOf,
 	resolveSecrets,
 	type Source,
 	SourceConfigError,
 	sourcesJsonSchema,
 	verifyOptionsFor,
+	withPresetDefaults,
 } from "./config";
+import { PRESET_INFO, PRESET_KINDS } from "./presets";
 
 function issuesOf(input: unknown): { field: string; message: string }[] {
 	try {
@@ -23,12 +27,87 @@ function issuesOf(input: unknown): { field: string; message: string }[] {
 describe("DEFAULT_SOURCES", () => {
 	it("declares one valid source per preset with a rotation var each", () => {
 		expect(parseSources(DEFAULT_SOURCES)).toEqual(DEFAULT_SOURCES);
-		expect(DEFAULT_SOURCES.map((s) => [s.name, s.kind, ...s.secretVars])).toEqual([
+		expect(DEFAULT_SOURCES.map((s) => s.name)).toEqual(PRESET_KINDS);
+		expect(DEFAULT_SOURCES.slice(0, 5).map((s) => [s.name, s.kind, ...s.secretVars])).toEqual([
 			["stripe", "stripe", "STRIPE_WEBHOOK_SECRET", "STRIPE_WEBHOOK_SECRET_PREVIOUS"],
 			["github", "github", "GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET_PREVIOUS"],
 			["shopify", "shopify", "SHOPIFY_WEBHOOK_SECRET", "SHOPIFY_WEBHOOK_SECRET_PREVIOUS"],
 			["slack", "slack", "SLACK_SIGNING_SECRET", "SLACK_SIGNING_SECRET_PREVIOUS"],
 			["standard", "standard", "STANDARD_WEBHOOK_SECRET", "STANDARD_WEBHOOK_SECRET_PREVIOUS"],
+		]);
+		const twilio = DEFAULT_SOURCES.find((s) => s.kind === "twilio");
+		expect(twilio?.secretVars).toEqual(["TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS"]);
+		for (const source of DEFAULT_SOURCES) expect(source.secretVars[0]).toBe(PRESET_INFO[source.kind as keyof typeof PRESET_INFO].secretVar);
+	});
+});
+
+describe("configuredSources: every preset without a SOURCES entry", () => {
+	it("serves every preset when SOURCES is unset", () => {
+		expect(configuredSources(undefined).map((s) => s.name)).toEqual(PRESET_KINDS);
+	});
+
+	it("keeps SOURCES first and adds the presets it does not cover", () => {
+		const sources = configuredSources(JSON.stringify([{ name: "paddle-eu", kind: "paddle", secretVars: ["PADDLE_EU_WEBHOOK_SECRET"] }]));
+		expect(sources[0]?.name).toBe("paddle-eu");
+		expect(sources.map((s) => s.name)).toContain("paddle");
+		expect(sources).toHaveLength(PRESET_KINDS.length + 1);
+	});
+
+	it("leaves out a preset's default when a declared source takes its name or reads its secret (a rename)", () => {
+		const declared = parseSources([
+			{ name: "clerk", kind: "clerk", secretVars: ["CLERK_WEBHOOK_SECRET"], toleranceSeconds: 60 },
+			{ name: "billing", kind: "stripe", secretVars: ["STRIPE_WEBHOOK_SECRET"] },
+		]);
+		const names = withPresetDefaults(declared).map((s) => s.name);
+		expect(names.filter((n) => n === "clerk")).toHaveLength(1);
+		expect(names).toContain("billing");
+		expect(names).not.toContain("stripe");
+		expect(withPresetDefaults(declared).find((s) => s.name === "clerk")?.toleranceSeconds).toBe(60);
+	});
+});
+
+describe("hmac sources", () => {
+	const acme = {
+		name: "acme",
+		kind: "hmac",
+		secretVars: ["ACME_WEBHOOK_SECRET"],
+		hmac: {
+			algorithm: "sha256",
+			encoding: "hex",
+			signatureHeader: "X-Acme-Signature",
+			signaturePrefix: "sha256=",
+			signedContent: "{timestamp}.{body}",
+			timestampHeader: "X-Acme-Timestamp",
+			id: { path: "id" },
+			type: { header: "X-Acme-Event" },
+		},
+	};
+
+	it("accepts a described scheme, and builds a preset from it that signs a timestamp", () => {
+		const [source] = parseSources([acme]);
+		expect(source?.kind).toBe("hmac");
+		const preset = presetOf(source as Source);
+		expect(preset.defaultToleranceSeconds).toBe(300);
+		expect(preset.bodyDedupe).toBe(false);
+		expect(presetOf(source as Source)).toBe(preset);
+	});
+
+	it("names every bad hmac field at once", () => {
+		const issues = issuesOf([
+			{ ...acme, hmac: { ...acme.hmac, algorithm: "md5", signedContent: "{timestamp}.{bdy}", signatureHeader: "bad header" } },
+		]);
+		expect(issues.map((i) => i.field)).toEqual(
+			expect.arrayContaining(["[0].hmac.algorithm", "[0].hmac.signedContent", "[0].hmac.signatureHeader"]),
+		);
+	});
+
+	it("needs hmac settings on an hmac source, refuses them on a named preset, and a timestamp header exactly when {timestamp} is signed", () => {
+		expect(issuesOf([{ name: "a", kind: "hmac", secretVars: ["A"] }]).map((i) => i.field)).toEqual(["[0].hmac"]);
+		expect(issuesOf([{ name: "a", kind: "stripe", secretVars: ["A"], hmac: acme.hmac }]).map((i) => i.field)).toEqual(["[0].hmac"]);
+		const { timestampHeader: _t, ...untimed } = acme.hmac;
+		expect(issuesOf([{ ...acme, hmac: untimed }]).map((i) => i.field)).toEqual(["[0].hmac.timestampHeader"]);
+		expect(issuesOf([{ ...acme, hmac: { ...untimed, signedContent: "{body}" }, toleranceSeconds: 60 }]).map((i) => i.field)).toEqual([
+			"[0].toleranceSeconds",
 		]);
 	});
 });
@@ -133,7 +212,7 @@ describe("sourcesJsonSchema", () => {
 		const schema = sourcesJsonSchema();
 		expect(schema.type).toBe("array");
 		const item = schema.items as { properties: Record<string, { enum?: string[] }>; required: string[] };
-		expect(item.properties.kind?.enum).toEqual(["stripe", "github", "shopify", "slack", "standard"]);
+		expect(item.properties.kind?.enum).toEqual([...PRESET_KINDS, "hmac"]);
 		expect(item.required).toEqual(expect.arrayContaining(["name", "kind", "secretVars"]));
 		expect(JSON.parse(JSON.stringify(schema))).toEqual(schema);
 	});

@@ -1,5 +1,8 @@
 /**
- * Sources: the senders this Worker accepts webhooks from. Each source names
+ * Sources: the senders this Worker accepts webhooks from. Every named preset
+ * is served at /webhook/<preset> once its secret var is set (DEFAULT_SOURCES);
+ * SOURCES is for renaming, second accounts, mapping overrides, rate limits
+ * and hmac sources. Each source names
  * a preset (how its sender signs and identifies events, see presets/index.ts)
  * and the Worker secrets holding its signing secret.
  *
@@ -7,7 +10,9 @@
  * wherever it is declared), then change
  *   - name: what appears in the URL and in stored events (a-z 0-9 _ . -, up
  *     to 64; unique; "direct" is reserved for events posted in our own format)
- *   - kind: one of the presets (stripe, github, shopify, slack, standard)
+ *   - kind: one of the presets (presets/index.ts: stripe, github, paddle,
+ *     clerk, twilio, …), or hmac with an `hmac` block describing the scheme
+ *     (hmac.ts)
  *   - secretVars: the Worker secret(s) to read, e.g.
  *       ["ACME_WEBHOOK_SECRET", "ACME_WEBHOOK_SECRET_PREVIOUS"]
  *     Every var that is set is tried (any may match). Rotating: copy the
@@ -29,9 +34,14 @@
  */
 
 import * as z from "../zod/mini";
+import { type HmacConfig, hmacConfigSchema, hmacPresetFor } from "./hmac";
 import { type MappingTable, mappingOverridesSchema, mergeMappings } from "./mapping";
-import { getPreset, PRESET_KINDS, type PresetKind } from "./presets";
+import { getPreset, PRESET_INFO, PRESET_KINDS } from "./presets";
 import type { Preset, VerifyOptions } from "./types";
+
+// Every named preset, plus `hmac`: a scheme the source describes itself.
+export const SOURCE_KINDS = [...PRESET_KINDS, "hmac"] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 // The same rule the ingest envelope applies to a message's source.
 export const SOURCE_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
@@ -55,7 +65,10 @@ export const sourceSchema = z
 				z.regex(SOURCE_NAME_PATTERN, "must be 1-64 of a-z 0-9 _ . - starting with a letter or digit"),
 				z.describe("Source name: appears in the webhook URL and beside every stored event."),
 			),
-		kind: z.enum(PRESET_KINDS).check(z.describe("Which provider preset verifies and identifies this source's deliveries.")),
+		kind: z
+			.enum(SOURCE_KINDS)
+			.check(z.describe("Which provider preset verifies and identifies this source's deliveries (hmac: the source's own hmac settings).")),
+		hmac: z.optional(hmacConfigSchema).check(z.describe("kind hmac only: the provider's HMAC recipe")),
 		secretVars: z
 			.array(secretVarSchema)
 			.check(z.maxLength(2), z.describe("Worker secrets holding the signing secret; a second one allows rotation. Any set one may match.")),
@@ -93,6 +106,28 @@ export const sourceSchema = z
 					if (new Set(raw.secretVars).size !== raw.secretVars.length) {
 						ctx.addIssue({ code: "custom", path: ["secretVars"], message: "names the same secret twice" });
 					}
+				}
+				if (raw.kind === "hmac" && raw.hmac === undefined) {
+					ctx.addIssue({
+						code: "custom",
+						path: ["hmac"],
+						message: "kind hmac needs its hmac settings (algorithm, encoding, signatureHeader, signedContent, type)",
+					});
+				}
+				if (raw.kind !== "hmac" && raw.hmac !== undefined) {
+					ctx.addIssue({ code: "custom", path: ["hmac"], message: "only kind hmac takes hmac settings; a named preset knows its scheme" });
+				}
+				if (
+					raw.kind === "hmac" &&
+					isPlainObject(raw.hmac) &&
+					raw.toleranceSeconds !== undefined &&
+					raw.hmac.timestampHeader === undefined
+				) {
+					ctx.addIssue({
+						code: "custom",
+						path: ["toleranceSeconds"],
+						message: "this hmac scheme signs no timestamp, so there is no tolerance to set",
+					});
 				}
 				const preset = typeof raw.kind === "string" ? getPreset(raw.kind) : undefined;
 				if (raw.toleranceSeconds !== undefined && preset && preset.defaultToleranceSeconds === null) {
@@ -170,19 +205,23 @@ export function sourcesJsonSchema(): Record<string, unknown> {
 	return z.toJSONSchema(sourcesSchema, { unrepresentable: "any" }) as Record<string, unknown>;
 }
 
-function rotated(name: string, kind: PresetKind, secret: string): Source {
-	return { name, kind, secretVars: [secret, `${secret}_PREVIOUS`] };
-}
+// One source per named preset, named after it, reading the preset's secret
+// var (PRESET_INFO) and its *_PREVIOUS twin (optional: unset, it is simply
+// not tried). These are served whether or not SOURCES lists them.
+export const DEFAULT_SOURCES: readonly Source[] = PRESET_KINDS.map((kind) => {
+	const secret = PRESET_INFO[kind].secretVar;
+	return { name: kind, kind, secretVars: [secret, `${secret}_PREVIOUS`] };
+});
 
-// One source per preset, named after it. The *_PREVIOUS vars are optional:
-// unset, they are simply not tried.
-export const DEFAULT_SOURCES: readonly Source[] = [
-	rotated("stripe", "stripe", "STRIPE_WEBHOOK_SECRET"),
-	rotated("github", "github", "GITHUB_WEBHOOK_SECRET"),
-	rotated("shopify", "shopify", "SHOPIFY_WEBHOOK_SECRET"),
-	rotated("slack", "slack", "SLACK_SIGNING_SECRET"),
-	rotated("standard", "standard", "STANDARD_WEBHOOK_SECRET"),
-];
+// SOURCES, then every preset's default source that SOURCES does not
+// already cover: a default is left out when a declared source takes its
+// name, or reads its secret (the preset renamed, say stripe → billing), so
+// one secret never answers under two names.
+export function withPresetDefaults(declared: readonly Source[]): Source[] {
+	const names = new Set(declared.map((s) => s.name));
+	const secrets = new Set(declared.flatMap((s) => s.secretVars));
+	return [...declared, ...DEFAULT_SOURCES.filter((d) => !names.has(d.name) && !secrets.has(d.secretVars[0] ?? ""))];
+}
 
 // ---- small pure helpers for the caller -------------------------------------
 
@@ -190,8 +229,23 @@ export function findSource(sources: readonly Source[], name: string): Source | u
 	return sources.find((s) => s.name === name);
 }
 
-export function presetOf(source: Source): Preset<PresetKind> {
-	return getPreset(source.kind);
+// Built once per (parsed, hence long-lived) source object.
+const hmacPresets = new WeakMap<Source, Preset>();
+
+export function presetOf(source: Source): Preset {
+	if (source.kind !== "hmac") return getPreset(source.kind);
+	let preset = hmacPresets.get(source);
+	if (!preset) {
+		// The schema guarantees hmac settings on an hmac source.
+		preset = hmacPresetFor(source.hmac as HmacConfig);
+		hmacPresets.set(source, preset);
+	}
+	return preset;
+}
+
+// The settings link and provider name of a source's preset (none for hmac).
+export function presetInfoOf(source: Source): { provider: string; settingsUrl: string } | null {
+	return source.kind === "hmac" ? null : PRESET_INFO[source.kind];
 }
 
 // The secrets to try, in declared order: the values of secretVars that are
@@ -220,7 +274,8 @@ export function mappingsFor(source: Source): MappingTable {
 }
 
 // The sources the Worker serves: the SOURCES var (wrangler.toml, an array or
-// its JSON text) when set, else one default source per preset. Parsed once
+// its JSON text), plus one default source per preset it does not cover
+// (withPresetDefaults). Parsed once
 // per isolate and value; an invalid list throws SourceConfigError naming
 // every bad field, so a misconfiguration is loud, never half-applied.
 // The env's SOURCES object is the same object on every request of an
@@ -229,8 +284,10 @@ export function mappingsFor(source: Source): MappingTable {
 const parsedByObject = new WeakMap<object, Source[]>();
 const parsedByText = new Map<string, Source[]>();
 
+const ALL_DEFAULTS = withPresetDefaults([]);
+
 export function configuredSources(raw: unknown): readonly Source[] {
-	if (raw === undefined || raw === null || raw === "") return DEFAULT_SOURCES;
+	if (raw === undefined || raw === null || raw === "") return ALL_DEFAULTS;
 	if (typeof raw === "object") {
 		const known = parsedByObject.get(raw);
 		if (known) return known;
@@ -238,7 +295,7 @@ export function configuredSources(raw: unknown): readonly Source[] {
 	const key = typeof raw === "string" ? raw : JSON.stringify(raw);
 	let sources = parsedByText.get(key);
 	if (!sources) {
-		sources = parseSources(raw);
+		sources = withPresetDefaults(parseSources(raw));
 		parsedByText.set(key, sources);
 	}
 	if (typeof raw === "object") parsedByObject.set(raw, sources);

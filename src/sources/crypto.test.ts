@@ -4,6 +4,7 @@
 import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+	anyHmacMatches,
 	base64ToBytes,
 	bytesToBase64,
 	bytesToHex,
@@ -86,5 +87,26 @@ describe("hmacSha256MatchesAny", () => {
 		const forged = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(64, "0"));
 		expect(await hmacSha256MatchesAny(["k"], [...forged(MAX_SIGNATURE_CANDIDATES - 1), good], "hex", data)).toBe(true);
 		expect(await hmacSha256MatchesAny(["k"], [...forged(MAX_SIGNATURE_CANDIDATES), good], "hex", data)).toBe(false);
+	});
+});
+
+describe("anyHmacMatches", () => {
+	it.each([
+		["SHA-1", "sha1"],
+		["SHA-512", "sha512"],
+	] as const)("checks %s signatures made by node:crypto", async (hash, nodeName) => {
+		const data = utf8("https://example.com/hookAccountSidAC1");
+		const good = new Uint8Array(createHmac(nodeName, "token").update(data).digest());
+		expect(await anyHmacMatches(hash, ["token"], [good], data)).toBe(true);
+		expect(await anyHmacMatches(hash, ["other"], [good], data)).toBe(false);
+		expect(await anyHmacMatches(hash, ["token"], [good], utf8("https://example.com/hookAccountSidAC2"))).toBe(false);
+	});
+
+	it("looks at no more than 8 candidates, whatever the header carries", async () => {
+		const data = utf8("body");
+		const good = new Uint8Array(createHmac("sha256", "s").update(data).digest());
+		const junk = Array.from({ length: 8 }, () => new Uint8Array(32));
+		expect(await anyHmacMatches("SHA-256", ["s"], [...junk.slice(0, 7), good], data)).toBe(true);
+		expect(await anyHmacMatches("SHA-256", ["s"], [...junk, good], data)).toBe(false);
 	});
 });

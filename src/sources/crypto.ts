@@ -69,17 +69,21 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 // CryptoKey is not a global type.
 export type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
 
+export type HmacHash = "SHA-1" | "SHA-256" | "SHA-512";
+
+const DIGEST_BYTES: Readonly<Record<HmacHash, number>> = { "SHA-1": 20, "SHA-256": 32, "SHA-512": 64 };
+
 // Importing a key costs more than the HMAC itself; secrets are few and long
-// lived, so keep the imported keys (keyed by secret, never logged).
+// lived, so keep the imported keys (keyed by hash and secret, never logged).
 const keyCache = new Map<string, Promise<HmacKey>>();
 const KEY_CACHE_LIMIT = 64;
 
-export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
-	const cacheKey = typeof secret === "string" ? `s:${secret}` : `b:${bytesToBase64(secret)}`;
+export function hmacKey(hash: HmacHash, secret: string | Uint8Array): Promise<HmacKey> {
+	const cacheKey = `${hash}:${typeof secret === "string" ? `s:${secret}` : `b:${bytesToBase64(secret)}`}`;
 	let key = keyCache.get(cacheKey);
 	if (!key) {
 		const raw = typeof secret === "string" ? utf8(secret) : secret;
-		key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+		key = crypto.subtle.importKey("raw", raw, { name: "HMAC", hash }, false, ["sign", "verify"]);
 		// A key that failed to import must not stay cached.
 		key.catch(() => keyCache.delete(cacheKey));
 		if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
@@ -88,11 +92,21 @@ export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
 	return key;
 }
 
-export async function hmacSha256(secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
-	return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacSha256Key(secret), data));
+export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
+	return hmacKey("SHA-256", secret);
 }
 
-const SHA256_BYTES = 32;
+export async function hmac(hash: HmacHash, secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+	return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(hash, secret), data));
+}
+
+export async function hmacSha256(secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+	return hmac("SHA-256", secret, data);
+}
+
+export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+	return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+}
 
 // A sender may list several signatures (Stripe's v1=… while a secret rolls,
 // Standard Webhooks' space-separated list); no real sender needs more than a
@@ -100,17 +114,35 @@ const SHA256_BYTES = 32;
 // bounded whatever the header holds.
 export const MAX_SIGNATURE_CANDIDATES = 8;
 
+// True when any of the first MAX_SIGNATURE_CANDIDATES candidate signatures is
+// the HMAC of data under any of the secrets (rotation: old and new secret
+// both valid for a while). The HMAC is computed once per secret, never once
+// per candidate, and compared with every candidate in constant time, never
+// stopping at the first match, so timing says nothing about which candidate
+// or secret matched. Candidates of the wrong length cannot match.
+export async function anyHmacMatches(
+	hash: HmacHash,
+	secrets: readonly (string | Uint8Array)[],
+	candidates: readonly Uint8Array[],
+	data: Uint8Array,
+): Promise<boolean> {
+	const wellFormed = candidates.slice(0, MAX_SIGNATURE_CANDIDATES).filter((c) => c.length === DIGEST_BYTES[hash]);
+	if (wellFormed.length === 0) return false;
+	let matched = false;
+	for (const secret of secrets) {
+		const expected = await hmac(hash, secret, data);
+		for (const candidate of wellFormed) matched = timingSafeEqual(expected, candidate) || matched;
+	}
+	return matched;
+}
+
 export type SignatureEncoding = "hex" | "base64";
 
 const DECODERS: Record<SignatureEncoding, (text: string) => Uint8Array | null> = { hex: hexToBytes, base64: base64ToBytes };
 
-// True when any of the first MAX_SIGNATURE_CANDIDATES signatures (as sent:
-// hex or base64 text) is the HMAC-SHA256 of data under any of the secrets
-// (rotation: old and new both valid for a while). The HMAC is computed once
-// per secret, never once per candidate, and each candidate is compared in
-// constant time; one that does not decode to 32 bytes cannot match. Every
-// preset checks its signatures with this.
-export async function hmacSha256MatchesAny(
+// anyHmacMatches for HMAC-SHA256 signatures as sent (hex or base64 text);
+// one that does not decode cannot match.
+export function hmacSha256MatchesAny(
 	secrets: readonly (string | Uint8Array)[],
 	signatures: readonly string[],
 	encoding: SignatureEncoding,
@@ -120,14 +152,15 @@ export async function hmacSha256MatchesAny(
 	const candidates: Uint8Array[] = [];
 	for (const signature of signatures.slice(0, MAX_SIGNATURE_CANDIDATES)) {
 		const bytes = decode(signature);
-		if (bytes !== null && bytes.length === SHA256_BYTES) candidates.push(bytes);
+		if (bytes !== null) candidates.push(bytes);
 	}
-	if (candidates.length === 0) return false;
-	for (const secret of secrets) {
-		const mac = await hmacSha256(secret, data);
-		let matched = false;
-		for (const candidate of candidates) matched = timingSafeEqual(mac, candidate) || matched;
-		if (matched) return true;
-	}
-	return false;
+	return anyHmacMatches("SHA-256", secrets, candidates, data);
+}
+
+export function anyHmacSha256Matches(
+	secrets: readonly (string | Uint8Array)[],
+	candidates: readonly Uint8Array[],
+	data: Uint8Array,
+): Promise<boolean> {
+	return anyHmacMatches("SHA-256", secrets, candidates, data);
 }

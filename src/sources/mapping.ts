@@ -25,6 +25,8 @@
 //  - { path, optional: true } leaves the field out when missing instead of
 //    failing.
 //  - { const } is a fixed value.
+//  - { path, times } multiplies the number by the one at `times` (a
+//    quantity; 1 when that path is absent), before any transform.
 //  - minorToMajor finds the currency at { currency: path } when given, else in
 //    the rule's own "metadata.currency" field, else assumes 2 decimals.
 //
@@ -106,6 +108,7 @@ export const fieldRuleSchema = z.union([
 		transform: z.optional(z.enum(TRANSFORMS)),
 		optional: z.optional(z.boolean()),
 		currency: z.optional(pathSchema).check(z.describe("minorToMajor only: where the currency code is")),
+		times: z.optional(pathSchema).check(z.describe("Multiply the value by the number here (a quantity; 1 when absent)")),
 	}),
 	z.strictObject({ const: z.union([z.string(), z.number(), z.boolean()]) }),
 ]);
@@ -173,9 +176,8 @@ export type MappingResult =
 	  };
 
 export interface MapInput {
-	// id as stored: the provider's, or the body's sha256 when it sends none
-	// (the consumer always passes it).
-	readonly identity: Pick<Identity, "id" | "type" | "occurredAt">;
+	// The stored delivery's id (the provider's, or the body's sha256).
+	readonly identity: Pick<Identity, "type" | "occurredAt"> & { readonly id: string };
 	// The parsed JSON body.
 	readonly payload: unknown;
 	// When we received the delivery (ms epoch): the timestamp when the
@@ -352,6 +354,7 @@ interface RuleFieldParts {
 	transform?: TransformName;
 	optional: boolean;
 	currency?: string;
+	times?: string;
 	constant?: string | number | boolean;
 }
 
@@ -364,6 +367,7 @@ function parts(rule: FieldRule): RuleFieldParts {
 		transform: rule.transform,
 		optional: rule.optional === true,
 		currency: rule.currency,
+		times: rule.times,
 	};
 }
 
@@ -395,10 +399,18 @@ export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
 			continue;
 		}
 		const paths = p.paths ?? [];
-		const raw = firstPresent(input.payload, paths);
+		let raw = firstPresent(input.payload, paths);
 		if (raw === undefined) {
 			if (p.optional) continue;
 			return fail("mapping_path_missing", target, `has no value at ${paths.join(" | ")}`, paths);
+		}
+		if (p.times !== undefined) {
+			const factor = readPath(input.payload, p.times) ?? 1;
+			const [a, b] = [numeric(raw), numeric(factor)];
+			if (a === undefined || b === undefined) {
+				return fail("mapping_transform_failed", target, `times needs two numbers, got ${describe(raw)} × ${describe(factor)}`, paths);
+			}
+			raw = a * b;
 		}
 		if (!p.transform) {
 			values.set(target, raw);

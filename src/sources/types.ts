@@ -8,6 +8,10 @@ import type { MappingTable } from "./mapping";
 export interface DeliveryRequest {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly body: Uint8Array;
+	// The URL the sender posted to, as received (with its query string), for
+	// schemes that sign it (Square, Twilio, HubSpot), and the HTTP method.
+	readonly url?: string;
+	readonly method?: string;
 }
 
 export interface VerifyOptions {
@@ -57,9 +61,11 @@ export interface Control {
 	readonly kind: "control";
 	// What the control message is, for logs and metrics.
 	readonly reason: string;
-	readonly status: 200;
-	// JSON response body.
-	readonly body: Readonly<Record<string, unknown>>;
+	// 204 for a handshake that wants no content (Discord's webhook-events PING).
+	readonly status: 200 | 204;
+	// JSON response body, or text (Twitch's challenge is answered as
+	// text/plain).
+	readonly body: Readonly<Record<string, unknown>> | string;
 }
 
 // The delivery is authentic but lacks what we need to identify it. The caller
@@ -90,9 +96,13 @@ export interface Preset<K extends string = string> {
 	// misconfigured secret (empty, or not the format the scheme needs): that is
 	// the operator's fault, not the sender's, so it must not read as a 401.
 	verify(req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions): Promise<Verdict>;
-	// Reads id/type/occurredAt from headers and the parsed JSON body (pass
-	// undefined when the body is not JSON). Call only after verify() passed.
+	// Reads id/type/occurredAt from headers and the parsed body: JSON, or
+	// for a form-urlencoded body its fields as an object (pass undefined when
+	// it is neither). Call only after verify() passed.
 	identify(req: DeliveryRequest, json: unknown): Identification;
+	// A handshake whose answer needs the secret (Zoom's url_validation), asked
+	// after verify() passed and before identify(); undefined for anything else.
+	handshake?(req: DeliveryRequest, json: unknown, secrets: readonly string[]): Promise<Control | IdentifyFailure | undefined>;
 	// Provider type → canonical event; types not listed are "unhandled".
 	readonly mappings: MappingTable;
 }

@@ -2,6 +2,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { replayArchive } from "../../src/admin/archive-replay";
 import { configuredSources } from "../../src/sources/config";
+import {
+	clerkUserCreated,
+	paddleSubscriptionCreated,
+	paddleTransactionPaymentFailed,
+	workosUserCreated,
+} from "../../src/sources/fixtures/billing";
 import { stripeInvoicePaymentFailed, stripeSubscriptionCreated } from "../../src/sources/fixtures/stripe";
 import { adminJson } from "../admin/helpers";
 import { deliveryRequest, type ProviderKind, sampleBody, signDelivery } from "../support/providers";
@@ -112,5 +118,64 @@ describe("provider events through the pipeline", () => {
 		expect(letter).toMatchObject({ source: "stripe", event_type: "invoice.payment_failed" });
 		expect(JSON.parse(letter?.message ?? "null")).toEqual(sent[0]);
 		expect(await env.DB.prepare("SELECT 1 FROM events WHERE event_id = ?").bind(`stripe:${event.id}`).first()).toBeNull();
+	});
+
+	it("Clerk and WorkOS user.created count as signups, each under its provider", async () => {
+		const clerk = structuredClone(clerkUserCreated);
+		clerk.data.id = `user_${crypto.randomUUID().slice(0, 12)}`;
+		clerk.timestamp = Date.parse("2032-02-02T10:00:00Z");
+		await throughPipeline("clerk", JSON.stringify(clerk));
+		const workos = structuredClone(workosUserCreated);
+		workos.id = `event_${crypto.randomUUID().slice(0, 12)}`;
+		workos.data.id = `user_${crypto.randomUUID().slice(0, 12)}`;
+		workos.created_at = "2032-02-02T11:00:00.000Z";
+		await throughPipeline("workos", JSON.stringify(workos));
+		const signups = await adminJson<{ total: number; by_source: Record<string, number> }>(
+			"/api/analytics/signups?from=2032-02-02T00:00:00Z&to=2032-02-03T00:00:00Z&interval=day",
+		);
+		expect(signups).toMatchObject({ total: 2, by_source: { clerk: 1, workos: 1 } });
+	});
+
+	it("a Paddle subscription.created of 4900 minor units monthly adds 49 to MRR", async () => {
+		type Mrr = { current: Record<string, { mrr: number; by_plan: Record<string, { mrr: number }> }> };
+		const url = "/api/analytics/mrr?from=2032-03-01&to=2032-04-01&interval=week";
+		// Subscriptions other tests in this file created are still active then.
+		const before = (await adminJson<Mrr>(url)).current.USD?.mrr ?? 0;
+		const event = structuredClone(paddleSubscriptionCreated);
+		event.event_id = `evt_${crypto.randomUUID().slice(0, 12)}`;
+		event.data.id = `sub_${crypto.randomUUID().slice(0, 12)}`;
+		event.occurred_at = "2032-03-10T12:00:00.000Z";
+		await throughPipeline("paddle", JSON.stringify(event));
+		const mrr = await adminJson<Mrr>(url);
+		expect((mrr.current.USD?.mrr ?? 0) - before).toBe(49);
+		expect(mrr.current.USD?.by_plan["Pro monthly"]?.mrr).toBe(49);
+	});
+
+	it("a Paddle transaction.payment_failed appears in the payments analytics in major units", async () => {
+		const event = structuredClone(paddleTransactionPaymentFailed);
+		event.event_id = `evt_${crypto.randomUUID().slice(0, 12)}`;
+		event.occurred_at = "2032-05-02T08:00:00.000Z";
+		const { event_id } = await throughPipeline("paddle", JSON.stringify(event));
+		const payments = await adminJson<Record<string, unknown>>("/api/analytics/payments?from=2032-05-01&to=2032-05-04&interval=day");
+		expect(payments).toMatchObject({ failures: 1, by_currency: { USD: { failures: 1, amount: 49 } } });
+		const stored = await env.DB.prepare("SELECT event_type, provider_type, status, source FROM events WHERE event_id = ?")
+			.bind(event_id)
+			.first();
+		expect(stored).toEqual({
+			event_type: "payment_failed",
+			provider_type: "transaction.payment_failed",
+			status: "processed",
+			source: "paddle",
+		});
+	});
+
+	it("a Twilio form-encoded status callback is archived byte for byte and replayable", async () => {
+		const body = `MessageSid=SM${crypto.randomUUID().slice(0, 8)}&MessageStatus=undelivered&ErrorCode=30003&To=%2B15558675310&Body=caf%C3%A9+%26+cr%C3%A8me`;
+		const { event_id } = await throughPipeline("twilio", body);
+		const row = await env.DB.prepare("SELECT payload, provider_type, status, headers FROM events WHERE event_id = ?")
+			.bind(event_id)
+			.first<{ payload: string; provider_type: string; status: string; headers: string }>();
+		expect(row).toMatchObject({ payload: body, provider_type: "message.undelivered", status: "unhandled" });
+		expect(JSON.parse(row?.headers ?? "{}")).toMatchObject({ "content-type": "application/x-www-form-urlencoded" });
 	});
 });

@@ -1,12 +1,13 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { PRESET_INFO, PRESET_KINDS } from "../../src/sources/presets";
 import { countRows } from "../support/builders";
 import { deliveryRequest, type ProviderKind, sampleBody, signDelivery } from "../support/providers";
 import { asMessages, deliver, fetchRecording } from "../support/queue";
 
-const KINDS: ProviderKind[] = ["stripe", "github", "shopify", "slack", "standard"];
-const TIMESTAMPED: ProviderKind[] = ["stripe", "slack", "standard"];
-const SIGNATURE_HEADER: Record<ProviderKind, string> = {
+const KINDS = ["stripe", "github", "shopify", "slack", "standard"] as const satisfies ProviderKind[];
+const TIMESTAMPED = ["stripe", "slack", "standard"] as const satisfies ProviderKind[];
+const SIGNATURE_HEADER: Record<(typeof KINDS)[number], string> = {
 	stripe: "stripe-signature",
 	github: "x-hub-signature-256",
 	shopify: "x-shopify-hmac-sha256",
@@ -180,7 +181,16 @@ describe("POST /webhook/:source with each provider's own signature", () => {
 describe("GET /api/sources", () => {
 	it("lists every configured source and direct, with received, accepted, duplicates and rejections by reason", async () => {
 		type Counters = { received: number; accepted: number; duplicates: number; rejected: Record<string, number>; last_seen: string | null };
-		type Listed = { name: string; kind: string; signing: string; url: string; counters: Counters };
+		type Listed = {
+			name: string;
+			kind: string;
+			signing: string;
+			url: string;
+			configured: boolean;
+			secret_vars: string[];
+			settings_url: string | null;
+			counters: Counters;
+		};
 		const list = async () => {
 			const res = await exports.default.fetch(
 				new Request("https://localhost/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
@@ -195,15 +205,44 @@ describe("GET /api/sources", () => {
 		await fetchRecording(deliveryRequest("shopify", first.delivery));
 		await send("shopify", undefined, { secret: "wrong" });
 		const data = await list();
-		expect(data.map((s) => s.name)).toEqual(["direct", "stripe", "github", "shopify", "slack", "standard"]);
+		// Every preset is listed, whether SOURCES names it or not.
+		expect(data.map((s) => s.name)).toEqual(["direct", ...PRESET_KINDS]);
 		const shopify = shopifyOf(data);
-		expect(shopify).toMatchObject({ kind: "shopify", signing: "configured", url: "/webhook/shopify" });
+		expect(shopify).toMatchObject({
+			kind: "shopify",
+			signing: "configured",
+			configured: true,
+			url: "/webhook/shopify",
+			secret_vars: ["SHOPIFY_WEBHOOK_SECRET", "SHOPIFY_WEBHOOK_SECRET_PREVIOUS"],
+			settings_url: PRESET_INFO.shopify.settingsUrl,
+		});
 		expect(shopify.counters.received - before.received).toBe(3);
 		expect(shopify.counters.accepted - before.accepted).toBe(1);
 		expect(shopify.counters.duplicates - before.duplicates).toBe(1);
 		expect((shopify.counters.rejected.signature_mismatch ?? 0) - (before.rejected.signature_mismatch ?? 0)).toBe(1);
 		expect(Date.parse(String(shopify.counters.last_seen))).toBeGreaterThan(Date.now() - 60_000);
 		expect(JSON.stringify(data)).not.toContain(env.SHOPIFY_WEBHOOK_SECRET);
+	});
+
+	it("says which presets are configured: configured false until the secret var is set, with the var to set and the provider's settings page", async () => {
+		const res = await fetchRecording(
+			new Request("https://pipeline.test/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+			{ PADDLE_WEBHOOK_SECRET: "", SOURCES: undefined as unknown as object[] },
+		);
+		const data = (
+			(await res.response.json()) as { data: { name: string; configured: boolean; secret_vars: string[]; settings_url: string }[] }
+		).data;
+		expect(data.find((s) => s.name === "paddle")).toMatchObject({
+			configured: false,
+			secret_vars: ["PADDLE_WEBHOOK_SECRET", "PADDLE_WEBHOOK_SECRET_PREVIOUS"],
+			settings_url: "https://vendors.paddle.com/notifications",
+		});
+		expect(data.find((s) => s.name === "twilio")).toMatchObject({
+			configured: true,
+			secret_vars: ["TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS"],
+		});
+		expect(data.map((s) => s.name)).toEqual(["direct", ...PRESET_KINDS]);
+		expect(JSON.stringify(data)).not.toContain(env.TWILIO_AUTH_TOKEN);
 	});
 
 	it("needs the admin token", async () => {

@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { utf8 } from "../../../src/sources/crypto";
 import { mapEvent } from "../../../src/sources/mapping";
-import { getPreset } from "../../../src/sources/presets";
+import { getPreset, PRESET_KINDS, parseFormBody } from "../../../src/sources/presets";
 import { planProviderRun, providerSends } from "./deliveries";
 
 const NOW = Date.UTC(2026, 10, 27, 12, 0, 0);
@@ -10,7 +11,7 @@ const byType = (type: string) => plan.deliveries.find((d) => d.providerType === 
 
 describe("providers plan", () => {
 	it("covers every preset with the events the scenario promises, and Slack's URL check", () => {
-		expect(plan.deliveries.map((d) => `${d.source} ${d.providerType}`)).toEqual([
+		expect(plan.deliveries.map((d) => `${d.source} ${d.providerType}`).slice(0, 9)).toEqual([
 			"stripe customer.created",
 			"stripe customer.subscription.created",
 			"stripe invoice.payment_failed",
@@ -21,13 +22,18 @@ describe("providers plan", () => {
 			"slack message",
 			"standard contact.created",
 		]);
-		expect(plan.controls.map((c) => c.label)).toEqual(["slack url_verification"]);
+		expect(new Set(plan.deliveries.map((d) => d.kind))).toEqual(new Set(PRESET_KINDS));
+		expect(plan.controls.map((c) => c.label)).toEqual(["slack url_verification", "discord PING"]);
 	});
 
 	it("names each delivery as the Worker's preset identifies it, stored under <source>:<provider id>", () => {
 		for (const d of plan.deliveries) {
-			const identity = getPreset(d.kind).identify({ headers: d.headers, body: utf8(d.body) }, JSON.parse(d.body));
-			expect(identity, d.label).toMatchObject({ kind: "event", id: d.providerId, type: d.providerType });
+			const parsed = d.kind === "twilio" ? parseFormBody(utf8(d.body)) : JSON.parse(d.body);
+			const identity = getPreset(d.kind).identify({ headers: d.headers, body: utf8(d.body) }, parsed);
+			expect(identity, d.label).toMatchObject({ kind: "event", type: d.providerType });
+			// The provider's id, or where it sends none the body's sha256.
+			const id = identity.kind === "event" ? identity.id : undefined;
+			expect(id ?? createHash("sha256").update(d.body).digest("hex"), d.label).toBe(d.providerId);
 			expect(d.storedId).toBe(`${d.source}:${d.providerId}`);
 		}
 		const control = plan.controls[0]!;
@@ -40,7 +46,7 @@ describe("providers plan", () => {
 	});
 
 	it("expects mapped types processed under their canonical type and the rest unhandled under the provider's", () => {
-		expect(Object.fromEntries(plan.deliveries.map((d) => [d.label, `${d.landing.status} ${d.landing.eventType}`]))).toEqual({
+		expect(Object.fromEntries(plan.deliveries.map((d) => [d.label, `${d.landing.status} ${d.landing.eventType}`]))).toMatchObject({
 			"stripe customer.created": "processed user_signup",
 			"stripe customer.subscription.created": "processed subscription_created",
 			"stripe invoice.payment_failed": "processed payment_failed",
@@ -50,6 +56,16 @@ describe("providers plan", () => {
 			"shopify customers/create": "processed user_signup",
 			"slack message": "unhandled message",
 			"standard contact.created": "unhandled contact.created",
+			"clerk user.created": "processed user_signup",
+			"workos user.created": "processed user_signup",
+			"supabase auth.signup": "processed user_signup",
+			"paddle subscription.created": "processed subscription_created",
+			"chargebee subscription_created": "processed subscription_created",
+			"paddle transaction.payment_failed": "processed payment_failed",
+			"razorpay payment.failed": "processed payment_failed",
+			"paystack invoice.payment_failed": "processed payment_failed",
+			"chargebee payment_failed": "processed payment_failed",
+			"twilio message.delivered": "unhandled message.delivered",
 		});
 	});
 
@@ -109,6 +125,7 @@ describe("providers sends", () => {
 	it("checks the URL first, then every delivery, its retry as a duplicate, and the tampered copy last", () => {
 		expect(sends.map((s) => `${s.expect.status} ${s.label}`)).toEqual([
 			"200 slack url_verification",
+			"200 discord PING",
 			...plan.deliveries.map((d) => `202 ${d.label}`),
 			...plan.deliveries.map((d) => `200 ${d.label} (retry)`),
 			"401 stripe invoice.payment_failed (tampered)",

@@ -12,6 +12,7 @@ import {
 	stripeSubscriptionUpdated,
 } from "../../../src/sources/fixtures/stripe";
 import { getPreset } from "../../../src/sources/presets";
+import { discordPing, moreProviderDeliveries } from "./more-deliveries";
 import type { ProviderKind } from "./sign";
 
 // Where a delivery must land: processed under its canonical type when its
@@ -49,7 +50,7 @@ export interface PlannedDelivery extends ProviderRequest {
 // A request the Worker answers itself, never queued (Slack's url_verification).
 export interface PlannedControl extends ProviderRequest {
 	// The exact JSON answer expected.
-	answer: Record<string, string>;
+	answer: Record<string, unknown>;
 	// Text only this request carries: a stored row containing it is a stray.
 	marker: string;
 }
@@ -316,11 +317,12 @@ export function planProviderRun(runId: string, nowMs: number): ProviderPlan {
 		shopifyCustomer(runId, nowS),
 		slackMessage(runId, nowS),
 		standardEvent(runId, nowS),
+		...moreProviderDeliveries(runId, nowS),
 	];
 	const invoice = deliveries.find((d) => d.providerType === "invoice.payment_failed")!;
 	return {
 		deliveries,
-		controls: [slackUrlVerification(runId)],
+		controls: [slackUrlVerification(runId), discordPing(runId)],
 		// Someone lowers the amount of a captured delivery and replays it.
 		tampered: { of: invoice, body: invoice.body.replace(/"amount_due": \d+/, '"amount_due": 1') },
 	};

@@ -10,13 +10,20 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("provider secrets", () => {
 	it("names the secret var of each default source", () => {
-		expect(SECRET_VARS).toEqual({
+		expect(SECRET_VARS).toMatchObject({
 			stripe: "STRIPE_WEBHOOK_SECRET",
 			github: "GITHUB_WEBHOOK_SECRET",
 			shopify: "SHOPIFY_WEBHOOK_SECRET",
 			slack: "SLACK_SIGNING_SECRET",
 			standard: "STANDARD_WEBHOOK_SECRET",
+			paddle: "PADDLE_WEBHOOK_SECRET",
+			twilio: "TWILIO_AUTH_TOKEN",
+			discord: "DISCORD_PUBLIC_KEY",
 		});
+		expect(Object.keys(SECRET_VARS).length).toBeGreaterThanOrEqual(30);
+		// The committed dev values cover every one of them.
+		const example = parseDevVars(exampleText);
+		for (const name of Object.values(SECRET_VARS)) expect(example[name], name).toBeTruthy();
 	});
 
 	it("reads .dev.vars the way wrangler does: quotes removed, comments and blank lines skipped", () => {
@@ -40,7 +47,7 @@ describe("provider secrets", () => {
 		const example = parseDevVars(exampleText);
 		const devVars = { GITHUB_WEBHOOK_SECRET: "from-dev-vars", SLACK_SIGNING_SECRET: "from-dev-vars" };
 		const env = { SLACK_SIGNING_SECRET: "from-env", SHOPIFY_WEBHOOK_SECRET: "  " };
-		expect(resolveProviderSecrets([example, devVars, env])).toEqual({
+		expect(resolveProviderSecrets([example, devVars, env])).toMatchObject({
 			stripe: example.STRIPE_WEBHOOK_SECRET,
 			github: "from-dev-vars",
 			shopify: example.SHOPIFY_WEBHOOK_SECRET,

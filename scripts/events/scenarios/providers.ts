@@ -1,12 +1,14 @@
-// Every provider preset end to end: realistic deliveries signed with each
-// provider's own library and secret, each sent twice (the provider's retry
-// must be a duplicate), Slack's URL check (echoed, never stored) and one
-// tampered delivery (401). Reconciled by stored id ("<source>:<provider id>"):
+// Every provider preset end to end: realistic deliveries signed as each
+// provider signs (its own library where it has one) with its secret, each
+// sent twice (the provider's retry must be a duplicate), Slack's URL check
+// and Discord's PING (answered, never stored) and one tampered delivery
+// (401). Reconciled by stored id ("<source>:<provider id>"):
 // every 202 must land once, processed under its canonical type or archived as
 // unhandled under the provider's.
 import { request } from "../http";
 import { checkLandings, judgeAnswer } from "../providers/checks";
 import { planProviderRun, providerSends } from "../providers/deliveries";
+import { DEV_SIGNING_KEYS } from "../providers/dev-keys";
 import { loadProviderSecrets } from "../providers/secrets";
 import { signDelivery } from "../providers/sign";
 import type { SendRecord } from "../reconcile";
@@ -22,12 +24,15 @@ export const providers: Scenario = async (ctx) => {
 	const details: Detail[] = [];
 	for (const send of sends) {
 		// Signed when sent: a retry carries a fresh timestamp, as providers do.
-		const signed = await signDelivery(send.kind, send.body, { secret: secrets[send.kind], headers: send.headers });
-		const result = await request(ctx.target, {
-			path: `/webhook/${send.source}`,
-			body: send.sentBody ?? send.body,
-			headers: signed.headers,
+		// Discord and SendGrid sign with their dev private keys (the Worker
+		// holds the public halves); Square, Twilio and HubSpot sign the URL.
+		const path = `/webhook/${send.source}`;
+		const signed = await signDelivery(send.kind, send.body, {
+			secret: send.kind === "discord" || send.kind === "sendgrid" ? DEV_SIGNING_KEYS[send.kind] : secrets[send.kind],
+			headers: send.headers,
+			url: new URL(path, ctx.target.url).toString(),
 		});
+		const result = await request(ctx.target, { path, body: send.sentBody ?? signed.body, headers: signed.headers });
 		const problem = judgeAnswer(send.expect, result);
 		const detail = detailOf(send.label, result, problem ?? send.storedId ?? "answered at once, never stored", problem !== null);
 		details.push(send.storedId || problem ? detail : { ...detail, outcome: "challenge echoed" });

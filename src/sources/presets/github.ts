@@ -58,6 +58,7 @@ export const githubMappings: MappingTable = {};
 export const github: Preset<"github"> = {
 	kind: "github",
 	defaultToleranceSeconds: null,
+	// The id is an unsigned header and no timestamp is signed.
 	bodyDedupe: true,
 	verify,
 	identify,

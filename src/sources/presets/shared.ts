@@ -84,8 +84,10 @@ export function bodyNumber(json: unknown, path: string): number | undefined {
 
 // The identity of an event, with its time only when known, and where its id
 // and type were read (header names or body paths), when given.
+// Without an id (the provider sends none) ingest keys the event on the
+// sha256 of its body.
 export function eventIdentity(
-	id: string,
+	id: string | undefined,
 	type: string,
 	occurredAt: number | undefined,
 	headers: Readonly<Record<string, string>>,
@@ -93,13 +95,26 @@ export function eventIdentity(
 ): Identification {
 	return {
 		kind: "event",
-		id,
+		...(id !== undefined ? { id } : {}),
 		type,
 		...(occurredAt !== undefined ? { occurredAt } : {}),
 		headers,
 		...(fields.id !== undefined ? { idField: fields.id } : {}),
 		...(fields.type !== undefined ? { typeField: fields.type } : {}),
 	};
+}
+
+// A timestamp in unix seconds or ms, or ISO 8601, as ms epoch.
+export function timeToMs(value: unknown, unit: "seconds" | "milliseconds" | "iso"): number | undefined {
+	if (unit === "iso") return typeof value === "string" ? isoToMs(value) : undefined;
+	const n = typeof value === "number" ? value : typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+	if (!Number.isFinite(n) || n <= 0) return undefined;
+	return unit === "seconds" ? n * 1000 : n;
+}
+
+// A body field by dotted path, any JSON value (own properties only).
+export function bodyValue(json: unknown, path: string): unknown {
+	return bodyAt(json, path);
 }
 
 // An event its body names: id and type at these paths (each named when
@@ -130,4 +145,43 @@ export function isoToMs(text: string | undefined): number | undefined {
 	if (text === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) return undefined;
 	const ms = Date.parse(text);
 	return Number.isFinite(ms) ? ms : undefined;
+}
+
+// The JSON body, or undefined when it is not JSON (identify() then names the
+// field it could not read). Bodies are UTF-8; a leading BOM is dropped.
+export function parseJsonBody(body: Uint8Array): unknown {
+	try {
+		return JSON.parse(new TextDecoder().decode(body));
+	} catch {
+		return undefined;
+	}
+}
+
+// A form-urlencoded body's fields (the last value of a repeated name wins),
+// or undefined when the bytes are not UTF-8.
+export function parseFormBody(body: Uint8Array): Record<string, string> | undefined {
+	let text: string;
+	try {
+		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
+	} catch {
+		return undefined;
+	}
+	const out: Record<string, string> = {};
+	for (const [name, value] of new URLSearchParams(text)) out[name] = value;
+	return out;
+}
+
+// Every name=value pair of a form body, in order, repeats kept.
+export function formPairs(body: Uint8Array): [string, string][] {
+	return [...new URLSearchParams(new TextDecoder().decode(body))];
+}
+
+export const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+
+// A stored delivery's body as the mapping reads it: a form-urlencoded body
+// (marked by the content-type ingest keeps beside it) as its fields, else
+// JSON; undefined when it is neither.
+export function parseDeliveryBody(text: string, headers: Readonly<Record<string, string>>): unknown {
+	const bytes = new TextEncoder().encode(text);
+	return FORM_CONTENT_TYPE.test(headers["content-type"] ?? "") ? parseFormBody(bytes) : parseJsonBody(bytes);
 }

@@ -131,7 +131,7 @@ describe("shopify preset: identify", () => {
 });
 
 describe("shopify preset: default mappings", () => {
-	const identity = shopify.identify(delivery(payload), JSON.parse(payload)) as Identity;
+	const identity = shopify.identify(delivery(payload), JSON.parse(payload)) as Identity & { id: string };
 	const receivedAtMs = Date.UTC(2026, 0, 1, 0, 0, 6);
 
 	it("maps customers/create to user_signup with the exact GraphQL id, email and source", () => {

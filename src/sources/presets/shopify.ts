@@ -62,6 +62,7 @@ export const shopifyMappings: MappingTable = {
 export const shopify: Preset<"shopify"> = {
 	kind: "shopify",
 	defaultToleranceSeconds: null,
+	// The id is an unsigned header and no timestamp is signed.
 	bodyDedupe: true,
 	verify,
 	identify,

@@ -46,16 +46,28 @@ function standardHeader(headers: DeliveryRequest["headers"], name: "id" | "times
 
 // The HMAC key a Standard Webhooks secret stands for; throws
 // SecretFormatError when it is not base64.
-export function standardSecretKey(secret: string): Uint8Array {
+export function standardSecretKey(secret: string, kind = "standard"): Uint8Array {
 	const encoded = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret;
 	const key = base64ToBytes(encoded);
-	if (key === null || key.length === 0) throw new SecretFormatError("standard", "must be whsec_ followed by base64");
+	if (key === null || key.length === 0) throw new SecretFormatError(kind, "must be whsec_ followed by base64");
 	return key;
 }
 
-async function verify(req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions): Promise<Verdict> {
-	requireSecrets("standard", secrets);
-	const keys = secrets.map(standardSecretKey);
+export type StandardKey = (secret: string) => Uint8Array;
+
+export function standardVerify(kind: string, keyOf: StandardKey) {
+	return (req: DeliveryRequest, secrets: readonly string[], opts: VerifyOptions) => verifyStandard(kind, keyOf, req, secrets, opts);
+}
+
+async function verifyStandard(
+	kind: string,
+	keyOf: StandardKey,
+	req: DeliveryRequest,
+	secrets: readonly string[],
+	opts: VerifyOptions,
+): Promise<Verdict> {
+	requireSecrets(kind, secrets);
+	const keys = secrets.map(keyOf);
 	const id = standardHeader(req.headers, "id");
 	const timestamp = standardHeader(req.headers, "timestamp");
 	const list = standardHeader(req.headers, "signature");
@@ -72,10 +84,16 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 	return withinTolerance(signedAt, opts) ? OK : STALE;
 }
 
-function identify(req: DeliveryRequest, json: unknown): Identification {
+// The Standard Webhooks identity; `typeOf` reads the event type when a
+// sender puts it elsewhere than body.type (Supabase's auth hooks).
+export function standardIdentify(typeOf: (json: unknown) => string | undefined = (json) => bodyString(json, "type")) {
+	return (req: DeliveryRequest, json: unknown) => identifyStandard(req, json, typeOf);
+}
+
+function identifyStandard(req: DeliveryRequest, json: unknown, typeOf: (json: unknown) => string | undefined): Identification {
 	const id = standardHeader(req.headers, "id");
 	if (id === undefined) return missingHeader("webhook-id");
-	const type = bodyString(json, "type");
+	const type = typeOf(json);
 	if (type === undefined) return missingBodyField("type");
 	const signedAt = parseUnixSeconds(standardHeader(req.headers, "timestamp"));
 	const occurredAt = isoToMs(bodyString(json, "timestamp")) ?? (signedAt !== null ? signedAt * 1000 : undefined);
@@ -93,7 +111,7 @@ export const standard: Preset<"standard"> = {
 	kind: "standard",
 	defaultToleranceSeconds: 300,
 	bodyDedupe: false,
-	verify,
-	identify,
+	verify: standardVerify("standard", (secret) => standardSecretKey(secret)),
+	identify: standardIdentify(),
 	mappings: standardMappings,
 };

@@ -14,7 +14,7 @@ import { stripe } from "./stripe";
 const RECEIVED = Date.UTC(2026, 5, 1);
 
 function map(event: unknown) {
-	const identity = stripe.identify({ headers: {}, body: new Uint8Array() }, event) as Identity;
+	const identity = stripe.identify({ headers: {}, body: new Uint8Array() }, event) as Identity & { id: string };
 	expect(identity.kind).toBe("event");
 	return mapEvent({ identity, payload: event, receivedAtMs: RECEIVED }, stripe.mappings);
 }
