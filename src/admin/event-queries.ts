@@ -1,3 +1,4 @@
+import { type PayloadLocation, readPayloads } from "../archive/read";
 import { type Keyset, nextCursor } from "./cursor";
 import type { Attempt, DeadLetter, EventSummary } from "./schemas";
 import { afterKey, atLeast, before, eq, where } from "./sql";
@@ -39,20 +40,24 @@ export async function listEvents(db: D1Database, filter: EventFilter) {
 	};
 }
 
-// The event (if stored), its failed attempts and its dead letters, in one round trip.
-export async function eventDetail(db: D1Database, eventId: string) {
+// The event (if stored), its failed attempts and its dead letters, in one D1
+// round trip; the payload read back from the archive (src/archive/read.ts).
+// A payload whose archive object is gone shows as null.
+export async function eventDetail(db: D1Database, bucket: R2Bucket, eventId: string) {
 	const [event, attempts, deadLetters] = await db.batch([
-		db.prepare(`SELECT ${SUMMARY_COLUMNS}, payload, headers FROM events WHERE event_id = ?`).bind(eventId),
+		db.prepare(`SELECT ${SUMMARY_COLUMNS}, archive_object, archive_line, payload, headers FROM events WHERE event_id = ?`).bind(eventId),
 		db.prepare("SELECT attempt, error, failed_at FROM event_attempts WHERE event_id = ? ORDER BY attempt").bind(eventId),
 		db.prepare(`SELECT ${DEAD_LETTER_COLUMNS} FROM dead_letters WHERE event_id = ? ORDER BY failed_at, id`).bind(eventId),
 	]);
-	const row = (event?.results[0] ?? null) as (EventSummary & { payload: string; headers: string | null }) | null;
+	const row = (event?.results[0] ?? null) as (EventSummary & PayloadLocation) | null;
+	const archived = row ? (await readPayloads(bucket, [row])).get(row.event_id) : undefined;
+	const { archive_object: _object, archive_line: _line, payload: _payload, headers: _headers, ...summary } = row ?? {};
 	return {
 		event: row
 			? {
-					...row,
-					payload: parsePayload(row.payload),
-					headers: row.headers === null ? null : (parsePayload(row.headers) as Record<string, string>),
+					...(summary as EventSummary),
+					payload: archived ? parsePayload(archived.payload) : null,
+					headers: archived?.headers ?? null,
 				}
 			: null,
 		attempts: (attempts?.results ?? []) as Attempt[],

@@ -134,7 +134,7 @@ async function admitAll(
 	return admitted;
 }
 
-async function claimAll(db: D1Database, admitted: Admitted[], now: number, tally: BatchTally): Promise<Started[]> {
+async function claimAll(db: D1Database, bucket: R2Bucket, admitted: Admitted[], now: number, tally: BatchTally): Promise<Started[]> {
 	if (admitted.length === 0) return [];
 	const claims = await db.batch<{ id: string; attempts: number }>(admitted.map((a) => claimStatement(db, a.row.id, now)));
 	const claimed = admitted.flatMap((a, i) => {
@@ -144,6 +144,7 @@ async function claimAll(db: D1Database, admitted: Admitted[], now: number, tally
 	});
 	const events = await storedEvents(
 		db,
+		bucket,
 		claimed.map((c) => c.row.event_id),
 	);
 	const missing = claimed.filter((c) => !events.has(c.row.event_id));
@@ -162,7 +163,7 @@ export async function deliverBatch(env: Env, work: DeliveryWork[], config: Forwa
 	const db = env.DB;
 	const tally: BatchTally = { succeeded: 0, retried: 0, failed: 0, held: 0 };
 	if (work.length === 0) return tally;
-	const started = await claimAll(db, await admitAll(db, work, now, config, tally), now, tally);
+	const started = await claimAll(db, env.PAYLOADS, await admitAll(db, work, now, config, tally), now, tally);
 	const results = await Promise.all(started.map((s) => sendDelivery(s.destination, s.row.id, s.event, now, config.timeoutMs)));
 
 	const decidedAt = Date.now();

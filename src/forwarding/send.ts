@@ -1,3 +1,5 @@
+import type { ArchivedEvent } from "../archive/line";
+import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive/read";
 import { type ForwardedEvent, payloadBody } from "../destinations/payload";
 import type { OutboundAuth } from "../destinations/schema";
 import { activeSecrets, signatureHeaders } from "../destinations/signing";
@@ -22,27 +24,23 @@ export function credentialsOf(d: Pick<Destination, "auth" | "secrets">): string[
 	return [...auth, ...d.secrets.map((s) => s.secret)];
 }
 
-export interface StoredEventRow {
-	event_id: string;
-	source: string;
-	received_at: number;
-	payload: string;
-}
-
-export const forwardedEvent = (row: StoredEventRow): ForwardedEvent => ({
+export const forwardedEvent = (row: ArchivedEvent): ForwardedEvent => ({
 	event: JSON.parse(row.payload),
 	source: row.source,
 	received_at: row.received_at,
 });
 
-export async function storedEvents(db: D1Database, ids: readonly string[]): Promise<Map<string, ForwardedEvent>> {
+// The events to forward, payloads read back through the archive
+// (src/archive/read.ts): an event whose payload is gone is left out.
+export async function storedEvents(db: D1Database, bucket: R2Bucket, ids: readonly string[]): Promise<Map<string, ForwardedEvent>> {
 	const unique = [...new Set(ids)];
 	if (unique.length === 0) return new Map();
 	const { results } = await db
-		.prepare(`SELECT event_id, source, received_at, payload FROM events WHERE event_id IN (${unique.map(() => "?").join(", ")})`)
+		.prepare(`SELECT ${LOCATION_COLUMNS} FROM events WHERE event_id IN (${unique.map(() => "?").join(", ")})`)
 		.bind(...unique)
-		.all<StoredEventRow>();
-	return new Map(results.map((r) => [r.event_id, forwardedEvent(r)]));
+		.all<PayloadLocation>();
+	const payloads = await readPayloads(bucket, results);
+	return new Map([...payloads].map(([id, event]) => [id, forwardedEvent(event)]));
 }
 
 export async function sendDelivery(

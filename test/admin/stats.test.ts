@@ -7,9 +7,8 @@ type Stats = Record<string, any>;
 describe("GET /api/stats", () => {
 	it("summarises a window: counts by type, throughput, latency percentiles, first-try share", async () => {
 		const type = `stats_${crypto.randomUUID().slice(0, 8)}`;
-		const now = Date.now();
 		// Ten events, received 100 ms … 1000 ms before processing.
-		for (let i = 1; i <= 10; i++) await processEvents([validEvent("user_signup")], i <= 8 ? 1 : 3, now - i * 100);
+		for (let i = 1; i <= 10; i++) await processEvents([validEvent("user_signup")], i <= 8 ? 1 : 3, Date.now() - i * 100);
 		await processEvents([validEvent(type), validEvent(type)]);
 		await deadLetter(validEvent(type), "boom");
 

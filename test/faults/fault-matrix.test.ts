@@ -9,9 +9,11 @@
 import { createExecutionContext, type MessageBatchMessage, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { archiveDay } from "../../src/archive/layout";
 import type { EventEnvelope } from "../../src/events/envelope";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
+import { archiveCopies, archivedEvent } from "../support/archive";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
 import { deliver, recordingQueue, withEventsQueue } from "../support/queue";
@@ -89,17 +91,32 @@ async function drain(sent: unknown[], consumerFaults: Overrides, firstRound: (ru
 	expect(deadPending, "dead letters still being retried").toEqual([]);
 }
 
+// A stored event also counts as lost if its payload cannot be read back
+// from the archive, and as double-counted if the archive serves it twice
+// (two manifest lines) or leaves a copy in an orphaned object.
 async function reconcile(events: EventEnvelope[]) {
 	let lost = 0;
 	let doubled = 0;
+	const copies = await archiveCopies(
+		archiveDay(Date.now()),
+		events.map((e) => e.event_id),
+	);
 	for (const { event_id } of events) {
 		const stored = await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", event_id);
 		const dead = await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id = ? AND status = 'open'", event_id);
 		const usage = await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", event_id);
-		if (stored + dead === 0) lost++;
-		if (stored + dead > 1 || usage > 1) doubled++;
+		const readable = stored === 1 && (await archivedEvent(event_id)).event !== null;
+		const archived = copies.get(event_id) ?? { live: 0, orphaned: 0 };
+		if (stored + dead === 0 || (stored === 1 && !readable)) lost++;
+		if (stored + dead > 1 || usage > 1 || archived.live > stored || archived.orphaned > 0) doubled++;
 	}
 	return { lost, doubled };
+}
+
+// A D1 whose batch() refuses once (the whole transaction), the rest passing through.
+function d1RefusingOneBatch(): D1Database {
+	const refuse = once<[D1PreparedStatement[]], D1Result[]>(down, (statements) => env.DB.batch(statements));
+	return new Proxy(env.DB, { get: (target, prop) => (prop === "batch" ? refuse : Reflect.get(target, prop).bind(target)) });
 }
 
 const usage = (n: number) => Array.from({ length: n }, () => validEvent("usage_tracked"));
@@ -168,6 +185,8 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 				return { events, around: (run) => whileD1RefusesRow("events", events[2]!.event_id, run) };
 			},
 		],
+		["the archive put fails", () => ({ events: usage(6), consumer: { PAYLOADS: { ...env.PAYLOADS, put: down } as unknown as R2Bucket } })],
+		["the archive put succeeds and the D1 write fails", () => ({ events: usage(6), consumer: { DB: d1RefusingOneBatch() } })],
 		[
 			"the dead-letter send fails",
 			() => ({
