@@ -51,3 +51,12 @@ CREATE TABLE archive_objects (
 -- Retention and the backfill, counted for /metrics.
 INSERT INTO pipeline_counters (name, value) VALUES
   ('retention_deleted', 0), ('archive_backfilled', 0), ('archive_orphans_deleted', 0);
+
+-- The backfill of rows stored before this migration walks rowids up to here
+-- (archive_backfill_before) from its cursor (archive_backfill_after), a
+-- bounded chunk per scheduled tick, so it never scans the table again once
+-- done.
+INSERT INTO pipeline_counters (name, value) VALUES
+  ('archive_backfill_after', 0),
+  ('archive_backfill_before', (SELECT coalesce(max(rowid), 0) + 1 FROM events)),
+  ('dead_letters_discarded_pruned', 0);

@@ -22,6 +22,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	ingest: 3,
 	metrics: 3,
 	analytics: 3,
+	retention: 3, // the storage jobs of every tick: archive backfill, retention, orphan sweep
 	admin: 4, // imports consumer for replay
 	health: 4,
 	openapi: 4,

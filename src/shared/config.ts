@@ -7,11 +7,24 @@ export interface PipelineConfig {
 	idempotencyTtlMs: number;
 	allowUnsigned: boolean;
 	chaosFailRate: number;
+	// Days of events rows, attempts, deliveries, alert samples and resolved
+	// dead letters D1 keeps (src/retention/); the archive in R2 keeps payloads.
+	retentionDays: number;
+	// Days the R2 archive keeps its objects: the lifecycle rule on archive/
+	// (set by the setup path) and how long the archive manifest is kept.
+	archiveLifetimeDays: number;
 }
 
 export type ConfigVars = Partial<
 	Record<
-		"MAX_BODY_BYTES" | "MAX_BATCH_EVENTS" | "IDEMPOTENCY_SHARDS" | "IDEMPOTENCY_TTL_SECONDS" | "ALLOW_UNSIGNED" | "CHAOS_FAIL_RATE",
+		| "MAX_BODY_BYTES"
+		| "MAX_BATCH_EVENTS"
+		| "IDEMPOTENCY_SHARDS"
+		| "IDEMPOTENCY_TTL_SECONDS"
+		| "ALLOW_UNSIGNED"
+		| "CHAOS_FAIL_RATE"
+		| "RETENTION_DAYS"
+		| "ARCHIVE_LIFETIME_DAYS",
 		string | undefined
 	>
 >;
@@ -26,6 +39,8 @@ export const DEFAULTS = {
 	maxBatchEvents: 100,
 	idempotencyShards: 16,
 	idempotencyTtlSeconds: 24 * 60 * 60,
+	retentionDays: 30,
+	archiveLifetimeDays: 365,
 } as const;
 
 // A whole number > 0 from a var; anything else (unset, blank, nonsense) is the fallback.
@@ -48,6 +63,8 @@ export function readConfig(vars: ConfigVars): PipelineConfig {
 		idempotencyTtlMs: positiveInt(vars.IDEMPOTENCY_TTL_SECONDS, DEFAULTS.idempotencyTtlSeconds) * 1000,
 		allowUnsigned: vars.ALLOW_UNSIGNED === "true",
 		chaosFailRate: unitInterval(vars.CHAOS_FAIL_RATE),
+		retentionDays: positiveInt(vars.RETENTION_DAYS, DEFAULTS.retentionDays),
+		archiveLifetimeDays: positiveInt(vars.ARCHIVE_LIFETIME_DAYS, DEFAULTS.archiveLifetimeDays),
 	};
 }
 

@@ -5,7 +5,8 @@
 // as an open dead letter) and double-counted = 0 (never both, never twice).
 // A replay interrupted between enqueue and mark is covered beside the replay
 // route (test/admin/dead-letter-replay.test.ts), and the dead letter archived
-// to R2 when D1 keeps refusing in test/consumer/.
+// to R2 when D1 keeps refusing in test/consumer/. Rows stored before the
+// archive existed (migration 0008) are covered in test/retention/.
 import { createExecutionContext, type MessageBatchMessage, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import { archiveDay } from "../../src/archive/layout";
 import type { EventEnvelope } from "../../src/events/envelope";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
+import { runRetention } from "../../src/retention/run";
 import { archiveCopies, archivedEvent } from "../support/archive";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
@@ -212,5 +214,44 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 		// A database fault holds for the first delivery round only; retries then go through.
 		await drain(sent, consumer, around);
 		expect(await reconcile(events)).toEqual({ lost: 0, doubled: 0 });
+	});
+
+	// Retention (src/retention/) 40 days on, interrupted after its first
+	// chunk: lost = an event no longer in the archive, double-counted = an
+	// event archived twice, a derived row twice, or a deletion counted that
+	// did not happen (or not counted).
+	it("a retention tick is interrupted", async () => {
+		const events = usage(7);
+		const { sent } = await send(events, {}, { MAX_BATCH_EVENTS: "150" });
+		await drain(sent, {});
+		const ids = events.map((e) => e.event_id);
+		const stored = () => countRows(`SELECT count(*) AS n FROM events WHERE event_id IN (${ids.map(() => "?").join(", ")})`, ...ids);
+		const deletedCount = () => countRows("SELECT value AS n FROM pipeline_counters WHERE name = 'retention_deleted'");
+		const later = Date.now() + 40 * 86_400_000;
+		// Earlier cases' events are stored too: the fault lands in the events step's second chunk.
+		const all = () => countRows("SELECT count(*) AS n FROM events");
+		const before = { all: await all(), counted: await deletedCount() };
+		let calls = 0;
+		const interrupted = new Proxy(env.DB, {
+			get: (target, prop) =>
+				prop === "batch"
+					? (statements: D1PreparedStatement[]) => (++calls === 2 ? down() : target.batch(statements))
+					: Reflect.get(target, prop).bind(target),
+		});
+		await expect(runRetention({ ...env, DB: interrupted }, later, { chunk: 3, chunksPerStep: 10 })).rejects.toThrow("injected fault");
+		const countedAtFault = (await deletedCount()) - before.counted;
+		const deletedAtFault = before.all - (await all());
+		await runRetention(env, later, { chunk: 3, chunksPerStep: 10 });
+		const copies = await archiveCopies(archiveDay(Date.now()), ids);
+		let lost = 0;
+		let doubled = countedAtFault === deletedAtFault ? 0 : 1;
+		for (const id of ids) {
+			const archived = copies.get(id) ?? { live: 0, orphaned: 0 };
+			if (archived.live === 0) lost++;
+			if (archived.live > 1 || (await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", id)) !== 1) doubled++;
+		}
+		expect(deletedAtFault).toBeGreaterThan(0);
+		expect(await stored()).toBe(0);
+		expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
 	});
 });
