@@ -15,18 +15,18 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	archive: 0.5, // the R2 archive of raw events: layout, NDJSON lines, the one payload read (imports only shared)
 	events: 1, // the contract: envelope, queue message, event-type modules
 	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
-	forwarding: 1, // destinations wired to D1, Queues and HTTP; below consumer, whose hook enqueues deliveries
 	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,
-	consumer: 3,
-	ingest: 3,
-	metrics: 3,
-	analytics: 3,
-	retention: 3, // the storage jobs of every tick: archive backfill, retention, orphan sweep
-	admin: 4, // imports consumer for replay
-	health: 4,
-	openapi: 4,
-	alerting: 5, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
+	forwarding: 3, // destinations wired to D1, Queues and HTTP; reads sources' mappings to rebuild provider events; below consumer, whose hook enqueues deliveries
+	consumer: 4,
+	ingest: 4,
+	metrics: 4,
+	analytics: 4,
+	retention: 4, // the storage jobs of every tick: archive backfill, retention, orphan sweep
+	admin: 5, // imports consumer for replay
+	health: 5,
+	openapi: 5,
+	alerting: 6, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
 };
 
 export interface ImportEdge {

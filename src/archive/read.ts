@@ -2,8 +2,8 @@ import { archiveDay, archiveKey } from "./layout";
 import { type ArchivedEvent, type ArchiveLine, decodeLines, payloadOfMessage } from "./line";
 
 // Where one stored event's payload lives, as the `events` row says:
-// - archived (migration 0008 on): archive_object + archive_line, payload '';
-// - stored before 0008 and not yet moved: payload (and headers) inline.
+// - archived (migration 0010 on): archive_object + archive_line, payload '';
+// - stored before 0010 and not yet moved: payload (and headers) inline.
 export interface PayloadLocation {
 	event_id: string;
 	source: string;

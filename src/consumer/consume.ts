@@ -14,7 +14,7 @@ import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
 import { storeDeadLetters } from "./dead-letter-consumer";
 import { type ProcessedEvent, parseMessage, processMessage } from "./process";
 import { retryDelaySeconds, shouldDeadLetter } from "./retry-policy";
-import { attemptStatements, statementsFor } from "./writes";
+import { attemptStatements, ID_CONFLICT, isIdConflict, statementsFor } from "./writes";
 
 interface Failure {
 	message: Message<unknown>;
@@ -51,10 +51,9 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		}
 	}
 
-	const clear = await setConflictsAside(env.DB, ready, failures);
 	// Archive first, then D1, then ack: an event whose archive object could
 	// not be written is retried before any of it reaches D1.
-	const { archived, failed } = await archiveItems(env.PAYLOADS, clear, Date.now());
+	const { archived, failed } = await archiveItems(env.PAYLOADS, ready, Date.now());
 	for (const r of failed) failures.push({ message: r.message, error: "archive_unavailable: the R2 archive put failed", permanent: false });
 	const { written, rowsWritten, unlisted } = await writeIsolated(env.DB, archived, failures);
 	await dropOrphans(
@@ -64,22 +63,22 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		unlisted,
 	);
 
-	// Forwarding hook: the stored, processed events go to the destinations
-	// that match them (one delivery each, on the deliveries queue), before
+	// Forwarding hook: the stored events go to the destinations that match
+	// them (one delivery each, on the deliveries queue; unhandled ones only to
+	// `raw` destinations, see forwarding/fanout.ts), before
 	// the acks: if their deliveries cannot be recorded, those messages are
 	// retried (the write above is a no-op the second time). The event itself
 	// is stored, so it is never dead-lettered for this: on its last attempt
 	// it is acked and the lost fan-out logged with the event ids.
-	const forwarded = written.filter((r) => r.processed.event.status === "processed");
 	const fanout = await enqueueDeliveries(
 		env,
-		forwarded.map((r) => r.processed.event),
+		written.map((r) => r.processed.event),
 	);
-	const retryFanout = new Set(fanout === null ? forwarded.filter((r) => !shouldDeadLetter(r.message.attempts, false)) : []);
+	const retryFanout = new Set(fanout === null ? written.filter((r) => !shouldDeadLetter(r.message.attempts, false)) : []);
 	for (const r of retryFanout)
 		failures.push({ message: r.message, error: "deliveries could not be recorded for forwarding", permanent: false });
-	if (fanout === null && retryFanout.size < forwarded.length) {
-		const abandoned = forwarded.filter((r) => !retryFanout.has(r)).map((r) => r.processed.event.event_id);
+	if (fanout === null && retryFanout.size < written.length) {
+		const abandoned = written.filter((r) => !retryFanout.has(r)).map((r) => r.processed.event.event_id);
 		logLine("error", "deliveries_fanout_abandoned", { event_ids: abandoned });
 	}
 	for (const { message } of written.filter((r) => !retryFanout.has(r))) message.ack();
@@ -100,23 +99,11 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 	});
 }
 
-// An id accepted again after the idempotency window with other content would
-// be dropped by the keyed insert: it is dead-lettered instead, naming both
-// hashes. One primary-key read per batch; if it fails the batch is retried.
-async function setConflictsAside(db: D1Database, ready: Ready[], failures: Failure[]): Promise<Ready[]> {
-	const stored = await storedIdentities(
-		db,
-		ready.map((r) => r.processed.event.event_id),
-	);
-	return ready.filter((r) => {
-		const reason = conflictWith(stored.get(r.processed.event.event_id), r.processed.event);
-		if (reason) failures.push({ message: r.message, error: reason, permanent: true });
-		return reason === null;
-	});
-}
-
 // One transaction for the whole batch; if it fails, each message is written
-// on its own so one bad message cannot hold the others back forever.
+// on its own so one bad message cannot hold the others back forever. An id
+// stored with other content fails its write atomically (writes.ts), and
+// that message becomes an id_conflict dead letter: checked in the write,
+// not by a read before it, so two copies racing cannot both pass.
 // Returns what was written and the rows D1 reports writing (indexes and
 // triggers included: what D1 bills, and what the capacity plan rests on).
 // `unlisted` are archive objects whose manifest upsert wrote nothing: every
@@ -156,10 +143,21 @@ async function writeIsolated(
 			);
 			written.push(item);
 		} catch (err) {
-			failures.push({ message: item.message, error: describe(err), permanent: false });
+			// Another copy of this id, with other content, is stored (the
+			// database refused this one atomically): a dead letter naming both.
+			if (isIdConflict(err)) failures.push({ message: item.message, error: await conflictReason(db, item), permanent: true });
+			else failures.push({ message: item.message, error: describe(err), permanent: false });
 		}
 	}
 	return { written, rowsWritten, unlisted: [] };
+}
+
+async function conflictReason(db: D1Database, item: Ready): Promise<string> {
+	const stored = (await storedIdentities(db, [item.processed.event.event_id])).get(item.processed.event.event_id);
+	return (
+		conflictWith(stored, item.processed.event) ??
+		`${ID_CONFLICT}: event id ${item.processed.event.event_id} is stored with a different body`
+	);
 }
 
 const rowsWrittenBy = (results: D1Result[]) => results.reduce((sum, r) => sum + (r.meta?.rows_written ?? 0), 0);

@@ -1,11 +1,27 @@
 import { logLine } from "../shared/log";
-import { type DeadLetterRow, deadLetterRow, deadLetterStatements } from "./dead-letter";
+import { isStoredPointer, resolveClaimCheck } from "./claim-check";
+import { type DeadLetterRow, deadLetterRow, deadLetterStatements, originalMessage } from "./dead-letter";
 import { archiveDeadLetter } from "./dead-letter-archive";
 import { DEAD_LETTER_MAX_RETRIES, retryDelaySeconds } from "./retry-policy";
 
 export interface PendingDeadLetter {
 	message: Message<unknown>;
 	row: DeadLetterRow;
+}
+
+// A large event's dead letter carries the claim check, not the event: read
+// it back so the letter shows the payload whole and the event's type. If R2
+// cannot give it now, the letter is stored with the pointer (replay reads it
+// then); a dead letter is never held back for this.
+async function claimCheckedMessage(bucket: R2Bucket, body: unknown): Promise<unknown> {
+	const original = originalMessage(body);
+	if (!isStoredPointer(original)) return undefined;
+	try {
+		return await resolveClaimCheck(bucket, original);
+	} catch (err) {
+		logLine("warn", "dead_letter_claim_check_unread", { error: describe(err) });
+		return undefined;
+	}
 }
 
 const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
@@ -47,7 +63,12 @@ export async function storeDeadLetters<T extends PendingDeadLetter>(
 // once more with the whole dead letter in the error log, the one copy left.
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
 	const now = Date.now();
-	const letters = batch.messages.map((message) => ({ message, row: deadLetterRow(message.body, message.id, now) }));
+	const letters = await Promise.all(
+		batch.messages.map(async (message) => ({
+			message,
+			row: deadLetterRow(message.body, message.id, now, await claimCheckedMessage(env.PAYLOADS, message.body)),
+		})),
+	);
 	const { stored, failed } = await storeDeadLetters(env.DB, letters);
 	for (const { message } of stored) message.ack();
 	if (stored.length > 0) {

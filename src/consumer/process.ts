@@ -1,17 +1,9 @@
 import { type DerivedRows, PermanentError } from "../events/contract";
-import {
-	type DeliveryMessage,
-	deliveryMessageSchema,
-	type EventEnvelope,
-	eventMessageSchema,
-	isDelivery,
-	type QueueMessage,
-	storedEventId,
-} from "../events/envelope";
+import { deliveryMessageSchema, eventMessageSchema, isDelivery, type QueueMessage, storedEventId } from "../events/envelope";
 import { eventTypeFor } from "../events/registry";
 import { fieldIssues } from "../shared/validation";
-import { findSource, mappingsFor, type Source } from "../sources/config";
-import { mapEvent } from "../sources/mapping";
+import { canonicalEvent } from "../sources/canonical";
+import type { Source } from "../sources/config";
 
 export interface EventRow {
 	event_id: string;
@@ -54,33 +46,11 @@ export function parseMessage(body: unknown): QueueMessage {
 	throw new PermanentError("invalid_message", `queue message: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`);
 }
 
-// A provider delivery as our canonical envelope, or null when its source has
-// no mapping for the provider's type (archived as unhandled, never failed).
-// A mapping that does not fit the payload fails permanently, naming the path.
-function canonicalOf(message: DeliveryMessage, sources: readonly Source[]): EventEnvelope | null {
-	const source = findSource(sources, message.source);
-	if (!source) throw new PermanentError("unknown_source", `no source named "${message.source}" is configured`);
-	let payload: unknown;
-	try {
-		payload = JSON.parse(message.delivery.body);
-	} catch {
-		throw new PermanentError("invalid_delivery", `${message.source} delivery ${message.delivery.id}: body is not JSON`);
-	}
-	const { id, type, occurred_at } = message.delivery;
-	const result = mapEvent(
-		{ identity: { id, type, occurredAt: occurred_at }, payload, receivedAtMs: message.received_at },
-		mappingsFor(source),
-	);
-	if (result.kind === "unhandled") return null;
-	if (result.kind === "failed") throw new PermanentError(result.code, `${message.source}: ${result.message}`);
-	return { ...result.event, event_id: storedEventId(message) };
-}
-
 // Pure: one queue message → the rows to write. Throws PermanentError when the
 // event's data is wrong for its type (or a mapping does not fit).
 export function processMessage(message: QueueMessage, attempts: number, now: number, sources: readonly Source[] = []): ProcessedEvent {
 	const delivery = isDelivery(message) ? message.delivery : null;
-	const event = isDelivery(message) ? canonicalOf(message, sources) : message.event;
+	const event = isDelivery(message) ? canonicalEvent(message, sources) : message.event;
 	const occurredAt = event ? Date.parse(event.timestamp) : (delivery?.occurred_at ?? message.received_at);
 	const handler = event ? eventTypeFor(event.event_type) : undefined;
 	const derived = handler && event ? handler.derive(event, occurredAt) : {};

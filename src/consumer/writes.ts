@@ -22,6 +22,17 @@ const EVENT_COLUMNS = [
 	"archive_line",
 ] as const satisfies readonly (keyof EventRow)[];
 
+// A copy of a stored id accepted at another time with other content tries to
+// change the stored body_hash; the events_id_conflict trigger
+// (migrations/0009) aborts that, failing the whole write with ID_CONFLICT.
+// Anything else under a stored id (a redelivery, a resend of the same
+// content, a row archived before hashes) is left alone, as before.
+export const ID_CONFLICT = "id_conflict";
+const ID_CONFLICT_GUARD = `ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash
+	WHERE events.received_at <> excluded.received_at AND events.body_hash <> excluded.body_hash`;
+
+export const isIdConflict = (err: unknown): boolean => err instanceof Error && err.message.includes(ID_CONFLICT);
+
 export interface WriteOptions {
 	// Replay from the archive (POST /api/replay): the events row keeps its
 	// times and attempts and only takes the new status (unhandled → processed
@@ -37,7 +48,7 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 	const eventConflict = replay
 		? `ON CONFLICT (event_id) DO UPDATE SET status = excluded.status, event_type = excluded.event_type, user_id = excluded.user_id
 			WHERE (events.status, events.event_type, events.user_id) IS NOT (excluded.status, excluded.event_type, excluded.user_id)`
-		: "ON CONFLICT (event_id) DO NOTHING";
+		: ID_CONFLICT_GUARD;
 	return [
 		...insertRows(
 			db,

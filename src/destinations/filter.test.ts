@@ -79,6 +79,18 @@ describe("matches", () => {
 		expect(matches({ event_types: ["user_*"], sources: ["*"] }, { event_type: "user_signup", source: "any" })).toBe(true);
 	});
 
+	it("matches a provider event by its canonical type or by the provider's own type", () => {
+		const stripeSignup = { event_type: "user_signup", provider_type: "customer.created", source: "stripe" };
+		expect(matches({ event_types: ["user_signup"] }, stripeSignup)).toBe(true);
+		expect(matches({ event_types: ["customer.*"] }, stripeSignup)).toBe(true);
+		expect(matches({ event_types: ["customer.created"], sources: ["stripe"] }, stripeSignup)).toBe(true);
+		// Near misses: a prefix of the provider type, or its type under another source.
+		expect(matches({ event_types: ["customer"] }, stripeSignup)).toBe(false);
+		expect(matches({ event_types: ["customer.*"], sources: ["github"] }, stripeSignup)).toBe(false);
+		// A direct event has no provider type to match.
+		expect(matches({ event_types: ["customer.*"] }, { event_type: "user_signup", provider_type: null, source: "direct" })).toBe(false);
+	});
+
 	it("matches nothing with empty lists", () => {
 		expect(matches({ event_types: [] }, { event_type: "x", source: "y" })).toBe(false);
 		expect(matches({ event_types: ["*"], sources: [] }, { event_type: "x", source: "y" })).toBe(false);

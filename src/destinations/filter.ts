@@ -8,7 +8,12 @@ export interface DestinationFilter {
 }
 
 export interface EventKey {
+	// The canonical type (a provider event's mapped type, or the provider's
+	// own type when it has no mapping).
 	event_type: string;
+	// A provider event's own type (customer.created, push…); absent or null
+	// for direct events.
+	provider_type?: string | null;
 	source: string;
 }
 
@@ -41,9 +46,11 @@ export function wildcardMatch(pattern: string, value: string): boolean {
 
 export const matchesAny = (patterns: readonly string[], value: string) => patterns.some((p) => wildcardMatch(p, value));
 
+// event_types match the canonical type or the provider's own type alike, so
+// `user_signup` and `customer.*` both select a Stripe customer.created.
 export function matches(destination: DestinationFilter, event: EventKey): boolean {
-	return (
-		matchesAny(destination.event_types, event.event_type) &&
-		(destination.sources === undefined || matchesAny(destination.sources, event.source))
-	);
+	const typeMatches =
+		matchesAny(destination.event_types, event.event_type) ||
+		(typeof event.provider_type === "string" && matchesAny(destination.event_types, event.provider_type));
+	return typeMatches && (destination.sources === undefined || matchesAny(destination.sources, event.source));
 }

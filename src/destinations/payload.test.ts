@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dashboardPayload, eventPayload, type ForwardedEvent, metricValue, payloadBody } from "./payload";
+import { dashboardPayload, eventPayload, type ForwardedEvent, metricValue, NoCanonicalEventError, outboundBody } from "./payload";
 
 const receivedAt = Date.parse("2026-11-27T10:00:01.250Z");
 
@@ -7,6 +7,7 @@ const message = (event: Partial<ForwardedEvent["event"]> & { event_type: string 
 	event: { event_id: "evt_1", timestamp: "2026-11-27T11:00:00+01:00", ...event },
 	source,
 	received_at: receivedAt,
+	raw: { body: "{}", content_type: "application/json" },
 });
 
 const signup = message({
@@ -35,7 +36,8 @@ describe("event payload", () => {
 	});
 
 	it("serialises to the body that is signed and sent", () => {
-		expect(JSON.parse(payloadBody("event", signup))).toEqual(eventPayload(signup));
+		expect(outboundBody("event", signup).contentType).toBe("application/json");
+		expect(JSON.parse(outboundBody("event", signup).body)).toEqual(eventPayload(signup));
 	});
 });
 
@@ -47,7 +49,7 @@ describe("dashboard payload", () => {
 			metric_value: 1,
 			dimensions: { user_id: "user_42", plan: "free", source: "google", ingest_source: "stripe" },
 		});
-		expect(JSON.parse(payloadBody("dashboard", signup))).toEqual(dashboardPayload(signup));
+		expect(JSON.parse(outboundBody("dashboard", signup).body)).toEqual(dashboardPayload(signup));
 	});
 
 	it("keeps only flat string fields as dimensions and leaves out personal data", () => {
@@ -98,5 +100,40 @@ describe("dashboard payload", () => {
 
 	it("falls back to the arrival time when the event time does not parse", () => {
 		expect(dashboardPayload(message({ event_type: "x", timestamp: "not a date" })).event_timestamp).toBe("2026-11-27T10:00:01.250Z");
+	});
+});
+
+describe("raw payload", () => {
+	// A provider's body as received: its own key order, spacing, a trailing
+	// newline and non-ASCII text, none of which JSON.stringify would keep.
+	const body = '{ "type":"customer.created",\t"data":{"object":{"name":"Zoë"}} }\n';
+	const stripe: ForwardedEvent = {
+		event: { event_id: "stripe:evt_1", event_type: "user_signup", timestamp: "2026-11-27T10:00:00Z", provider_type: "customer.created" },
+		source: "stripe",
+		received_at: receivedAt,
+		raw: { body, content_type: "application/json; charset=utf-8" },
+	};
+
+	it("sends the sender's bytes and content type unchanged", () => {
+		expect(outboundBody("raw", stripe)).toEqual({ body, contentType: "application/json; charset=utf-8" });
+	});
+
+	it("sends a provider event with no mapping as raw, but refuses to invent a canonical body for it", () => {
+		const unmapped: ForwardedEvent = { ...stripe, event: null };
+		expect(outboundBody("raw", unmapped).body).toBe(body);
+		expect(() => outboundBody("event", unmapped)).toThrow(NoCanonicalEventError);
+		expect(() => outboundBody("dashboard", unmapped)).toThrow(NoCanonicalEventError);
+	});
+
+	it("gives a mapped provider event its canonical envelope with the provider's type", () => {
+		expect(JSON.parse(outboundBody("event", stripe).body)).toEqual({
+			event_id: "stripe:evt_1",
+			event_type: "user_signup",
+			timestamp: "2026-11-27T10:00:00Z",
+			provider_type: "customer.created",
+			source: "stripe",
+			received_at: "2026-11-27T10:00:01.250Z",
+		});
+		expect(JSON.parse(outboundBody("dashboard", stripe).body)).toMatchObject({ metric_name: "user_signup", metric_value: 1 });
 	});
 });

@@ -1,9 +1,12 @@
 import { wildcardMatch } from "./filter";
 import type { PayloadFormat } from "./schema";
 
-// What the forwarder has for one event: the queue message as ingest wrote it
-// (the envelope as sent, where it came from, when it arrived). Structural, so
-// the consumer's parsed message fits without this module importing it.
+// What the forwarder has for one stored event. Structural, so the
+// forwarding module's stored-row reader fits without this module importing it.
+//  - event: the canonical envelope (a direct event as sent; a provider
+//    delivery as its source's mapping makes it, with provider_type), or null
+//    when the provider's type has no mapping (only `raw` can send it);
+//  - raw: the body exactly as the sender sent it, and its content type.
 export interface ForwardedEvent {
 	event: {
 		event_id: string;
@@ -11,17 +14,22 @@ export interface ForwardedEvent {
 		timestamp: string;
 		user_id?: string;
 		metadata?: Record<string, unknown>;
+		provider_type?: string;
 		[extra: string]: unknown;
-	};
+	} | null;
 	source: string;
 	// Epoch milliseconds.
 	received_at: number;
+	raw: { body: string; content_type: string };
 }
 
-// format "event": the envelope exactly as sent (unknown top-level fields
-// kept), plus the ingest source and the arrival time as ISO 8601. These two
-// are the pipeline's: a sender field with the same name is overwritten.
-export type EventPayload = ForwardedEvent["event"] & { source: string; received_at: string };
+type CanonicalEvent = NonNullable<ForwardedEvent["event"]>;
+
+// format "event": the canonical envelope (unknown top-level fields of a
+// direct event kept), plus the ingest source and the arrival time as ISO
+// 8601. These two are the pipeline's: a sender field with the same name is
+// overwritten.
+export type EventPayload = CanonicalEvent & { source: string; received_at: string };
 
 // format "dashboard": one data point per event.
 export interface DashboardPayload {
@@ -31,8 +39,20 @@ export interface DashboardPayload {
 	dimensions: Record<string, string>;
 }
 
+// An `event` or `dashboard` body needs a canonical event; a provider type
+// with no mapping has none. The delivery fails with this reason (it never
+// fails its batch); fan-out sends such events only to `raw` destinations.
+export class NoCanonicalEventError extends Error {
+	override name = "NoCanonicalEventError";
+}
+
+function canonicalOf(message: ForwardedEvent, format: PayloadFormat): CanonicalEvent {
+	if (message.event) return message.event;
+	throw new NoCanonicalEventError(`format "${format}" needs a canonical event; this event's type has no mapping (use format "raw")`);
+}
+
 export function eventPayload(message: ForwardedEvent): EventPayload {
-	return { ...message.event, source: message.source, received_at: new Date(message.received_at).toISOString() };
+	return { ...canonicalOf(message, "event"), source: message.source, received_at: new Date(message.received_at).toISOString() };
 }
 
 // Which metadata number is an event's value, by event type (first match).
@@ -72,8 +92,8 @@ export function metricValue(
 
 // The event's time as ISO 8601 UTC; the arrival time if it does not parse
 // (ingest validated it, so that is a stored event from an older schema).
-function isoTimestamp(message: ForwardedEvent): string {
-	const ms = Date.parse(message.event.timestamp);
+function isoTimestamp(event: CanonicalEvent, message: ForwardedEvent): string {
+	const ms = Date.parse(event.timestamp);
 	return new Date(Number.isNaN(ms) ? message.received_at : ms).toISOString();
 }
 
@@ -84,7 +104,7 @@ function isoTimestamp(message: ForwardedEvent): string {
 export function dashboardPayload(message: ForwardedEvent, options: DashboardOptions = {}): DashboardPayload {
 	const rules = options.rules ?? METRIC_VALUE_RULES;
 	const excluded = new Set(options.excludeDimensions ?? DEFAULT_EXCLUDED_DIMENSIONS);
-	const { event } = message;
+	const event = canonicalOf(message, "dashboard");
 	const dimensions: Record<string, string> = {};
 	if (typeof event.user_id === "string") dimensions.user_id = event.user_id;
 	const metadata = event.metadata ?? {};
@@ -94,17 +114,23 @@ export function dashboardPayload(message: ForwardedEvent, options: DashboardOpti
 	}
 	dimensions.ingest_source = message.source;
 	return {
-		event_timestamp: isoTimestamp(message),
+		event_timestamp: isoTimestamp(event, message),
 		metric_name: event.event_type,
 		metric_value: metricValue(event.event_type, event.metadata, rules),
 		dimensions,
 	};
 }
 
-export function payloadFor(format: PayloadFormat, message: ForwardedEvent, options?: DashboardOptions): EventPayload | DashboardPayload {
-	return format === "dashboard" ? dashboardPayload(message, options) : eventPayload(message);
+export interface OutboundBody {
+	// The exact bytes to sign and send.
+	body: string;
+	contentType: string;
 }
 
-// The exact body bytes to sign and send.
-export const payloadBody = (format: PayloadFormat, message: ForwardedEvent, options?: DashboardOptions): string =>
-	JSON.stringify(payloadFor(format, message, options));
+// What a destination of this format is sent: `event` and `dashboard` are
+// JSON we build; `raw` is the sender's own body and content type, unchanged.
+export function outboundBody(format: PayloadFormat, message: ForwardedEvent, options?: DashboardOptions): OutboundBody {
+	if (format === "raw") return { body: message.raw.body, contentType: message.raw.content_type };
+	const payload = format === "dashboard" ? dashboardPayload(message, options) : eventPayload(message);
+	return { body: JSON.stringify(payload), contentType: "application/json" };
+}

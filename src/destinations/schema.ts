@@ -114,8 +114,9 @@ export const outboundAuthSchema = z.discriminatedUnion("type", [
 ]);
 
 // "event": the canonical event; "dashboard": {event_timestamp, metric_name,
-// metric_value, dimensions} (payload.ts).
-export const payloadFormatSchema = z.enum(["event", "dashboard"]);
+// metric_value, dimensions}; "raw": the sender's own body and content type,
+// byte for byte (payload.ts).
+export const payloadFormatSchema = z.enum(["event", "dashboard", "raw"]);
 
 const fields = {
 	name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),

@@ -45,7 +45,9 @@ export const deliveryMessageSchema = z.object({
 		type: z.string().check(z.minLength(1), z.maxLength(200)),
 		// When the provider says it happened, epoch ms.
 		occurred_at: z.optional(z.int()),
-		// Delivery headers worth keeping (never signatures).
+		// Delivery headers worth keeping (never signatures): the preset's, and
+		// the request's content-type (CONTENT_TYPE_HEADER), which a `raw`
+		// destination is sent the body with.
 		headers: z.record(z.string(), z.string()),
 		// The body exactly as signed, decoded as UTF-8.
 		body: z.string(),
@@ -53,6 +55,8 @@ export const deliveryMessageSchema = z.object({
 });
 
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+
+export const CONTENT_TYPE_HEADER = "content-type";
 
 // A message too large for the queue (128 KB) travels as a claim check: the
 // full QueueMessage is an object in the PAYLOADS bucket and the queue carries

@@ -1,7 +1,9 @@
 import { admit, type BreakerOutcome, breakerOutcome, onResult } from "../destinations/breaker";
-import type { ForwardedEvent } from "../destinations/payload";
+import type { OutboundBody } from "../destinations/payload";
 import { classify, decide } from "../destinations/retry";
+import { logLine } from "../shared/log";
 import type { PostResult } from "../shared/outbound";
+import { configuredSources } from "../sources/config";
 import { changeBreaker, followUp } from "./breaker";
 import type { ForwardingConfig } from "./config";
 import {
@@ -16,7 +18,7 @@ import {
 	settleStatement,
 } from "./deliveries";
 import { invalidateTargets } from "./fanout";
-import { sendDelivery, storedEvents } from "./send";
+import { deliveryBody, sendDelivery, storedEvents } from "./send";
 import { type Destination, destinationsById, disableAsGone } from "./store";
 
 // One batch of deliveries: admit each through its destination's breaker,
@@ -35,7 +37,7 @@ interface Admitted extends DeliveryWork {
 
 interface Started extends Admitted {
 	attempt: number;
-	event: ForwardedEvent;
+	body: OutboundBody;
 }
 
 export interface BatchTally {
@@ -134,7 +136,8 @@ async function admitAll(
 	return admitted;
 }
 
-async function claimAll(db: D1Database, bucket: R2Bucket, admitted: Admitted[], now: number, tally: BatchTally): Promise<Started[]> {
+async function claimAll(env: Env, admitted: Admitted[], now: number, tally: BatchTally): Promise<Started[]> {
+	const db = env.DB;
 	if (admitted.length === 0) return [];
 	const claims = await db.batch<{ id: string; attempts: number }>(admitted.map((a) => claimStatement(db, a.row.id, now)));
 	const claimed = admitted.flatMap((a, i) => {
@@ -142,29 +145,50 @@ async function claimAll(db: D1Database, bucket: R2Bucket, admitted: Admitted[], 
 		if (!row) a.message.ack(); // taken by another consumer meanwhile
 		return row ? [{ ...a, attempt: row.attempts }] : [];
 	});
-	const events = await storedEvents(
+	const rows = await storedEvents(
 		db,
-		bucket,
+		env.PAYLOADS,
 		claimed.map((c) => c.row.event_id),
 	);
-	const missing = claimed.filter((c) => !events.has(c.row.event_id));
-	if (missing.length > 0) {
-		await db.batch(missing.map((m) => settleStatement(db, m.row.id, now, { status: "failed", error: "event not found in D1" })));
-		for (const m of missing) m.message.ack();
-		tally.failed += missing.length;
-	}
-	return claimed.flatMap((c) => {
-		const event = events.get(c.row.event_id);
-		return event ? [{ ...c, event }] : [];
+	// Each delivery's event is built on its own: one that cannot be (its row
+	// is gone, or its source's mapping no longer reads it) fails alone with
+	// its reason, and never fails or stalls the rest of the batch.
+	// Read only for provider events: a direct event needs no source config.
+	const sources = () => configuredSources(env.SOURCES);
+	const unbuildable: { item: (typeof claimed)[number]; error: string }[] = [];
+	const started = claimed.flatMap((c) => {
+		const row = rows.get(c.row.event_id);
+		try {
+			if (!row) throw new Error("event not found in D1");
+			return [{ ...c, body: deliveryBody(c.destination.format, row, sources) }];
+		} catch (err) {
+			unbuildable.push({ item: c, error: describe(err) });
+			return [];
+		}
 	});
+	if (unbuildable.length > 0) {
+		await db.batch(
+			unbuildable.map(({ item, error }) =>
+				settleStatement(db, item.row.id, now, { status: "failed", error: `payload could not be built: ${error}` }),
+			),
+		);
+		for (const { item } of unbuildable) item.message.ack();
+		tally.failed += unbuildable.length;
+		logLine("warn", "delivery_unbuildable", {
+			deliveries: unbuildable.map(({ item, error }) => ({ delivery_id: item.row.id, destination_id: item.destination.id, error })),
+		});
+	}
+	return started;
 }
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function deliverBatch(env: Env, work: DeliveryWork[], config: ForwardingConfig, now: number): Promise<BatchTally> {
 	const db = env.DB;
 	const tally: BatchTally = { succeeded: 0, retried: 0, failed: 0, held: 0 };
 	if (work.length === 0) return tally;
-	const started = await claimAll(db, env.PAYLOADS, await admitAll(db, work, now, config, tally), now, tally);
-	const results = await Promise.all(started.map((s) => sendDelivery(s.destination, s.row.id, s.event, now, config.timeoutMs)));
+	const started = await claimAll(env, await admitAll(db, work, now, config, tally), now, tally);
+	const results = await Promise.all(started.map((s) => sendDelivery(s.destination, s.row.id, s.body, now, config.timeoutMs)));
 
 	const decidedAt = Date.now();
 	const attempts: AttemptRow[] = [];

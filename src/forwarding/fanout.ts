@@ -1,4 +1,5 @@
 import { matches } from "../destinations/filter";
+import type { PayloadFormat } from "../destinations/schema";
 import { webhookId } from "../destinations/signing";
 import { logLine } from "../shared/log";
 import { insertDeliveries, type NewDelivery } from "./deliveries";
@@ -12,14 +13,25 @@ import { sendDeliveries } from "./messages";
 export interface StoredEvent {
 	event_id: string;
 	event_type: string;
+	// A provider event's own type; filters match it as well as event_type.
+	provider_type: string | null;
 	source: string;
+	status: "processed" | "unhandled";
 }
 
 interface Target {
 	id: string;
 	event_types: string[];
 	sources: string[];
+	format: PayloadFormat;
 }
+
+// A processed event goes to every matching destination. An unhandled one (a
+// provider type with no mapping, a direct type with no handler) has no
+// canonical event to build an `event` or `dashboard` body from, so it goes
+// only to `raw` destinations, which forward what the sender sent.
+export const receives = (target: Target, event: StoredEvent): boolean =>
+	(event.status === "processed" || target.format === "raw") && matches(target, event);
 
 // Enabled destinations, cached per isolate for a few seconds: a batch does
 // not read them from D1 every time. Paused ones are included: their
@@ -33,9 +45,9 @@ export function invalidateTargets(): void {
 
 async function loadTargets(db: D1Database): Promise<Target[]> {
 	const { results } = await db
-		.prepare("SELECT id, event_types, sources FROM destinations WHERE enabled = 1 ORDER BY id")
-		.all<{ id: string; event_types: string; sources: string }>();
-	return results.map((r) => ({ id: r.id, event_types: JSON.parse(r.event_types), sources: JSON.parse(r.sources) }));
+		.prepare("SELECT id, event_types, sources, format FROM destinations WHERE enabled = 1 ORDER BY id")
+		.all<{ id: string; event_types: string; sources: string; format: PayloadFormat }>();
+	return results.map((r) => ({ id: r.id, event_types: JSON.parse(r.event_types), sources: JSON.parse(r.sources), format: r.format }));
 }
 
 function targets(db: D1Database, now: number): Promise<Target[]> {
@@ -67,7 +79,7 @@ export async function enqueueDeliveries(env: FanoutEnv, events: readonly StoredE
 		const rows: NewDelivery[] = [];
 		for (const event of events) {
 			for (const d of destinations) {
-				if (!matches(d, event)) continue;
+				if (!receives(d, event)) continue;
 				rows.push({
 					id: await webhookId(event.event_id, d.id),
 					destination_id: d.id,

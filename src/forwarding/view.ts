@@ -1,3 +1,4 @@
+import { payloadFormatSchema } from "../destinations/schema";
 import { SECRET_PREFIX } from "../destinations/signing";
 import * as z from "../zod/mini";
 import { type Destination, pausedReason } from "./store";
@@ -40,7 +41,7 @@ export const destinationViewSchema = z.object({
 			z.object({ type: z.literal("header"), name: z.string(), value: z.string().check(z.describe("masked")) }),
 		])
 		.check(z.describe("Outbound auth, with the credential masked")),
-	format: z.enum(["event", "dashboard"]),
+	format: payloadFormatSchema,
 	enabled: z.boolean(),
 	disabled_reason: z.nullable(z.enum(["operator", "gone"])),
 	max_attempts: z.int(),

@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
+import { CONTENT_TYPE_HEADER, type DeliveryMessage, SOURCE_VAR, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
 import { configFor } from "../shared/config";
 import { documented } from "../shared/describe";
@@ -92,6 +92,11 @@ export function sourceRateLimit(options: SourceRateLimitOptions = {}): Middlewar
 function bindingNamed<T>(env: Env, name: string): T | undefined {
 	return (env as unknown as Record<string, T | undefined>)[name];
 }
+
+const pickContentType = (request: DeliveryRequest): Record<string, string> => {
+	const value = request.headers[CONTENT_TYPE_HEADER];
+	return value ? { [CONTENT_TYPE_HEADER]: value } : {};
+};
 
 function deliveryRequest(headers: Headers, body: ArrayBuffer): DeliveryRequest {
 	const lower: Record<string, string> = {};
@@ -190,7 +195,8 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 				id: identified.id,
 				type: identified.type,
 				...(identified.occurredAt !== undefined ? { occurred_at: identified.occurredAt } : {}),
-				headers: { ...identified.headers },
+				// The content type too: a `raw` destination is sent the body with it.
+				headers: { ...pickContentType(request), ...identified.headers },
 				body: text,
 			},
 		};

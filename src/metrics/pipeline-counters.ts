@@ -5,7 +5,7 @@ export interface PipelineCounters {
 	retried: number;
 	// Later acceptances of events already stored (migrations/0005_hardening.sql).
 	redelivered: number;
-	// Storage jobs (migrations/0008_archive.sql, src/retention/).
+	// Storage jobs (migrations/0010_archive.sql, src/retention/).
 	retention_deleted: number;
 	archive_backfilled: number;
 	archive_orphans_deleted: number;

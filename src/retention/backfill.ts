@@ -9,7 +9,7 @@ export const BACKFILL_CHUNK = 90;
 
 type LegacyRow = PayloadLocation & { rid: number };
 
-// Moves rows stored before migration 0008 (payload inline) to the archive, a
+// Moves rows stored before migration 0010 (payload inline) to the archive, a
 // bounded chunk per scheduled tick, walking rowids below the migration's
 // high-water mark from a cursor kept in pipeline_counters. Each chunk: put
 // the objects, then in one D1 transaction point the rows at their lines

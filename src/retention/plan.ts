@@ -9,7 +9,7 @@
 // Kept whatever their age: the business tables (users, subscriptions,
 // subscription_changes, usage_records, payment_failures), the rollups and
 // ledgers analytics read, open dead letters, and events rows whose payload is
-// still inline (stored before migration 0008: the backfill archives them
+// still inline (stored before migration 0010: the backfill archives them
 // first). The archive manifest is kept for the archive's own lifetime.
 export interface RetentionStep {
 	table: string;

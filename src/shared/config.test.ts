@@ -10,6 +10,16 @@ describe("config from vars", () => {
 			idempotencyTtlMs: 86_400_000,
 			allowUnsigned: false,
 			chaosFailRate: 0,
+			retentionDays: 30,
+			archiveLifetimeDays: 365,
+		});
+	});
+
+	it("reads the retention and archive lifetimes in days, ignoring nonsense", () => {
+		expect(readConfig({ RETENTION_DAYS: "7", ARCHIVE_LIFETIME_DAYS: "90" })).toMatchObject({ retentionDays: 7, archiveLifetimeDays: 90 });
+		expect(readConfig({ RETENTION_DAYS: "0", ARCHIVE_LIFETIME_DAYS: "1.5" })).toMatchObject({
+			retentionDays: 30,
+			archiveLifetimeDays: 365,
 		});
 	});
 

@@ -18,7 +18,7 @@ describe("admin query plans", () => {
 	it.each([
 		["no filter", `${EVENTS} WHERE occurred_at >= ? ${PAGE}`, [0, 1e13, 1], "events_occurred"],
 		["type", `${EVENTS} WHERE event_type = ? ${PAGE}`, ["t", 1e13, 1], "events_type_time"],
-		// Three secondary indexes (migrations/0008_archive.sql): filters without
+		// Three secondary indexes (migrations/0010_archive.sql): filters without
 		// their own walk events_occurred in page order and stop at the limit.
 		["user", `${EVENTS} WHERE user_id = ? ${PAGE}`, ["u", 1e13, 1], "events_occurred"],
 		["source", `${EVENTS} WHERE source = ? ${PAGE}`, ["stripe", 1e13, 1], "events_occurred"],

@@ -197,6 +197,48 @@ describe("an id accepted again after the idempotency window", () => {
 		expect(usage).toEqual({ quantity: 3 });
 	});
 
+	it("racing: two copies with other bodies under one id in the same batch store one and dead-letter the other", async () => {
+		// Neither is stored when the batch starts, so no read before the write
+		// can tell; the write itself refuses the second copy.
+		const first = validEvent("usage_tracked", { metadata: { feature: "api", quantity: 3 } });
+		const second = { ...first, metadata: { feature: "api", quantity: 300 } };
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		const result = await deliver(
+			"webhook-events",
+			asMessages([queueMessage(first, Date.now() - 1_000), queueMessage(second, Date.now())]),
+			{ DEAD_LETTER_QUEUE: dlq.queue },
+		);
+		expect(result.explicitAcks).toHaveLength(2);
+		expect(result.retryMessages).toEqual([]);
+		await deliver("webhook-events-dlq", asMessages(dlq.sent));
+		const letters = await env.DB.prepare("SELECT error, payload FROM dead_letters WHERE event_id = ? AND status = 'open'")
+			.bind(first.event_id)
+			.all<{ error: string; payload: string }>();
+		expect(letters.results).toHaveLength(1);
+		expect(letters.results[0]?.error).toMatch(/^id_conflict: .*stored sha256 [0-9a-f]{64}, received sha256 [0-9a-f]{64}/);
+		expect(JSON.parse(letters.results[0]!.payload).metadata.quantity).toBe(300);
+		const usage = await env.DB.prepare("SELECT quantity FROM usage_records WHERE event_id = ?").bind(first.event_id).all();
+		expect(usage.results).toEqual([{ quantity: 3 }]);
+	});
+
+	it("keeps each distinct failed copy as its own open dead letter, and refreshes a redelivered one", async () => {
+		const original = validEvent("usage_tracked", { metadata: { feature: "api", quantity: 3 } });
+		await processEvents([original], 1, Date.now() - 120_000);
+		const copies = [5, 7].map((quantity, i) =>
+			queueMessage({ ...original, metadata: { feature: "api", quantity } }, Date.now() - 60_000 + i),
+		);
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		await deliver("webhook-events", asMessages(copies), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(dlq.sent).toHaveLength(2);
+		// The dead-letter queue delivers each letter twice (a redelivery).
+		await deliver("webhook-events-dlq", asMessages(dlq.sent));
+		await deliver("webhook-events-dlq", asMessages(dlq.sent));
+		const letters = await env.DB.prepare("SELECT payload FROM dead_letters WHERE event_id = ? AND status = 'open' ORDER BY received_at")
+			.bind(original.event_id)
+			.all<{ payload: string }>();
+		expect(letters.results.map((l) => JSON.parse(l.payload).metadata.quantity)).toEqual([5, 7]);
+	});
+
 	it("with the same body (in any key order) is settled as a redelivery, not a conflict", async () => {
 		const original = validEvent("usage_tracked", { metadata: { quantity: 2, feature: "api" } });
 		await processEvents([original], 1, Date.now() - 60_000);

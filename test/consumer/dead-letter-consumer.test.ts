@@ -38,9 +38,11 @@ describe("dead-letter consumer", () => {
 
 	it("keeps one open dead letter per event when the same dead letter is redelivered", async () => {
 		const event = validEvent("usage_tracked");
+		// One message (one acceptance of the event), dead-lettered twice.
+		const message = queueMessage(event);
 		const body = (error: string, attempts: number): DeadLetterBody => ({
 			dead_letter: { reason: "retries_exhausted", error, attempts, failed_at: Date.now() },
-			message: queueMessage(event),
+			message,
 		});
 		await deliver(DLQ, asMessages([body("first", 4)]));
 		await deliver(DLQ, asMessages([body("second", 4)]));

@@ -5,7 +5,8 @@ import { invalidateTargets } from "../../src/forwarding/fanout";
 import type { DeliveryMessage } from "../../src/forwarding/messages";
 import { adminJson } from "../admin/helpers";
 import { queueMessage } from "../support/builders";
-import { asMessages, deliver } from "../support/queue";
+import { deliveryRequest, signDelivery } from "../support/providers";
+import { asMessages, deliver, fetchRecording } from "../support/queue";
 
 export const DELIVERIES = "webhook-deliveries";
 export const EVENTS = "webhook-events";
@@ -75,4 +76,35 @@ export async function runDeliveries(bodies: DeliveryMessage[], attempts = 1, ove
 	const { queue, sent } = capturingQueue();
 	const result = await deliver(DELIVERIES, asMessages(bodies, attempts), { DELIVERIES_QUEUE: queue, ...overrides });
 	return { ...result, sent };
+}
+
+// A source of the test's own kind "stripe" (a second Stripe account), with
+// mapping overrides when given.
+export const stripeSource = (name: string, mapping?: Record<string, unknown>) => ({
+	name,
+	kind: "stripe",
+	secretVars: ["STRIPE_WEBHOOK_SECRET"],
+	...(mapping ? { mapping } : {}),
+});
+
+// A customer.created as Stripe sends it, spacing, non-ASCII text and a
+// trailing newline included: `raw` must keep them, JSON.stringify would not.
+export function customerCreated(type = "customer.created") {
+	const id = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+	return `{"id": "evt_${id}", "object": "event", "type": "${type}", "created": 1767225600,
+ "data": {"object": {"id": "cus_${id}", "object": "customer", "email": "zoe@example.com", "name": "Zoë"}}}\n`;
+}
+
+// A Stripe delivery (signed with the stripe library) through the real source
+// route, then the real main consumer, whose fan-out is captured; returns the
+// stored event id.
+export async function receiveStripe(source: string, body: string, sources: object[]) {
+	const overrides = { SOURCES: sources } as unknown as Partial<Env>;
+	const { response, sent } = await fetchRecording(deliveryRequest(source, await signDelivery("stripe", body)), overrides);
+	expect(response.status, await response.clone().text()).toBe(202);
+	const { event_id } = (await response.json()) as { event_id: string };
+	const { queue } = capturingQueue();
+	const result = await deliver(EVENTS, asMessages(sent), { ...overrides, DELIVERIES_QUEUE: queue });
+	expect(result.explicitAcks).toHaveLength(1);
+	return event_id;
 }

@@ -6,7 +6,9 @@
 // A replay interrupted between enqueue and mark is covered beside the replay
 // route (test/admin/dead-letter-replay.test.ts), and the dead letter archived
 // to R2 when D1 keeps refusing in test/consumer/. Rows stored before the
-// archive existed (migration 0008) are covered in test/retention/.
+// archive existed (migration 0010) are covered in test/retention/. The last
+// block breaks one destination's payload and checks that forwarding settles
+// everything else.
 import { createExecutionContext, type MessageBatchMessage, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -15,6 +17,15 @@ import type { EventEnvelope } from "../../src/events/envelope";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
 import { runRetention } from "../../src/retention/run";
+import {
+	createDestination,
+	customerCreated,
+	deliveryRows,
+	receiveStripe,
+	runDeliveries,
+	stripeSource,
+	uniqueSource,
+} from "../destinations/helpers";
 import { archiveCopies, archivedEvent } from "../support/archive";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
@@ -241,7 +252,8 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 		await expect(runRetention({ ...env, DB: interrupted }, later, { chunk: 3, chunksPerStep: 10 })).rejects.toThrow("injected fault");
 		const countedAtFault = (await deletedCount()) - before.counted;
 		const deletedAtFault = before.all - (await all());
-		await runRetention(env, later, { chunk: 3, chunksPerStep: 10 });
+		// Later ticks carry on where it stopped (earlier cases' rows are old too).
+		for (let tick = 0; tick < 100 && !(await runRetention(env, later, { chunk: 3, chunksPerStep: 10 })).complete; tick++);
 		const copies = await archiveCopies(archiveDay(Date.now()), ids);
 		let lost = 0;
 		let doubled = countedAtFault === deletedAtFault ? 0 : 1;
@@ -252,6 +264,49 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 		}
 		expect(deletedAtFault).toBeGreaterThan(0);
 		expect(await stored()).toBe(0);
+		expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
+	});
+});
+
+// Forwarding: one destination's payload cannot be built (the source's
+// mapping changed since the events were stored and no longer reads them).
+// Its deliveries fail alone with the reason; every other delivery in the
+// same batches is attempted; the events themselves stay archived once.
+describe("fault-injection matrix: forwarding", () => {
+	it("one destination's payload cannot be built", async () => {
+		const source = uniqueSource();
+		const sources = [stripeSource(source)];
+		const canonical = await createDestination({ event_types: ["*"], sources: [source], format: "event", max_attempts: 3 });
+		const raw = await createDestination({ event_types: ["*"], sources: [source], format: "raw", max_attempts: 3 });
+		const stored = [];
+		for (let i = 0; i < 4; i++) stored.push(await receiveStripe(source, customerCreated(), sources));
+		const deliveries = await deliveryRows("source = ?", source);
+		expect(deliveries).toHaveLength(8);
+
+		const broken = [stripeSource(source, { "customer.created": { type: "user_signup", fields: { user_id: "data.object.gone" } } })];
+		const result = await runDeliveries(
+			deliveries.map((d) => ({ kind: "deliver" as const, delivery_id: d.id as string })),
+			1,
+			{ SOURCES: broken } as unknown as Partial<Env>,
+		);
+		// Never the whole batch: each message was settled on its own.
+		expect(result.retryBatch.retry).toBe(false);
+		expect(result.explicitAcks.length + result.retryMessages.length).toBe(8);
+
+		const after = await deliveryRows("source = ?", source);
+		const byDestination = (id: string) => after.filter((d) => d.destination_id === id);
+		expect(byDestination(canonical.id).map((d) => [d.status, String(d.last_error).split(":")[0]])).toEqual(
+			Array.from({ length: 4 }, () => ["failed", "payload could not be built"]),
+		);
+		// Attempted (nothing listens at the URL, so each waits for its retry), none left claimed.
+		expect(byDestination(raw.id).map((d) => [d.status, d.attempts])).toEqual(Array.from({ length: 4 }, () => ["pending", 1]));
+		let lost = 0;
+		let doubled = 0;
+		for (const id of stored) {
+			const n = await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", id);
+			if (n === 0) lost++;
+			if (n > 1) doubled++;
+		}
 		expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
 	});
 });

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { adminJson } from "../admin/helpers";
 import { archivedEvent } from "../support/archive";
 import { signedRequest, validEvent } from "../support/builders";
 import { asMessages, deliver, fetchRecording, recordingQueue } from "../support/queue";
@@ -53,6 +54,25 @@ describe("events larger than a queue message (claim check)", () => {
 			.bind(event.event_id)
 			.first<{ error: string; message: string }>();
 		expect(letter?.error).toContain(pointer.ref);
+		expect(JSON.parse(letter?.message ?? "null")).toMatchObject({ kind: "stored", ref: pointer.ref });
+	});
+
+	it("shows a large event's dead letter whole: the payload read back from R2 and the event's type; replay still reads the pointer", async () => {
+		// Permanently invalid (a subscription without a plan), and over 128 KB.
+		const event = validEvent("subscription_created", {
+			metadata: { amount: 9, currency: "USD", interval: "month", notes: "é".repeat(150_000) },
+		});
+		const { sent } = await fetchRecording(await signedRequest(event));
+		const pointer = sent[0] as { ref: string };
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		await deliver("webhook-events", asMessages(sent), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(dlq.sent).toHaveLength(1);
+		await deliver("webhook-events-dlq", asMessages(dlq.sent));
+		const { id } = (await env.DB.prepare("SELECT id FROM dead_letters WHERE event_id = ?").bind(event.event_id).first<{ id: number }>())!;
+		const detail = await adminJson<{ event_type: string | null; payload: unknown }>(`/api/dead-letters/${id}`);
+		expect(detail.event_type).toBe("subscription_created");
+		expect(detail.payload).toEqual(event);
+		const letter = await env.DB.prepare("SELECT message FROM dead_letters WHERE id = ?").bind(id).first<{ message: string }>();
 		expect(JSON.parse(letter?.message ?? "null")).toMatchObject({ kind: "stored", ref: pointer.ref });
 	});
 });

@@ -80,7 +80,7 @@ describe("retention on every scheduled tick", () => {
 	});
 });
 
-describe("migration path: rows stored before 0008", () => {
+describe("migration path: rows stored before 0010", () => {
 	it("keep their inline payload readable, move to the archive in bounded chunks, and only then are deleted by retention", async () => {
 		const event = validEvent("user_signup");
 		const now = Date.now();
