@@ -19,14 +19,14 @@ ALTER TABLE events ADD COLUMN archive_object TEXT;
 ALTER TABLE events ADD COLUMN archive_line INTEGER;
 
 -- Three secondary indexes instead of seven, chosen from the queries that run:
---   events_occurred   GET /api/events newest first (every filter without its
---                     own index walks it in order), replay's range scan;
---   events_type_time  GET /api/events?type= and replay by type;
+--   events_occurred   GET /api/events newest first, replay's range scan;
+--   events_user_time  GET /api/events?user_id= (a user's events are few
+--                     among many: only an index finds them fast);
 --   events_stats      GET /api/stats (covering) and retention's cutoff on
 --                     processed_at.
--- Filters by user, source and status walk events_occurred: the table holds
--- RETENTION_DAYS of events, and a page stops at its limit.
-DROP INDEX events_user_time;
+-- Filters by type, source and status (few values, mostly common) walk
+-- events_occurred with a scan budget per page (src/admin/event-queries.ts).
+DROP INDEX events_type_time;
 DROP INDEX events_received;
 DROP INDEX events_status_occurred;
 DROP INDEX events_source_time;
