@@ -12,6 +12,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	zod: -1, // zod/mini set up once (English messages): every schema module's z, so below all of them
 	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON, keyset cursor, outbound HTTP
 	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod, through src/zod)
+	archive: 0.5, // the R2 archive of raw events: layout, NDJSON lines, the one payload read (imports only shared)
 	events: 1, // the contract: envelope, queue message, event-type modules
 	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
 	sources: 2, // provider presets, source config, mapping: pure
@@ -21,6 +22,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	ingest: 4,
 	metrics: 4,
 	analytics: 4,
+	retention: 4, // the storage jobs of every tick: archive backfill, retention, orphan sweep
 	admin: 5, // imports consumer for replay
 	health: 5,
 	openapi: 5,

@@ -1,3 +1,4 @@
+import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive/read";
 import { type ProcessedEvent, parseMessage, processMessage } from "../consumer/process";
 import { statementsFor } from "../consumer/writes";
 import { PermanentError } from "../events/contract";
@@ -14,6 +15,7 @@ export interface ArchiveRange {
 	source?: string;
 }
 
+// A stored event with its payload and headers read back (src/archive/read.ts).
 interface StoredEvent {
 	rid: number;
 	event_id: string;
@@ -25,8 +27,10 @@ interface StoredEvent {
 	payload: string;
 	provider_event_id: string | null;
 	provider_type: string | null;
-	headers: string | null;
+	headers: Record<string, string> | null;
 }
+
+type StoredRow = PayloadLocation & Pick<StoredEvent, "rid" | "attempts" | "status">;
 
 export interface ArchiveReplayResult {
 	scanned: number;
@@ -57,7 +61,7 @@ function messageOf(stored: StoredEvent): unknown {
 			id: stored.provider_event_id,
 			type: stored.provider_type ?? "unknown",
 			occurred_at: stored.occurred_at,
-			headers: stored.headers ? parsePayload(stored.headers) : {},
+			headers: stored.headers ?? {},
 			body: stored.payload,
 		},
 	};
@@ -75,7 +79,7 @@ export function reprocess(stored: StoredEvent, now: number, sources: readonly So
 	}
 }
 
-async function readPage(db: D1Database, range: ArchiveRange, after: Keyset | null): Promise<StoredEvent[]> {
+async function readPage(db: D1Database, range: ArchiveRange, after: Keyset | null): Promise<StoredRow[]> {
 	const clause = where([
 		eq("event_type", range.event_type),
 		eq("source", range.source),
@@ -85,13 +89,22 @@ async function readPage(db: D1Database, range: ArchiveRange, after: Keyset | nul
 	]);
 	const { results } = await db
 		.prepare(
-			`SELECT rowid AS rid, event_id, source, occurred_at, received_at, attempts, status, payload,
-			   provider_event_id, provider_type, headers
+			`SELECT rowid AS rid, attempts, status, ${LOCATION_COLUMNS}
 			 FROM events ${clause.sql} ORDER BY occurred_at, rowid LIMIT ?`,
 		)
 		.bind(...clause.params, ARCHIVE_PAGE)
-		.all<StoredEvent>();
+		.all<StoredRow>();
 	return results;
+}
+
+// A page's rows with their payloads, one R2 read per archive object.
+async function withPayloads(bucket: R2Bucket, rows: StoredRow[]): Promise<(StoredEvent | { event_id: string; missing: true })[]> {
+	const payloads = await readPayloads(bucket, rows);
+	return rows.map((row) => {
+		const archived = payloads.get(row.event_id);
+		if (!archived) return { event_id: row.event_id, missing: true as const };
+		return { ...row, payload: archived.payload, headers: archived.headers };
+	});
 }
 
 // Re-runs today's handlers over stored events, oldest first, writing with the
@@ -100,6 +113,7 @@ async function readPage(db: D1Database, range: ArchiveRange, after: Keyset | nul
 // however often this runs.
 export async function replayArchive(
 	db: D1Database,
+	bucket: R2Bucket,
 	range: ArchiveRange,
 	start: Keyset | null,
 	sources: readonly Source[],
@@ -107,15 +121,19 @@ export async function replayArchive(
 ): Promise<ArchiveReplayResult> {
 	const result: ArchiveReplayResult = { scanned: 0, reprocessed: 0, newly_processed: 0, failed: [], complete: false, resume: start };
 	for (let page = 0; page < ARCHIVE_PAGES_PER_CALL; page++) {
-		const events = await readPage(db, range, result.resume);
-		const last = events.at(-1);
+		const rows = await readPage(db, range, result.resume);
+		const last = rows.at(-1);
 		if (!last) {
 			result.complete = true;
 			result.resume = null;
 			break;
 		}
 		const ready: ProcessedEvent[] = [];
-		for (const stored of events) {
+		for (const stored of await withPayloads(bucket, rows)) {
+			if ("missing" in stored) {
+				result.failed.push({ event_id: stored.event_id, error: "payload_missing: its archive object is gone" });
+				continue;
+			}
 			const outcome = reprocess(stored, now, sources);
 			if ("error" in outcome) {
 				result.failed.push({ event_id: stored.event_id, error: outcome.error });
@@ -125,10 +143,10 @@ export async function replayArchive(
 			if (stored.status === "unhandled" && outcome.ok.event.status === "processed") result.newly_processed += 1;
 		}
 		if (ready.length) await db.batch(statementsFor(db, ready, { replay: true }));
-		result.scanned += events.length;
+		result.scanned += rows.length;
 		result.reprocessed += ready.length;
 		result.resume = { at: last.occurred_at, id: last.rid };
-		if (events.length < ARCHIVE_PAGE) {
+		if (rows.length < ARCHIVE_PAGE) {
 			result.complete = true;
 			result.resume = null;
 			break;

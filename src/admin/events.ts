@@ -48,7 +48,7 @@ export const eventsRoutes = new Hono<{ Bindings: Env }>()
 		validated("param", z.object({ id: z.string().check(z.minLength(1), z.maxLength(600)) })),
 		async (c) => {
 			const { id } = c.req.valid("param");
-			const detail = await eventDetail(c.env.DB, id);
+			const detail = await eventDetail(c.env.DB, c.env.PAYLOADS, id);
 			if (!detail.event && detail.attempts.length === 0 && detail.dead_letters.length === 0) {
 				throw new ApiError(404, "event_not_found", `No event ${id}`, { event_id: id });
 			}

@@ -46,7 +46,13 @@ export const replayRoutes = new Hono<{ Bindings: Env }>().post(
 	async (c) => {
 		const { cursor, from, to, event_type, source } = c.req.valid("json");
 		const sources = configuredSources(c.env.SOURCES);
-		const { resume, ...result } = await replayArchive(c.env.DB, { from, to, event_type, source }, decodeCursor(cursor), sources);
+		const { resume, ...result } = await replayArchive(
+			c.env.DB,
+			c.env.PAYLOADS,
+			{ from, to, event_type, source },
+			decodeCursor(cursor),
+			sources,
+		);
 		return c.json({ ...result, next_cursor: resume ? encodeCursor(resume) : null });
 	},
 );

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { archiveRoutes } from "./archive";
 import { deadLetterRoutes } from "./dead-letters";
 import { eventsRoutes } from "./events";
 import { replayRoutes } from "./replay";
@@ -12,4 +13,5 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
 	.route("/events", eventsRoutes)
 	.route("/dead-letters", deadLetterRoutes)
 	.route("/replay", replayRoutes)
-	.route("/sources", sourcesRoutes);
+	.route("/sources", sourcesRoutes)
+	.route("/archive", archiveRoutes);

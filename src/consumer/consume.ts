@@ -6,8 +6,9 @@ import { configFor } from "../shared/config";
 import { logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { configuredSources } from "../sources/config";
+import { archiveItems, dropOrphans, manifestStatements } from "./archive";
 import { injectChaos } from "./chaos";
-import { resolveClaimCheck } from "./claim-check";
+import { isStoredPointer, parseStoredPointer, resolveClaimCheck } from "./claim-check";
 import { conflictWith, storedIdentities } from "./conflicts";
 import { type DeadLetterBody, deadLetterRow } from "./dead-letter";
 import { storeDeadLetters } from "./dead-letter-consumer";
@@ -24,6 +25,8 @@ interface Failure {
 interface Ready {
 	message: Message<unknown>;
 	processed: ProcessedEvent;
+	// The claim-check key of an event that travelled as one (archived by reference).
+	ref?: string;
 }
 
 const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
@@ -51,13 +54,23 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 			injectChaos(config.chaosFailRate);
 			const processed = processMessage(parsed, message.attempts, Date.now(), configuredSources(env.SOURCES));
 			processed.event.body_hash = await contentHash(parsed);
-			ready.push({ message, processed });
+			ready.push({ message, processed, ...(isStoredPointer(message.body) ? { ref: parseStoredPointer(message.body).ref } : {}) });
 		} catch (err) {
 			failures.push({ message, error: describe(err), permanent: err instanceof PermanentError });
 		}
 	}
 
-	const { written, rowsWritten } = await writeIsolated(env.DB, ready, failures);
+	// Archive first, then D1, then ack: an event whose archive object could
+	// not be written is retried before any of it reaches D1.
+	const { archived, failed } = await archiveItems(env.PAYLOADS, ready, Date.now());
+	for (const r of failed) failures.push({ message: r.message, error: "archive_unavailable: the R2 archive put failed", permanent: false });
+	const { written, rowsWritten, unlisted } = await writeIsolated(env.DB, archived, failures);
+	await dropOrphans(
+		env.PAYLOADS,
+		archived.map((r) => r.processed.event),
+		new Set(written.map((r) => r.processed.event.event_id)),
+		unlisted,
+	);
 
 	// Forwarding hook: the stored events go to the destinations that match
 	// them (one delivery each, on the deliveries queue; unhandled ones only to
@@ -102,16 +115,28 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 // not by a read before it, so two copies racing cannot both pass.
 // Returns what was written and the rows D1 reports writing (indexes and
 // triggers included: what D1 bills, and what the capacity plan rests on).
-async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]): Promise<{ written: Ready[]; rowsWritten: number }> {
-	if (ready.length === 0) return { written: [], rowsWritten: 0 };
+// `unlisted` are archive objects whose manifest upsert wrote nothing: every
+// event in them was already stored from an earlier copy (orphans).
+async function writeIsolated(
+	db: D1Database,
+	ready: Ready[],
+	failures: Failure[],
+): Promise<{ written: Ready[]; rowsWritten: number; unlisted: string[] }> {
+	if (ready.length === 0) return { written: [], rowsWritten: 0, unlisted: [] };
+	const all = ready.map((r) => r.processed.event);
+	const now = Date.now();
 	try {
-		const results = await db.batch(
-			statementsFor(
+		const manifests = manifestStatements(db, all, all, now);
+		const results = await db.batch([
+			...statementsFor(
 				db,
 				ready.map((r) => r.processed),
 			),
-		);
-		return { written: ready, rowsWritten: rowsWrittenBy(results) };
+			...manifests.map((m) => m.statement),
+		]);
+		const listed = results.slice(results.length - manifests.length);
+		const unlisted = manifests.filter((_, i) => (listed[i]?.meta?.changes ?? 0) === 0).map((m) => m.key);
+		return { written: ready, rowsWritten: rowsWrittenBy(results), unlisted };
 	} catch (err) {
 		logLine("warn", "batch_write_failed", { size: ready.length, error: describe(err) });
 	}
@@ -119,7 +144,12 @@ async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]
 	let rowsWritten = 0;
 	for (const item of ready) {
 		try {
-			rowsWritten += rowsWrittenBy(await db.batch(statementsFor(db, [item.processed])));
+			rowsWritten += rowsWrittenBy(
+				await db.batch([
+					...statementsFor(db, [item.processed]),
+					...manifestStatements(db, [item.processed.event], all, now).map((m) => m.statement),
+				]),
+			);
 			written.push(item);
 		} catch (err) {
 			// Another copy of this id, with other content, is stored (the
@@ -128,7 +158,7 @@ async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]
 			else failures.push({ message: item.message, error: describe(err), permanent: false });
 		}
 	}
-	return { written, rowsWritten };
+	return { written, rowsWritten, unlisted: [] };
 }
 
 async function conflictReason(db: D1Database, item: Ready): Promise<string> {

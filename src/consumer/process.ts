@@ -24,6 +24,11 @@ export interface EventRow {
 	// The content hash ingest claimed the event with (see events/hash.ts);
 	// set by the consumer, which hashes asynchronously.
 	body_hash: string | null;
+	// Where the payload is archived in R2 (src/archive/layout.ts): set by the
+	// consumer once the batch's archive object is written, when payload and
+	// headers become '' and null (they live in the archive line).
+	archive_object: string | null;
+	archive_line: number | null;
 }
 
 export interface ProcessedEvent {
@@ -67,6 +72,8 @@ export function processMessage(message: QueueMessage, attempts: number, now: num
 			provider_type: delivery?.type ?? null,
 			headers: delivery ? JSON.stringify(delivery.headers) : null,
 			body_hash: null,
+			archive_object: null,
+			archive_line: null,
 		},
 		derived,
 	};

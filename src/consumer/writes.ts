@@ -18,6 +18,8 @@ const EVENT_COLUMNS = [
 	"provider_type",
 	"headers",
 	"body_hash",
+	"archive_object",
+	"archive_line",
 ] as const satisfies readonly (keyof EventRow)[];
 
 // A copy of a stored id accepted at another time with other content tries to

@@ -147,6 +147,7 @@ async function claimAll(env: Env, admitted: Admitted[], now: number, tally: Batc
 	});
 	const rows = await storedEvents(
 		db,
+		env.PAYLOADS,
 		claimed.map((c) => c.row.event_id),
 	);
 	// Each delivery's event is built on its own: one that cannot be (its row

@@ -1,3 +1,4 @@
+import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive/read";
 import { type ForwardedEvent, type OutboundBody, outboundBody } from "../destinations/payload";
 import type { OutboundAuth, PayloadFormat } from "../destinations/schema";
 import { activeSecrets, signatureHeaders } from "../destinations/signing";
@@ -40,8 +41,6 @@ export interface StoredEventRow {
 	headers: string | null;
 }
 
-const STORED_EVENT_COLUMNS = "event_id, source, received_at, occurred_at, payload, provider_event_id, provider_type, headers";
-
 // A direct event was stored as its envelope: that is its canonical event
 // and its raw body. A provider delivery was stored as the provider sent it:
 // its source's mapping gives the canonical event again (the same pure
@@ -73,14 +72,32 @@ function providerEvent(row: StoredEventRow, headers: Record<string, string>, sou
 	return canonical && { ...canonical, provider_type: message.delivery.type };
 }
 
-export async function storedEvents(db: D1Database, ids: readonly string[]): Promise<Map<string, StoredEventRow>> {
+// The events to forward, payloads and headers read back byte for byte
+// through the archive (src/archive/read.ts, the one payload read): an event
+// whose row or archived payload is gone is left out.
+export async function storedEvents(db: D1Database, bucket: R2Bucket, ids: readonly string[]): Promise<Map<string, StoredEventRow>> {
 	const unique = [...new Set(ids)];
 	if (unique.length === 0) return new Map();
 	const { results } = await db
-		.prepare(`SELECT ${STORED_EVENT_COLUMNS} FROM events WHERE event_id IN (${unique.map(() => "?").join(", ")})`)
+		.prepare(`SELECT ${LOCATION_COLUMNS} FROM events WHERE event_id IN (${unique.map(() => "?").join(", ")})`)
 		.bind(...unique)
-		.all<StoredEventRow>();
-	return new Map(results.map((r) => [r.event_id, r]));
+		.all<PayloadLocation>();
+	const archived = await readPayloads(bucket, results);
+	return new Map(
+		[...archived].map(([id, e]) => [
+			id,
+			{
+				event_id: id,
+				source: e.source,
+				received_at: e.received_at,
+				occurred_at: e.occurred_at,
+				payload: e.payload,
+				provider_event_id: e.provider_event_id,
+				provider_type: e.provider_type,
+				headers: e.headers === null ? null : JSON.stringify(e.headers),
+			},
+		]),
+	);
 }
 
 export async function sendDelivery(

@@ -39,6 +39,11 @@ export function bodyClaimKey(source: string, bodySha256: string): string {
 // Matches body keys in SQL (GLOB), so counts of claims can leave them out.
 export const BODY_KEY_GLOB = "* sha256:*";
 
+// The same test in code (an event key never holds a space).
+export function isBodyKey(key: string): boolean {
+	return key.includes(" sha256:");
+}
+
 // Every key a request claims: its id, then its body key if any.
 export function claimKeys(request: ClaimRequest): string[] {
 	return request.bodyKey === undefined ? [request.eventId] : [request.eventId, request.bodyKey];

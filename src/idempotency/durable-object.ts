@@ -7,6 +7,7 @@ import {
 	claimKeys,
 	combineClaims,
 	decideClaim,
+	isBodyKey,
 	PENDING_LEASE_MS,
 	type ShardOutcome,
 	type StoredClaim,
@@ -21,34 +22,39 @@ export interface ShardCounters {
 	live_claims: number;
 }
 
-// Purges are batched: an alarm fires at most about once a minute per shard.
-const PURGE_GRANULARITY_MS = 60_000;
+// A claim whose enqueue is in flight lives only in memory (the object is
+// single-threaded, and a crash loses it the way a lapsed lease did): a
+// committed claim is the one row written per event. Committed claims go to
+// one WITHOUT ROWID table per generation of IDEMPOTENCY_TTL (no expiry
+// index); a row of generation g expires before generation g + 2 starts, so
+// the alarm drops whole tables instead of deleting rows.
+interface Pending {
+	bodyHash: string;
+	token: string;
+	expiresAt: number;
+}
+
+const GENERATION_PREFIX = "claims_g";
 
 // One shard of the idempotency store: a SQLite-backed Durable Object, and the
 // whole ack path for the ids that hash to it. Each claim/commit/release does
-// all of its SQL synchronously, so it runs atomically with respect to every
+// all of its work synchronously, so it runs atomically with respect to every
 // other call on this shard: two concurrent copies of one event can never both
 // be told "new".
 export class IdempotencyShard extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private readonly ttlMs: number;
-	private purgeScheduled = false;
+	private readonly pending = new Map<string, Pending>();
+	private generations: number[] = [];
+	private legacy = false;
+	private alarmAt: number | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.sql = ctx.storage.sql;
 		this.ttlMs = configFor(env).idempotencyTtlMs;
-		this.sql.exec(`
-			CREATE TABLE IF NOT EXISTS claims (
-				event_id   TEXT PRIMARY KEY,
-				body_hash  TEXT NOT NULL,
-				state      TEXT NOT NULL,
-				token      TEXT NOT NULL,
-				expires_at INTEGER NOT NULL
-			);
-			CREATE INDEX IF NOT EXISTS claims_expiry ON claims (expires_at);
-			CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-		`);
+		this.sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+		this.loadGenerations();
 	}
 
 	// The ack path in one hop: claim every id, send the new ones to this
@@ -56,7 +62,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 	// is not, so a sender's retry of a failed send is accepted rather than told
 	// "duplicate". While the send is in flight other calls run; they see the
 	// pending claims and answer "in_flight". If this object dies mid-send, the
-	// pending claims lapse after PENDING_LEASE_MS.
+	// pending claims die with it.
 	async accept(items: Outgoing[], shard: number): Promise<ShardOutcome[]> {
 		const token = crypto.randomUUID();
 		const claims = await this.claim(items, token);
@@ -82,70 +88,79 @@ export class IdempotencyShard extends DurableObject<Env> {
 	// commit and release move them as one.
 	async claim(requests: ClaimRequest[], token: string): Promise<ClaimOutcome[]> {
 		const now = Date.now();
+		const bumps = { duplicates: 0, conflicts: 0, in_flight: 0 };
 		const outcomes = requests.map((request) => {
 			const keys = claimKeys(request);
-			const outcome = combineClaims(keys.map((key) => decideClaim(this.storedClaim(key), request.bodyHash, now)));
+			const outcome = combineClaims(keys.map((key) => decideClaim(this.stored(key, now), request.bodyHash, now)));
 			if (outcome === "new") {
-				for (const key of keys) {
-					this.sql.exec(
-						`INSERT INTO claims (event_id, body_hash, state, token, expires_at) VALUES (?, ?, 'pending', ?, ?)
-						 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, state = 'pending',
-						   token = excluded.token, expires_at = excluded.expires_at`,
-						key,
-						request.bodyHash,
-						token,
-						now + PENDING_LEASE_MS,
-					);
-				}
-			} else {
-				this.bump(outcome === "duplicate" ? "duplicates" : outcome === "conflict" ? "conflicts" : "in_flight", 1);
-			}
+				for (const key of keys) this.pending.set(key, { bodyHash: request.bodyHash, token, expiresAt: now + PENDING_LEASE_MS });
+			} else bumps[outcome === "duplicate" ? "duplicates" : outcome === "conflict" ? "conflicts" : "in_flight"]++;
 			return outcome;
 		});
-		if (outcomes.includes("new")) await this.schedulePurge(now + PENDING_LEASE_MS);
+		for (const [name, by] of Object.entries(bumps)) this.bump(name, by);
 		return outcomes;
 	}
 
-	private storedClaim(key: string): StoredClaim | null {
-		return (
-			this.sql
-				.exec<Pick<StoredClaim, "body_hash" | "state" | "expires_at">>(
-					"SELECT body_hash, state, expires_at FROM claims WHERE event_id = ?",
-					key,
-				)
-				.toArray()[0] ?? null
-		);
-	}
-
-	// pending → committed, only for claims this caller (token) still holds.
+	// pending → committed, only for claims this caller (token) still holds:
+	// one row per key in the current generation, and the accepted counter.
 	// Body keys move with their events but are not events: not counted.
 	async commit(eventIds: string[], token: string, bodyKeys: string[] = []): Promise<number> {
-		const expiresAt = Date.now() + this.ttlMs;
-		const sql = "UPDATE claims SET state = 'committed', expires_at = ? WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1";
-		const committed = this.changeHeldClaims(eventIds, token, sql, expiresAt);
-		this.changeHeldClaims(bodyKeys, token, sql, expiresAt);
+		const now = Date.now();
+		const committed = this.commitHeld(eventIds, token, now);
+		this.commitHeld(bodyKeys, token, now);
 		this.bump("accepted", committed);
-		await this.schedulePurge(expiresAt);
+		await this.schedulePurge(now);
+		return committed;
+	}
+
+	private commitHeld(keys: string[], token: string, now: number): number {
+		if (keys.length === 0) return 0;
+		const expiresAt = now + this.ttlMs;
+		const table = this.generationTable(now);
+		let committed = 0;
+		for (const eventId of keys) {
+			const held = this.pending.get(eventId);
+			if (!held || held.token !== token) continue;
+			this.pending.delete(eventId);
+			this.sql.exec(
+				`INSERT INTO ${table} (event_id, body_hash, expires_at) VALUES (?, ?, ?)
+				 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, expires_at = excluded.expires_at`,
+				eventId,
+				held.bodyHash,
+				expiresAt,
+			);
+			committed++;
+		}
 		return committed;
 	}
 
 	// Drops claims whose enqueue failed, so the sender's retry is accepted.
 	release(eventIds: string[], token: string, bodyKeys: string[] = []): number {
-		const sql = "DELETE FROM claims WHERE event_id = ? AND token = ? AND state = 'pending' RETURNING 1";
-		this.changeHeldClaims(bodyKeys, token, sql);
-		return this.changeHeldClaims(eventIds, token, sql);
+		for (const key of bodyKeys) if (this.pending.get(key)?.token === token) this.pending.delete(key);
+		let released = 0;
+		for (const eventId of eventIds) {
+			if (this.pending.get(eventId)?.token !== token) continue;
+			this.pending.delete(eventId);
+			released++;
+		}
+		return released;
 	}
 
 	counters(): ShardCounters {
+		const now = Date.now();
 		const values = Object.fromEntries(
 			this.sql
 				.exec<{ name: string; value: number }>("SELECT name, value FROM counters")
 				.toArray()
 				.map((r) => [r.name, r.value]),
 		);
-		const live = this.sql
-			.exec<{ n: number }>("SELECT count(*) AS n FROM claims WHERE expires_at > ? AND event_id NOT GLOB ?", Date.now(), BODY_KEY_GLOB)
-			.one().n;
+		// Live event claims: body keys are not events.
+		let live = [...this.pending].filter(([key, p]) => p.expiresAt > now && !isBodyKey(key)).length;
+		for (const table of this.tables()) {
+			live += this.sql
+				.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE expires_at > ? AND event_id NOT GLOB ?`, now, BODY_KEY_GLOB)
+				.one().n;
+		}
 		return {
 			accepted: values.accepted ?? 0,
 			duplicates: values.duplicates ?? 0,
@@ -155,20 +170,76 @@ export class IdempotencyShard extends DurableObject<Env> {
 		};
 	}
 
+	// Drops every generation whose rows have all expired (and the table of
+	// claims kept before generations, once it holds none that are live).
 	override async alarm(): Promise<void> {
 		const now = Date.now();
-		this.sql.exec("DELETE FROM claims WHERE expires_at <= ?", now);
-		const next = this.sql.exec<{ next: number | null }>("SELECT min(expires_at) AS next FROM claims").one().next;
-		this.purgeScheduled = false;
-		if (next !== null) await this.schedulePurge(next);
+		const current = this.generation(now);
+		this.loadGenerations();
+		for (const g of this.generations.filter((g) => g <= current - 2)) this.sql.exec(`DROP TABLE IF EXISTS ${GENERATION_PREFIX}${g}`);
+		if (this.legacy) {
+			this.sql.exec("DELETE FROM claims WHERE expires_at <= ?", now);
+			if (this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM claims").one().n === 0) this.sql.exec("DROP TABLE claims");
+		}
+		this.loadGenerations();
+		this.alarmAt = null;
+		if (this.generations.length > 0 || this.legacy) await this.schedulePurge(now);
 	}
 
-	// Runs `sql` (ending "event_id = ? AND token = ? … RETURNING 1") per id and
-	// counts the rows it touched: rowsWritten would also count index writes.
-	private changeHeldClaims(eventIds: string[], token: string, sql: string, ...leading: unknown[]): number {
-		let changed = 0;
-		for (const eventId of eventIds) changed += this.sql.exec(sql, ...leading, eventId, token).toArray().length;
-		return changed;
+	// A stored claim for this id: in flight here, or committed in a live
+	// generation (newest first), or in the table kept before generations.
+	private stored(eventId: string, now: number): StoredClaim | null {
+		const held = this.pending.get(eventId);
+		if (held && held.expiresAt > now) return { body_hash: held.bodyHash, state: "pending", expires_at: held.expiresAt };
+		if (held) this.pending.delete(eventId);
+		for (const table of this.tables()) {
+			const row = this.sql
+				.exec<{ body_hash: string; expires_at: number }>(`SELECT body_hash, expires_at FROM ${table} WHERE event_id = ?`, eventId)
+				.toArray()[0];
+			if (row && row.expires_at > now) return { body_hash: row.body_hash, state: "committed", expires_at: row.expires_at };
+		}
+		if (this.legacy) {
+			const row = this.sql
+				.exec<{ body_hash: string; state: string; expires_at: number }>(
+					"SELECT body_hash, state, expires_at FROM claims WHERE event_id = ?",
+					eventId,
+				)
+				.toArray()[0];
+			if (row && row.expires_at > now) return row as StoredClaim;
+		}
+		return null;
+	}
+
+	private generation(now: number): number {
+		return Math.floor(now / this.ttlMs);
+	}
+
+	private generationTable(now: number): string {
+		const g = this.generation(now);
+		if (!this.generations.includes(g)) {
+			this.sql.exec(
+				`CREATE TABLE IF NOT EXISTS ${GENERATION_PREFIX}${g} (event_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+			);
+			this.generations = [g, ...this.generations].sort((a, b) => b - a);
+		}
+		return `${GENERATION_PREFIX}${g}`;
+	}
+
+	private tables(): string[] {
+		return this.generations.map((g) => `${GENERATION_PREFIX}${g}`);
+	}
+
+	private loadGenerations(): void {
+		const names = this.sql
+			.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'claims_g%' OR name = 'claims')")
+			.toArray()
+			.map((r) => r.name);
+		this.legacy = names.includes("claims");
+		this.generations = names
+			.filter((n) => n.startsWith(GENERATION_PREFIX))
+			.map((n) => Number(n.slice(GENERATION_PREFIX.length)))
+			.filter(Number.isInteger)
+			.sort((a, b) => b - a);
 	}
 
 	private bump(name: string, by: number): void {
@@ -180,16 +251,21 @@ export class IdempotencyShard extends DurableObject<Env> {
 		);
 	}
 
-	// An alarm, once set, stays until it fires (alarm() then sets the next), so
-	// this instance only asks storage until it has seen one: the ack path does
-	// not pay a getAlarm per call.
-	private async schedulePurge(expiresAt: number): Promise<void> {
-		if (this.purgeScheduled) return;
+	// The next drop is due when the generation after next starts. An alarm,
+	// once set, stays until it fires (alarm() then sets the next), so this
+	// instance only asks storage until it has seen one.
+	private async schedulePurge(now: number): Promise<void> {
+		if (this.alarmAt !== null) return;
+		const due = roundUp((this.generation(now) + 1) * this.ttlMs + PURGE_MARGIN_MS);
 		const current = await this.ctx.storage.getAlarm();
-		if (current === null) await this.ctx.storage.setAlarm(roundUp(expiresAt));
-		this.purgeScheduled = true;
+		if (current === null) await this.ctx.storage.setAlarm(due);
+		this.alarmAt = current ?? due;
 	}
 }
+
+// Drops run a little after a generation boundary, batched to the minute.
+const PURGE_MARGIN_MS = 60_000;
+const PURGE_GRANULARITY_MS = 60_000;
 
 function roundUp(at: number): number {
 	return Math.ceil(at / PURGE_GRANULARITY_MS) * PURGE_GRANULARITY_MS;

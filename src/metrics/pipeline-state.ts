@@ -19,6 +19,10 @@ export interface PipelineState {
 	unhandled: number;
 	retried: number;
 	redelivered: number;
+	retention_deleted: number;
+	archive_backfilled: number;
+	archive_orphans_deleted: number;
+	dead_letters_discarded_pruned: number;
 	dead_lettered: number;
 	dead_letters: DeadLetterCounts;
 	backlog: number;
@@ -30,7 +34,9 @@ export interface PipelineState {
 // again until its event lands in events. Clamped: the counters are read a
 // moment apart.
 export function backlogOf(s: Omit<PipelineState, "backlog">): number {
-	const settled = s.processed + s.unhandled + s.redelivered + s.dead_letters.open + s.dead_letters.discarded;
+	// Discarded letters deleted by retention stay settled.
+	const settled =
+		s.processed + s.unhandled + s.redelivered + s.dead_letters.open + s.dead_letters.discarded + s.dead_letters_discarded_pruned;
 	return Math.max(0, s.accepted - settled);
 }
 

@@ -56,6 +56,19 @@ export const metricsRoutes = new Hono<{ Bindings: Env }>().get(
 				state.redelivered,
 			),
 			single("webhook_events_dead_lettered_total", "Dead letters recorded", "counter", state.dead_lettered),
+			single(
+				"webhook_retention_deleted_total",
+				"D1 rows deleted by retention (events index, attempts, deliveries, alert samples, resolved dead letters)",
+				"counter",
+				state.retention_deleted,
+			),
+			single("webhook_archive_backfilled_total", "Events stored before the R2 archive moved into it", "counter", state.archive_backfilled),
+			single(
+				"webhook_archive_orphans_deleted_total",
+				"Archive objects deleted by the orphan sweep",
+				"counter",
+				state.archive_orphans_deleted,
+			),
 			{
 				name: "webhook_dead_letters",
 				help: "Dead letters by review status",

@@ -19,9 +19,17 @@ describe("config from vars", () => {
 			breakerFailureThreshold: 5,
 			breakerProbeBaseMs: 60_000,
 			alertCooldownMs: 900_000,
+			retentionDays: 30,
+			archiveLifetimeDays: 365,
 		};
 		expect(readConfig({})).toEqual(expected);
 		expect(readConfig({ MAX_BODY_BYTES: "", MAX_BATCH_EVENTS: "  " })).toEqual(expected);
+	});
+
+	it("reads the retention and archive lifetimes in days, and refuses nonsense", () => {
+		expect(readConfig({ RETENTION_DAYS: "7", ARCHIVE_LIFETIME_DAYS: "90" })).toMatchObject({ retentionDays: 7, archiveLifetimeDays: 90 });
+		expect(() => readConfig({ RETENTION_DAYS: "0" })).toThrow("RETENTION_DAYS");
+		expect(() => readConfig({ ARCHIVE_LIFETIME_DAYS: "1.5" })).toThrow("ARCHIVE_LIFETIME_DAYS");
 	});
 
 	it("reads overrides, trimmed", () => {

@@ -21,6 +21,12 @@ export interface PipelineConfig {
 	breakerFailureThreshold: number;
 	breakerProbeBaseMs: number;
 	alertCooldownMs: number;
+	// Days of events rows, attempts, deliveries, alert samples and resolved
+	// dead letters D1 keeps (src/retention/); the archive in R2 keeps payloads.
+	retentionDays: number;
+	// Days the R2 archive keeps its objects: the lifecycle rule on archive/
+	// (set by the setup path) and how long the archive manifest is kept.
+	archiveLifetimeDays: number;
 }
 
 // Bodies larger than a queue message (128 KB) travel as a claim check (the
@@ -53,6 +59,8 @@ export const ENV_SCHEMA = {
 	BREAKER_FAILURE_THRESHOLD: { kind: "int", default: "5", min: 1, meaning: "failures that open a destination's breaker" },
 	BREAKER_PROBE_BASE_SECONDS: { kind: "int", default: "60", min: 1, meaning: "wait before an open breaker's first probe" },
 	ALERT_COOLDOWN_SECONDS: { kind: "int", default: "900", min: 0, meaning: "how long an alert stays clear before resolving" },
+	RETENTION_DAYS: { kind: "int", default: "30", min: 1, max: 3650, meaning: "days D1 keeps event index rows, attempts and deliveries" },
+	ARCHIVE_LIFETIME_DAYS: { kind: "int", default: "365", min: 1, max: 36_500, meaning: "days the R2 archive keeps raw events" },
 } as const satisfies Record<string, VarSpec>;
 
 export type ConfigVarName = keyof typeof ENV_SCHEMA;
@@ -128,6 +136,8 @@ export function readConfig(vars: Readonly<Record<string, unknown>>): PipelineCon
 		breakerFailureThreshold: n("BREAKER_FAILURE_THRESHOLD"),
 		breakerProbeBaseMs: n("BREAKER_PROBE_BASE_SECONDS") * 1000,
 		alertCooldownMs: n("ALERT_COOLDOWN_SECONDS") * 1000,
+		retentionDays: n("RETENTION_DAYS"),
+		archiveLifetimeDays: n("ARCHIVE_LIFETIME_DAYS"),
 	};
 }
 

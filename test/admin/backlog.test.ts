@@ -23,8 +23,12 @@ async function acceptWithoutProcessing(eventId: string) {
 // shard's alarm does after IDEMPOTENCY_TTL_SECONDS, so it can be accepted again.
 async function expireClaim(eventId: string) {
 	const shard = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(shardName(shardFor(eventId, 16))));
+	// Committed claims live in one table per generation of the window.
 	await runInDurableObject(shard, async (_instance, state) => {
-		state.storage.sql.exec("DELETE FROM claims WHERE event_id = ?", eventId);
+		const tables = state.storage.sql
+			.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'claims_g%'")
+			.toArray();
+		for (const { name } of tables) state.storage.sql.exec(`DELETE FROM ${name} WHERE event_id = ?`, eventId);
 	});
 }
 

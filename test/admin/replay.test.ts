@@ -111,7 +111,7 @@ describe("POST /api/replay (event replay from the archive)", () => {
 		});
 
 		for (let i = 0; i < 2; i++) {
-			const result = await replayArchive(env.DB, { ...range, event_type: undefined }, null, []);
+			const result = await replayArchive(env.DB, env.PAYLOADS, { ...range, event_type: undefined }, null, []);
 			expect(result.newly_processed).toBe(i === 0 ? 1 : 0);
 			expect(result.failed).toEqual([]);
 		}
@@ -132,7 +132,7 @@ describe("POST /api/replay (event replay from the archive)", () => {
 		await processEvents(events);
 		// A handler for the type whose validation the stored data fails.
 		handlers.set("future_type", { ...original.get("subscription_created")!, type: "future_type" });
-		const result = await replayArchive(env.DB, { ...range, event_type: "future_type" }, null, []);
+		const result = await replayArchive(env.DB, env.PAYLOADS, { ...range, event_type: "future_type" }, null, []);
 		expect(result.scanned).toBe(1);
 		expect(result.failed).toEqual([{ event_id: events.at(-1)!.event_id, error: expect.stringContaining("metadata.plan") }]);
 		const row = await env.DB.prepare("SELECT status FROM events WHERE event_id = ?").bind(events.at(-1)!.event_id).first();

@@ -121,7 +121,7 @@ describe("analytics rollups", () => {
 			...(r.user_id === moved ? { user_id: heir, subscription_id: String(r.subscription_id).replace(moved, heir) } : {}),
 		}));
 
-		const replay = await replayArchive(env.DB, { from: start - DAY, to: start + 8 * DAY }, null, []);
+		const replay = await replayArchive(env.DB, env.PAYLOADS, { from: start - DAY, to: start + 8 * DAY }, null, []);
 		expect(replay).toMatchObject({ failed: [], complete: true });
 		const subscribed = await env.DB.prepare("SELECT count(*) AS n FROM subscription_changes WHERE user_id = ?").bind(moved).first();
 		expect(subscribed).toEqual({ n: 0 });

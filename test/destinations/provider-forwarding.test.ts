@@ -9,7 +9,7 @@ import { createDestination, customerCreated, deliveryRows, receiveStripe as rece
 // second "Stripe account"), so only this test's destinations match it.
 
 async function bodyFor(format: "event" | "dashboard" | "raw", eventId: string, sources: object[]) {
-	const row = (await storedEvents(env.DB, [eventId])).get(eventId);
+	const row = (await storedEvents(env.DB, env.PAYLOADS, [eventId])).get(eventId);
 	expect(row).toBeDefined();
 	return deliveryBody(format, row!, () => configuredSources(sources));
 }

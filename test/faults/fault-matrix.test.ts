@@ -5,14 +5,18 @@
 // as an open dead letter) and double-counted = 0 (never both, never twice).
 // A replay interrupted between enqueue and mark is covered beside the replay
 // route (test/admin/dead-letter-replay.test.ts), and the dead letter archived
-// to R2 when D1 keeps refusing in test/consumer/. The last block breaks one
-// destination's payload and checks that forwarding settles everything else.
+// to R2 when D1 keeps refusing in test/consumer/. Rows stored before the
+// archive existed (migration 0010) are covered in test/retention/. The last
+// block breaks one destination's payload and checks that forwarding settles
+// everything else.
 import { createExecutionContext, type MessageBatchMessage, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { archiveDay } from "../../src/archive/layout";
 import type { EventEnvelope } from "../../src/events/envelope";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import worker from "../../src/index";
+import { runRetention } from "../../src/retention/run";
 import {
 	createDestination,
 	customerCreated,
@@ -22,6 +26,7 @@ import {
 	stripeSource,
 	uniqueSource,
 } from "../destinations/helpers";
+import { archiveCopies, archivedEvent } from "../support/archive";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
 import { deliver, recordingQueue, withEventsQueue } from "../support/queue";
@@ -99,17 +104,32 @@ async function drain(sent: unknown[], consumerFaults: Overrides, firstRound: (ru
 	expect(deadPending, "dead letters still being retried").toEqual([]);
 }
 
+// A stored event also counts as lost if its payload cannot be read back
+// from the archive, and as double-counted if the archive serves it twice
+// (two manifest lines) or leaves a copy in an orphaned object.
 async function reconcile(events: EventEnvelope[]) {
 	let lost = 0;
 	let doubled = 0;
+	const copies = await archiveCopies(
+		archiveDay(Date.now()),
+		events.map((e) => e.event_id),
+	);
 	for (const { event_id } of events) {
 		const stored = await countRows("SELECT count(*) AS n FROM events WHERE event_id = ?", event_id);
 		const dead = await countRows("SELECT count(*) AS n FROM dead_letters WHERE event_id = ? AND status = 'open'", event_id);
 		const usage = await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", event_id);
-		if (stored + dead === 0) lost++;
-		if (stored + dead > 1 || usage > 1) doubled++;
+		const readable = stored === 1 && (await archivedEvent(event_id)).event !== null;
+		const archived = copies.get(event_id) ?? { live: 0, orphaned: 0 };
+		if (stored + dead === 0 || (stored === 1 && !readable)) lost++;
+		if (stored + dead > 1 || usage > 1 || archived.live > stored || archived.orphaned > 0) doubled++;
 	}
 	return { lost, doubled };
+}
+
+// A D1 whose batch() refuses once (the whole transaction), the rest passing through.
+function d1RefusingOneBatch(): D1Database {
+	const refuse = once<[D1PreparedStatement[]], D1Result[]>(down, (statements) => env.DB.batch(statements));
+	return new Proxy(env.DB, { get: (target, prop) => (prop === "batch" ? refuse : Reflect.get(target, prop).bind(target)) });
 }
 
 const usage = (n: number) => Array.from({ length: n }, () => validEvent("usage_tracked"));
@@ -178,6 +198,8 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 				return { events, around: (run) => whileD1RefusesRow("events", events[2]!.event_id, run) };
 			},
 		],
+		["the archive put fails", () => ({ events: usage(6), consumer: { PAYLOADS: { ...env.PAYLOADS, put: down } as unknown as R2Bucket } })],
+		["the archive put succeeds and the D1 write fails", () => ({ events: usage(6), consumer: { DB: d1RefusingOneBatch() } })],
 		[
 			"the dead-letter send fails",
 			() => ({
@@ -203,6 +225,46 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 		// A database fault holds for the first delivery round only; retries then go through.
 		await drain(sent, consumer, around);
 		expect(await reconcile(events)).toEqual({ lost: 0, doubled: 0 });
+	});
+
+	// Retention (src/retention/) 40 days on, interrupted after its first
+	// chunk: lost = an event no longer in the archive, double-counted = an
+	// event archived twice, a derived row twice, or a deletion counted that
+	// did not happen (or not counted).
+	it("a retention tick is interrupted", async () => {
+		const events = usage(7);
+		const { sent } = await send(events, {}, { MAX_BATCH_EVENTS: "150" });
+		await drain(sent, {});
+		const ids = events.map((e) => e.event_id);
+		const stored = () => countRows(`SELECT count(*) AS n FROM events WHERE event_id IN (${ids.map(() => "?").join(", ")})`, ...ids);
+		const deletedCount = () => countRows("SELECT value AS n FROM pipeline_counters WHERE name = 'retention_deleted'");
+		const later = Date.now() + 40 * 86_400_000;
+		// Earlier cases' events are stored too: the fault lands in the events step's second chunk.
+		const all = () => countRows("SELECT count(*) AS n FROM events");
+		const before = { all: await all(), counted: await deletedCount() };
+		let calls = 0;
+		const interrupted = new Proxy(env.DB, {
+			get: (target, prop) =>
+				prop === "batch"
+					? (statements: D1PreparedStatement[]) => (++calls === 2 ? down() : target.batch(statements))
+					: Reflect.get(target, prop).bind(target),
+		});
+		await expect(runRetention({ ...env, DB: interrupted }, later, { chunk: 3, chunksPerStep: 10 })).rejects.toThrow("injected fault");
+		const countedAtFault = (await deletedCount()) - before.counted;
+		const deletedAtFault = before.all - (await all());
+		// Later ticks carry on where it stopped (earlier cases' rows are old too).
+		for (let tick = 0; tick < 100 && !(await runRetention(env, later, { chunk: 3, chunksPerStep: 10 })).complete; tick++);
+		const copies = await archiveCopies(archiveDay(Date.now()), ids);
+		let lost = 0;
+		let doubled = countedAtFault === deletedAtFault ? 0 : 1;
+		for (const id of ids) {
+			const archived = copies.get(id) ?? { live: 0, orphaned: 0 };
+			if (archived.live === 0) lost++;
+			if (archived.live > 1 || (await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ?", id)) !== 1) doubled++;
+		}
+		expect(deletedAtFault).toBeGreaterThan(0);
+		expect(await stored()).toBe(0);
+		expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
 	});
 });
 

@@ -9,11 +9,21 @@ function freshShard() {
 
 const claimOf = (eventId: string, bodyHash = "hash-a") => ({ eventId, bodyHash });
 
+// Committed claims: one WITHOUT ROWID table per generation of the window.
+const generationTables = (sql: SqlStorage) =>
+	sql
+		.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'claims_g%' ORDER BY name")
+		.toArray()
+		.map((r) => r.name);
+
 async function storedClaims(shard: DurableObjectStub<IdempotencyShard>) {
 	return runInDurableObject(shard, (_instance, state) =>
-		state.storage.sql
-			.exec<{ event_id: string; state: string; expires_at: number }>("SELECT event_id, state, expires_at FROM claims ORDER BY event_id")
-			.toArray(),
+		generationTables(state.storage.sql).flatMap((table) =>
+			state.storage.sql
+				.exec<{ event_id: string; expires_at: number }>(`SELECT event_id, expires_at FROM ${table} ORDER BY event_id`)
+				.toArray()
+				.map((row) => ({ ...row, state: "committed" })),
+		),
 	);
 }
 
@@ -48,29 +58,67 @@ describe("idempotency shard (Durable Object)", () => {
 	it("lets a new copy through once an abandoned pending claim's lease has lapsed", async () => {
 		const shard = freshShard();
 		await shard.claim([claimOf("e1")], "crashed");
-		await runInDurableObject(shard, (_i, state) => {
-			state.storage.sql.exec("UPDATE claims SET expires_at = ? WHERE event_id = 'e1'", Date.now() - 1);
-		});
+		expect(await shard.claim([claimOf("e1")], "t2")).toEqual(["in_flight"]);
+		// The holder dies before committing: its in-memory claim dies with it.
+		const { evictDurableObject } = await import("cloudflare:test");
+		await evictDurableObject(shard);
 		expect(await shard.claim([claimOf("e1")], "t2")).toEqual(["new"]);
 	});
 
-	it("schedules a purge alarm and purges expired claims when it fires", async () => {
+	it("drops whole generations once every claim in them has expired, by alarm, and forgets those ids", async () => {
 		const shard = freshShard();
+		const ttl = Number(env.IDEMPOTENCY_TTL_SECONDS) * 1000;
 		await shard.claim([claimOf("old"), claimOf("fresh")], "t1");
 		await shard.commit(["old", "fresh"], "t1");
 		const alarm = await runInDurableObject(shard, (_i, state) => state.storage.getAlarm());
-		expect(alarm).not.toBeNull();
+		const generation = Math.floor(Date.now() / ttl);
+		// Due after the next generation starts, never before.
+		expect(alarm).toBeGreaterThanOrEqual((generation + 1) * ttl);
 
-		// Age one entry past the idempotency window.
+		// Move "old" into a generation two windows back (all of its rows expired), as time passing would.
 		await runInDurableObject(shard, (_i, state) => {
-			state.storage.sql.exec("UPDATE claims SET expires_at = ? WHERE event_id = 'old'", Date.now() - 1000);
+			const sql = state.storage.sql;
+			sql.exec(
+				`CREATE TABLE claims_g${generation - 2} (event_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
+			);
+			sql.exec(
+				`INSERT INTO claims_g${generation - 2} SELECT event_id, body_hash, ? FROM claims_g${generation} WHERE event_id = 'old'`,
+				Date.now() - 1000,
+			);
+			sql.exec(`DELETE FROM claims_g${generation} WHERE event_id = 'old'`);
 		});
 		expect(await runDurableObjectAlarm(shard)).toBe(true);
+		expect(await runInDurableObject(shard, (_i, state) => generationTables(state.storage.sql))).toEqual([`claims_g${generation}`]);
 		expect((await storedClaims(shard)).map((c) => c.event_id)).toEqual(["fresh"]);
 		// The window is over: the same id is new again, not a duplicate.
 		expect(await shard.claim([claimOf("old")], "t2")).toEqual(["new"]);
-		// And another alarm is set for the remaining entry.
+		expect(await shard.claim([claimOf("fresh")], "t2")).toEqual(["duplicate"]);
+		// And another alarm is set for the remaining generation.
 		expect(await runInDurableObject(shard, (_i, state) => state.storage.getAlarm())).not.toBeNull();
+	});
+
+	it("writes one claim row per event (in flight claims stay in memory) and keeps one b-tree entry per claim", async () => {
+		const shard = freshShard();
+		const ids = Array.from({ length: 10 }, (_, i) => `w${i}`);
+		const written = await runInDurableObject(shard, async (instance, state) => {
+			const before = state.storage.sql.databaseSize;
+			await instance.claim(
+				ids.map((id) => claimOf(id)),
+				"t1",
+			);
+			await instance.commit(ids, "t1");
+			return { tables: generationTables(state.storage.sql), grew: state.storage.sql.databaseSize >= before };
+		});
+		expect(written.tables).toHaveLength(1);
+		const indexes = await runInDurableObject(
+			shard,
+			(_i, state) =>
+				state.storage.sql
+					.exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'claims_g%'")
+					.one().n,
+		);
+		expect(indexes).toBe(0);
+		expect((await storedClaims(shard)).map((c) => c.event_id)).toEqual([...ids].sort());
 	});
 
 	it("commits entries for the configured idempotency window", async () => {

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminJson } from "../admin/helpers";
+import { archivedEvent } from "../support/archive";
 import { signedRequest, validEvent } from "../support/builders";
 import { asMessages, deliver, fetchRecording, recordingQueue } from "../support/queue";
 
@@ -21,8 +22,12 @@ describe("events larger than a queue message (claim check)", () => {
 
 		const result = await deliver("webhook-events", asMessages(sent));
 		expect(result.explicitAcks).toHaveLength(1);
-		const row = await env.DB.prepare("SELECT payload FROM events WHERE event_id = ?").bind(event.event_id).first<{ payload: string }>();
-		expect(JSON.parse(row?.payload ?? "null")).toEqual(event);
+		// Archived by reference: the line names the claim check, the payload is not copied.
+		const { row, event: archived, line } = await archivedEvent(event.event_id);
+		expect(row?.payload).toBe("");
+		expect(line).toMatchObject({ id: event.event_id, ref: pointer.ref });
+		expect(line).not.toHaveProperty("payload");
+		expect(JSON.parse(archived?.payload ?? "null")).toEqual(event);
 	});
 
 	it("answers 503 and releases the claim when R2 refuses the payload, so the retry is accepted", async () => {
