@@ -1,5 +1,5 @@
-import { parseJsonText } from "../shared/json-guard";
 import { type PayloadLocation, readPayloads } from "../archive/read";
+import { parseJsonText } from "../shared/json-guard";
 import { encodeCursor, type Keyset, nextCursor } from "./cursor";
 import type { Attempt, DeadLetter, EventSummary } from "./schemas";
 import { afterKey, atLeast, before, eq, where } from "./sql";

@@ -31,6 +31,8 @@ export function adminAuth(options: AdminAuthOptions = {}): MiddlewareHandler<{ B
 				503,
 				"admin_disabled",
 				"ADMIN_TOKEN is not set; set it with `wrangler secret put ADMIN_TOKEN` to enable this route",
+				{},
+				{ "Retry-After": "60" },
 			);
 		}
 		if (isDevSecret(expected) && !isLoopbackHost(new URL(c.req.url).hostname)) {
