@@ -1,11 +1,11 @@
-import { admit, type BreakerOutcome, breakerOutcome, onResult } from "../destinations/breaker";
-import type { OutboundBody } from "../destinations/payload";
-import { classify, decide } from "../destinations/retry";
 import { logLine } from "../shared/log";
 import type { PostResult } from "../shared/outbound";
 import { configuredSources } from "../sources/config";
-import { changeBreaker, followUp } from "./breaker";
+import { changeBreaker, followUp } from "./breaker-store";
 import type { ForwardingConfig } from "./config";
+import { admit, type BreakerOutcome, breakerOutcome, onResult } from "./core/breaker";
+import type { OutboundBody } from "./core/payload";
+import { classify, decide } from "./core/retry";
 import {
 	type AttemptRow,
 	attemptStatements,

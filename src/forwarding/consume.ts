@@ -1,6 +1,6 @@
 import { logLine } from "../shared/log";
 import { type DeliveryWork, deliverBatch } from "./attempt";
-import { readBreaker } from "./breaker";
+import { readBreaker } from "./breaker-store";
 import { forwardingConfig } from "./config";
 import { releaseHeld } from "./deliveries";
 import { deliveryMessageSchema, sendDeliveries, sendProbe, sendRelease } from "./messages";

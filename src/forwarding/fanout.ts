@@ -1,7 +1,7 @@
-import { matches } from "../destinations/filter";
-import type { PayloadFormat } from "../destinations/schema";
-import { webhookId } from "../destinations/signing";
 import { logLine } from "../shared/log";
+import { webhookId } from "../shared/standard-webhooks";
+import { matches } from "./core/filter";
+import type { PayloadFormat } from "./core/schema";
 import { insertDeliveries, type NewDelivery } from "./deliveries";
 import { sendDeliveries } from "./messages";
 

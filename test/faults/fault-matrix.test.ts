@@ -21,7 +21,7 @@ import {
 	runDeliveries,
 	stripeSource,
 	uniqueSource,
-} from "../destinations/helpers";
+} from "../forwarding/helpers";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
 import { deliver, recordingQueue, withEventsQueue } from "../support/queue";

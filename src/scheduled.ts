@@ -1,6 +1,6 @@
-import { sweepDeliveries } from "../forwarding/sweep";
-import { logLine } from "../shared/log";
-import { evaluateAlerts } from "./evaluate";
+import { evaluateAlerts } from "./alerting/evaluate";
+import { sweepDeliveries } from "./forwarding/sweep";
+import { logLine } from "./shared/log";
 
 // The every-minute cron trigger ([triggers] in wrangler.toml): evaluate the
 // alert rules, and sweep deliveries that lost their queue message. Each runs
