@@ -1,6 +1,6 @@
-import { type Keyset, nextCursor } from "./cursor";
+import { type Keyset, nextCursor } from "../shared/cursor";
+import { afterKey, atLeast, before, eq, where } from "../shared/sql";
 import type { Attempt, DeadLetter, EventSummary } from "./schemas";
-import { afterKey, atLeast, before, eq, where } from "./sql";
 
 export interface EventFilter {
 	type?: string;

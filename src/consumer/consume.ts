@@ -3,7 +3,7 @@ import { queueMessageSchema, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
 import { enqueueDeliveries } from "../forwarding/fanout";
 import { readConfig } from "../shared/config";
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { configuredSources } from "../sources/config";
 import { injectChaos } from "./chaos";
@@ -26,8 +26,6 @@ interface Ready {
 	processed: ProcessedEvent;
 }
 
-const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-
 // Main queue: process up to 10 events, write them in one D1 transaction, ack.
 // Failures are retried with backoff or dead-lettered with their reason.
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -44,7 +42,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 			processed.event.body_hash = await contentHash(parsed);
 			ready.push({ message, processed });
 		} catch (err) {
-			failures.push({ message, error: describe(err), permanent: err instanceof PermanentError });
+			failures.push({ message, error: describeError(err), permanent: err instanceof PermanentError });
 		}
 	}
 
@@ -104,7 +102,7 @@ async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]
 		);
 		return { written: ready, rowsWritten: rowsWrittenBy(results) };
 	} catch (err) {
-		logLine("warn", "batch_write_failed", { size: ready.length, error: describe(err) });
+		logLine("warn", "batch_write_failed", { size: ready.length, error: describeError(err) });
 	}
 	const written: Ready[] = [];
 	let rowsWritten = 0;
@@ -116,7 +114,7 @@ async function writeIsolated(db: D1Database, ready: Ready[], failures: Failure[]
 			// Another copy of this id, with other content, is stored (the
 			// database refused this one atomically): a dead letter naming both.
 			if (isIdConflict(err)) failures.push({ message: item.message, error: await conflictReason(db, item), permanent: true });
-			else failures.push({ message: item.message, error: describe(err), permanent: false });
+			else failures.push({ message: item.message, error: describeError(err), permanent: false });
 		}
 	}
 	return { written, rowsWritten };
@@ -146,7 +144,7 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 		});
 		// Best effort: the history helps operators, but must not block the retry.
 		await env.DB.batch(attemptStatements(env.DB, rows)).catch((err) =>
-			logLine("warn", "attempt_history_write_failed", { error: describe(err) }),
+			logLine("warn", "attempt_history_write_failed", { error: describeError(err) }),
 		);
 		for (const f of retry) f.message.retry({ delaySeconds: retryDelaySeconds(f.message.attempts) });
 	}
@@ -171,7 +169,7 @@ async function sendDeadLetters(env: Env, dead: Failure[], now: number): Promise<
 			await env.DEAD_LETTER_QUEUE.sendBatch(chunk.map(({ body }) => ({ body, contentType: "json" as const })));
 			for (const { failure } of chunk) failure.message.ack();
 		} catch (err) {
-			logLine("error", "dead_letter_send_failed", { size: chunk.length, error: describe(err) });
+			logLine("error", "dead_letter_send_failed", { size: chunk.length, error: describeError(err) });
 			unsent.push(...chunk.map((l) => l.failure));
 		}
 	}

@@ -1,4 +1,4 @@
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import type { PostResult } from "../shared/outbound";
 import { configuredSources } from "../sources/config";
 import { changeBreaker, followUp } from "./breaker-store";
@@ -161,7 +161,7 @@ async function claimAll(env: Env, admitted: Admitted[], now: number, tally: Batc
 			if (!row) throw new Error("event not found in D1");
 			return [{ ...c, body: deliveryBody(c.destination.format, row, sources) }];
 		} catch (err) {
-			unbuildable.push({ item: c, error: describe(err) });
+			unbuildable.push({ item: c, error: describeError(err) });
 			return [];
 		}
 	});
@@ -179,8 +179,6 @@ async function claimAll(env: Env, admitted: Admitted[], now: number, tally: Batc
 	}
 	return started;
 }
-
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function deliverBatch(env: Env, work: DeliveryWork[], config: ForwardingConfig, now: number): Promise<BatchTally> {
 	const db = env.DB;
