@@ -1,5 +1,4 @@
 import type { EventMessage } from "./events/envelope";
-import { isDeliveriesQueue } from "./forwarding/queues";
 
 export type { EventMessage } from "./events/envelope";
 export { IdempotencyShard } from "./idempotency/durable-object";
@@ -14,21 +13,18 @@ export { IngestMetrics } from "./metrics/ingest-metrics";
 let app: ReturnType<typeof loadApp> | undefined;
 const loadApp = () => import("./app").then(({ createApp }) => createApp());
 
-// The deliveries queues (webhook-deliveries and its DLQ) go to forwarding;
-// every other queue to the event consumer.
-async function queues(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	if (isDeliveriesQueue(batch.queue)) await (await import("./forwarding/consume")).consumeDeliveries(batch, env);
-	else await (await import("./consumer")).queue(batch, env);
-}
+// Every queue's batches (src/queue.ts picks the consumer).
+const queue: ExportedHandlerQueueHandler<Env, EventMessage> = async (batch, env) =>
+	(await import("./queue")).queue(batch as MessageBatch<unknown>, env);
 
 export default {
 	async fetch(request: Request, env: Env, ctx: ExecutionContext) {
 		app ??= loadApp();
 		return (await app).fetch(request, env, ctx);
 	},
-	queue: queues as ExportedHandlerQueueHandler<Env, EventMessage>,
-	// The every-minute cron: alert rules, and the deliveries sweep.
+	queue,
+	// The every-minute cron (src/scheduled.ts): alert rules, and the deliveries sweep.
 	scheduled(controller, env, ctx) {
-		ctx.waitUntil(import("./alerting/cron").then(({ everyMinute }) => everyMinute(env, controller.scheduledTime)));
+		ctx.waitUntil(import("./scheduled").then(({ everyMinute }) => everyMinute(env, controller.scheduledTime)));
 	},
 } satisfies ExportedHandler<Env, EventMessage>;

@@ -6,9 +6,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { D1Target } from "../events/d1";
 import { backlogOf, healthCounter } from "../events/drain";
 import { DEV_ADMIN_TOKEN } from "../events/options";
+import type { D1Target } from "../stack/d1";
 import { type LocalStack, startLocalStack } from "../stack/local-stack";
 import { type Snapshot, snapshotWorker } from "../stack/snapshot";
 import { writeAckPathConfig } from "./ack-path";

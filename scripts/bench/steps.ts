@@ -2,7 +2,6 @@
 // no-op route (the ladder, 500/min, chaos) and the backlog drain. The
 // closed-loop ceiling is in ceiling.ts.
 import os from "node:os";
-import type { D1Target } from "../events/d1";
 import { createEventFactory, newRunId, seededRandom } from "../events/data";
 import { awaitEmptyBacklog } from "../events/drain";
 import type { Target } from "../events/http";
@@ -13,6 +12,7 @@ import { achievedRate, arrivalOffsets } from "../events/schedule";
 import { settle } from "../events/settle";
 import { type LatencySummary, summarize } from "../events/stats";
 import { type ProbeResult, runLoad, runNoop } from "../events/traffic";
+import type { D1Target } from "../stack/d1";
 import type { LocalStack } from "../stack/local-stack";
 import { type D1Writes, logWindow } from "./batch-log";
 import { ackDeltas, ratio } from "./compare";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { collectEdges, importsOf, violations } from "./layers";
+import { collectEdges, importsOf, impureCoreFiles, sourceFiles, violations } from "./layers";
 
 const layers = { shared: 0, events: 1, ingest: 3, admin: 4 };
 const edge = (from: string, to: string) => ({ from, to });
@@ -36,6 +36,46 @@ describe("layer check", () => {
 		expect(violations([edge("test/e2e/a.ts", "scripts/stack/local-stack")], layers)).toEqual([]);
 	});
 
+	it("keeps a stage's core pure: zod, shared/ and its own core only", () => {
+		const ranked = { ...layers, zod: -1, forwarding: 3 };
+		expect(
+			violations(
+				[
+					edge("src/forwarding/core/payload.ts", "src/forwarding/core/filter"),
+					edge("src/forwarding/core/schema.ts", "src/zod/mini"),
+					edge("src/forwarding/core/retry.ts", "src/shared/crypto"),
+					edge("src/forwarding/send.ts", "src/forwarding/core/payload"),
+				],
+				ranked,
+			),
+		).toEqual([]);
+		// Its own stage's wired modules, or a lower stage, are off limits to the core.
+		expect(violations([edge("src/forwarding/core/payload.ts", "src/forwarding/store")], ranked)[0]).toMatch(/pure core/);
+		expect(violations([edge("src/forwarding/core/payload.ts", "src/events/envelope")], ranked)[0]).toMatch(/pure core/);
+	});
+
+	it("finds a core that reads the clock, randomness or env, but not in comments or tests", () => {
+		const core = (text: string, file = "src/forwarding/core/retry.ts") => impureCoreFiles([{ file, text }]);
+		expect(core("export const at = () => Date.now();")).toHaveLength(1);
+		expect(core("const r = Math.random();")).toHaveLength(1);
+		expect(core("const limit = env.LIMIT;")).toHaveLength(1);
+		expect(core("// never Date.now() here\nexport const x = 1;")).toEqual([]);
+		expect(core("const t = Date.now();", "src/forwarding/core/retry.test.ts")).toEqual([]);
+		expect(core("const t = Date.now();", "src/forwarding/send.ts")).toEqual([]);
+		expect(core('import { z } from "zod";')).toEqual(["src/forwarding/core/retry.ts: a pure core imports packages only through src/zod"]);
+		expect(core('import * as z from "../../zod/mini";')).toEqual([]);
+	});
+
+	it("ranks scripts/ folders too, so the tooling has no cycles", () => {
+		const scripts = { stack: 0, events: 1, bench: 2 };
+		expect(
+			violations([edge("scripts/bench/a.ts", "scripts/events/b"), edge("scripts/events/a.ts", "scripts/stack/d1")], layers, scripts),
+		).toEqual([]);
+		expect(violations([edge("scripts/stack/a.ts", "scripts/events/d1")], layers, scripts)[0]).toMatch(/may only import lower layers/);
+		expect(violations([edge("scripts/newtool/a.ts", "scripts/stack/d1")], layers, scripts)[0]).toMatch(/unranked folder scripts\/newtool/);
+		expect(violations([edge("scripts/events/a.ts", "src/events/envelope")], layers, scripts)).toEqual([]);
+	});
+
 	it("finds static, type-only, re-export and dynamic relative imports only", () => {
 		const source = `import { a } from "./a";\nimport type { B } from "../b";\nexport { c } from "./c";\nconst d = await import("./d");\nimport "./e";\nimport { z } from "zod";`;
 		expect(importsOf(source)).toEqual(["./a", "../b", "./c", "./d", "./e"]);
@@ -44,5 +84,6 @@ describe("layer check", () => {
 	it("passes on this repository", () => {
 		const root = path.resolve(import.meta.dirname, "../..");
 		expect(violations(collectEdges(root))).toEqual([]);
+		expect(impureCoreFiles(sourceFiles(root, ["src"]))).toEqual([]);
 	});
 });

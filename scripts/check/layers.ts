@@ -1,20 +1,24 @@
-// The layer check behind `npm run check:deps`: imports point one way.
+// The architecture check behind `npm run check:deps`, in one place:
 //
-// src/ folders are ranked; a file may import its own folder and folders of a
-// strictly lower rank, never a peer or anything above, so no folder cycle can
-// form. The files directly in src/ (index.ts, app.ts and operator.ts) sit on
-// top and wire everything. src/ never imports test/ or scripts/, and scripts/
-// never imports test/.
+// - src/ folders (pipeline stages) are ranked; a file may import its own
+//   folder and folders of a strictly lower rank, never a peer or anything
+//   above, so no folder cycle can form. The files directly in src/ (index.ts,
+//   app.ts, operator.ts, queue.ts, scheduled.ts) sit on top and wire
+//   everything.
+// - A stage's pure core (src/<stage>/core/) imports only zod, shared/ and its
+//   own core, and reads no clock, randomness or bindings: time and env come
+//   in as arguments.
+// - scripts/ folders are ranked the same way (SCRIPT_LAYERS), so the tooling
+//   has no cycles either; scripts/ may import src/.
+// - src/ never imports test/ or scripts/, and scripts/ never imports test/.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
 	zod: -1, // zod/mini set up once (English messages): every schema module's z, so below all of them
-	shared: 0, // config, errors, logs, auth, validation, crypto, canonical JSON, keyset cursor, outbound HTTP
-	destinations: 0, // pure core: destination schema, filters, payloads, signing, retry, breaker (imports only zod, through src/zod)
+	shared: 0, // config, errors, logs, auth, validation, crypto, Standard Webhooks signing, canonical JSON, keyset cursor, outbound HTTP
 	archive: 0.5, // the R2 archive of raw events: layout, NDJSON lines, the one payload read (imports only shared)
 	events: 1, // the contract: envelope, queue message, event-type modules
-	alerts: 1, // pure core: rules, alert state, channel bodies (imports destinations/signing)
 	sources: 2, // provider presets, source config, mapping: pure
 	idempotency: 2,
 	forwarding: 3, // destinations wired to D1, Queues and HTTP; reads sources' mappings to rebuild provider events; below consumer, whose hook enqueues deliveries
@@ -29,6 +33,19 @@ export const LAYERS: Readonly<Record<string, number>> = {
 	alerting: 6, // alerts wired to the metrics pipeline state, D1, the cron trigger and the channels
 };
 
+// scripts/ folders, ranked like src/'s.
+export const SCRIPT_LAYERS: Readonly<Record<string, number>> = {
+	stack: 0, // the local stack: wrangler dev, its D1, .dev.vars
+	check: 0,
+	dashboard: 0,
+	ops: 0,
+	events: 1, // the generator and reconciler, against a stack
+	bench: 2, // drives the generator against stacks
+	analytics: 3, // the analytics bench
+	archive: 0, // the archive query CLI (DuckDB over R2's NDJSON)
+	deploy: 2, // setup, deploy, doctor: reads .dev.vars parsing and the smoke test's HTTP client from events
+};
+
 export interface ImportEdge {
 	from: string; // repo-relative file path
 	to: string; // repo-relative resolved path, without extension
@@ -36,21 +53,42 @@ export interface ImportEdge {
 
 const TOP = "(top)";
 
-// The area a repo-relative path belongs to: a src/ folder, "(top)" for files
-// directly in src/, or the first directory (scripts, test) elsewhere.
+// The area a repo-relative path belongs to: a src/ or scripts/ folder,
+// "(top)" for files directly in src/, or the first directory (test) elsewhere.
 export function areaOf(file: string): string {
 	const parts = file.split("/");
+	if (parts[0] === "scripts" && parts.length > 2) return `scripts/${parts[1]}`;
 	if (parts[0] !== "src") return parts[0] ?? "";
 	return parts.length === 2 ? TOP : `src/${parts[1]}`;
 }
 
-export function violations(edges: readonly ImportEdge[], layers: Readonly<Record<string, number>> = LAYERS): string[] {
+// "src/forwarding/core" for a file in a stage's core, else null.
+export function coreOf(file: string): string | null {
+	const parts = file.split("/");
+	return parts[0] === "src" && parts[2] === "core" && parts.length > 3 ? parts.slice(0, 3).join("/") : null;
+}
+
+function coreViolation(from: string, to: string): string | null {
+	const core = coreOf(from);
+	if (!core) return null;
+	const b = areaOf(to);
+	if (b === "src/zod" || b === "src/shared" || coreOf(`${to}.ts`) === core) return null;
+	return `${core} is a pure core: it imports only zod, shared/ and its own core, not ${b}`;
+}
+
+export function violations(
+	edges: readonly ImportEdge[],
+	layers: Readonly<Record<string, number>> = LAYERS,
+	scriptLayers: Readonly<Record<string, number>> = SCRIPT_LAYERS,
+): string[] {
 	const found: string[] = [];
 	for (const { from, to } of edges) {
 		const a = areaOf(from);
 		const b = areaOf(to);
-		if (a === b) continue;
 		const why = (reason: string) => found.push(`${from} → ${to}: ${reason}`);
+		const core = coreViolation(from, to);
+		if (core) why(core);
+		if (a === b) continue;
 		if (a.startsWith("src") || a === TOP) {
 			if (!(b.startsWith("src") || b === TOP)) {
 				why(`src/ must not import ${b}/`);
@@ -68,11 +106,41 @@ export function violations(edges: readonly ImportEdge[], layers: Readonly<Record
 			} else if (rb >= ra) {
 				why(`${a} (layer ${ra}) may only import lower layers, not ${b} (layer ${rb})`);
 			}
-		} else if (a === "scripts" && b === "test") {
-			why("scripts/ must not import test/ (move shared helpers into scripts/)");
+		} else if (a.startsWith("scripts/")) {
+			if (b === "test") {
+				why("scripts/ must not import test/ (move shared helpers into scripts/)");
+				continue;
+			}
+			if (!b.startsWith("scripts/")) continue;
+			const ra = scriptLayers[a.slice(8)];
+			const rb = scriptLayers[b.slice(8)];
+			if (ra === undefined || rb === undefined) {
+				why(`unranked folder ${ra === undefined ? a : b}: add it to SCRIPT_LAYERS in scripts/check/layers.ts`);
+			} else if (rb >= ra) {
+				why(`${a} (layer ${ra}) may only import lower layers, not ${b} (layer ${rb})`);
+			}
 		}
 	}
 	return found;
+}
+
+// A pure core reads no clock, randomness or bindings (comments aside):
+// what it needs of them is passed in, so its tests need no fakes.
+const IMPURE = /Date\.now\(|Math\.random\(|new Date\(\)|getRandomValues|randomUUID|\benv\.|performance\.now/;
+
+// And it takes packages only through src/zod (zod/mini set up once).
+const PACKAGE_IMPORT = /(?:^|\n)\s*(?:import|export)\b[^"'`;]*?from\s*["'][^."']/;
+
+export function impureCoreFiles(files: readonly { file: string; text: string }[]): string[] {
+	return files
+		.filter(({ file }) => coreOf(file) && !file.endsWith(".test.ts"))
+		.flatMap(({ file, text }) => {
+			const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+			return [
+				...(IMPURE.test(code) ? [`${file}: a pure core reads no clock, randomness or bindings; take them as arguments`] : []),
+				...(PACKAGE_IMPORT.test(code) ? [`${file}: a pure core imports packages only through src/zod`] : []),
+			];
+		});
 }
 
 const IMPORT =
@@ -86,6 +154,15 @@ function listTs(dir: string): string[] {
 	return readdirSync(dir, { withFileTypes: true, recursive: true })
 		.filter((e) => e.isFile() && /\.(ts|mts)$/.test(e.name) && !e.name.endsWith(".d.ts"))
 		.map((e) => path.join(e.parentPath, e.name));
+}
+
+export function sourceFiles(root: string, dirs = ["src", "scripts", "test"]): { file: string; text: string }[] {
+	return dirs.flatMap((dir) =>
+		listTs(path.join(root, dir)).map((abs) => ({
+			file: path.relative(root, abs).split(path.sep).join("/"),
+			text: readFileSync(abs, "utf8"),
+		})),
+	);
 }
 
 export function collectEdges(root: string, dirs = ["src", "scripts", "test"]): ImportEdge[] {
@@ -108,7 +185,7 @@ export function collectEdges(root: string, dirs = ["src", "scripts", "test"]): I
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const root = path.resolve(import.meta.dirname, "../..");
 	const edges = collectEdges(root);
-	const found = violations(edges);
+	const found = [...violations(edges), ...impureCoreFiles(sourceFiles(root, ["src"]))];
 	if (found.length > 0) {
 		console.error(`Layer check failed: ${found.length} import(s) point the wrong way\n${found.map((f) => `  ${f}`).join("\n")}`);
 		process.exit(1);

@@ -1,6 +1,7 @@
 // Waits, within a time bound, until every accepted event of a run has landed
 // in D1 and the Worker reports no backlog, then reads the run's rows.
-import { type D1Target, landedCount, landedRows, type RunSelection } from "./d1";
+import type { D1Target } from "../stack/d1";
+import { landedCount, landedRows, type RunSelection } from "./landed";
 import type { LandedRow } from "./reconcile";
 
 export interface DrainOptions {

@@ -1,7 +1,8 @@
 // After sending: wait for the run's accepted events to land, then reconcile.
 // Shared by the CLI and the bench so both judge a run the same way.
-import type { D1Target, RunSelection } from "./d1";
+import type { D1Target } from "../stack/d1";
 import { type DrainStatus, drainAndRead } from "./drain";
+import type { RunSelection } from "./landed";
 import { acceptedIds, type LandedRow, type Reconciliation, reconcile, type SendRecord } from "./reconcile";
 import type { RunReport } from "./report";
 

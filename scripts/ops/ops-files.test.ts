@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES, RULE_IDS } from "../../src/alerts/rules";
+import { DEFAULT_RULES, RULE_IDS } from "../../src/alerting/core/rules";
 import { histogramFamily, type MetricFamily, render, single } from "../../src/metrics/exposition";
 import { ACK_BUCKETS_MS, cumulate } from "../../src/metrics/histogram";
 import {
@@ -104,7 +104,7 @@ describe("PromQL metric-name reading", () => {
 describe("ops/prometheus/alerts.yml", () => {
 	const alerts = alertsInRulesFile(rulesFile);
 
-	it("has one alert per default rule of src/alerts, labelled with its id", () => {
+	it("has one alert per default rule of src/alerting/core, labelled with its id", () => {
 		expect(alerts.map((a) => a.labels.rule).sort()).toEqual([...RULE_IDS].sort());
 		for (const a of alerts) {
 			expect(a.expr, a.alert).not.toBe("");
@@ -118,7 +118,7 @@ describe("ops/prometheus/alerts.yml", () => {
 		for (const n of names) expect([...known.exposed, ...known.planned], n).toContain(n);
 	});
 
-	it("uses the same thresholds and windows as src/alerts' defaults", () => {
+	it("uses the same thresholds and windows as src/alerting/core's defaults", () => {
 		const byRule = Object.fromEntries(alerts.map((a) => [a.labels.rule, a]));
 		const minutes = (ms: number) => `${ms / 60_000}m`;
 		expect(byRule.backlog_high?.expr).toContain(`> ${DEFAULT_RULES.backlog_high.threshold}`);

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { queryD1 } from "../events/d1";
+import { queryD1 } from "./d1";
 import { ensureDevVars } from "./dev-vars";
 
 const run = promisify(execFile);

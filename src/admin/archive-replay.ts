@@ -2,11 +2,11 @@ import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive
 import { type ProcessedEvent, parseMessage, processMessage } from "../consumer/process";
 import { statementsFor } from "../consumer/writes";
 import { PermanentError } from "../events/contract";
+import type { Keyset } from "../shared/cursor";
 import { logLine } from "../shared/log";
+import { atLeast, before, eq, where } from "../shared/sql";
 import type { Source } from "../sources/config";
-import type { Keyset } from "./cursor";
 import { parsePayload } from "./event-queries";
-import { atLeast, before, eq, where } from "./sql";
 
 export interface ArchiveRange {
 	from: number;

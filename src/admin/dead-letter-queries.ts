@@ -1,8 +1,8 @@
+import { type Keyset, nextCursor } from "../shared/cursor";
+import { afterKey, atLeast, before, type Condition, contains, eq, where } from "../shared/sql";
 import type * as z from "../zod/mini";
-import { type Keyset, nextCursor } from "./cursor";
 import { DEAD_LETTER_COLUMNS } from "./event-queries";
 import type { DeadLetter, deadLetterStatus } from "./schemas";
-import { afterKey, atLeast, before, type Condition, contains, eq, where } from "./sql";
 
 export interface DeadLetterMatch {
 	type?: string;

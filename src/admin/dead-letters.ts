@@ -1,11 +1,11 @@
 import { Hono } from "hono";
+import { decodeCursor, encodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
 import * as z from "../zod/mini";
-import { decodeCursor, encodeCursor } from "./cursor";
 import { getDeadLetter, listDeadLetters, resolveOpen } from "./dead-letter-queries";
 import {
 	QueueUnavailable,

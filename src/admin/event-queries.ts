@@ -1,8 +1,8 @@
 import { type PayloadLocation, readPayloads } from "../archive/read";
+import { encodeCursor, type Keyset, nextCursor } from "../shared/cursor";
 import { parseJsonText } from "../shared/json-guard";
-import { encodeCursor, type Keyset, nextCursor } from "./cursor";
+import { afterKey, atLeast, before, eq, where } from "../shared/sql";
 import type { Attempt, DeadLetter, EventSummary } from "./schemas";
-import { afterKey, atLeast, before, eq, where } from "./sql";
 
 export interface EventFilter {
 	type?: string;

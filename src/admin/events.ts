@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { SOURCE_PATTERN } from "../events/envelope";
+import { decodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { cursorParam, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
 import * as z from "../zod/mini";
-import { decodeCursor } from "./cursor";
 import { eventDetail, listEvents } from "./event-queries";
 import { eventDetailSchema, eventSummarySchema, page } from "./schemas";
 

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { SOURCE_PATTERN } from "../events/envelope";
+import { decodeCursor, encodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
 import { instant } from "../shared/params";
 import { validated } from "../shared/validation";
 import { configuredSources } from "../sources/config";
 import * as z from "../zod/mini";
 import { replayArchive } from "./archive-replay";
-import { decodeCursor, encodeCursor } from "./cursor";
 
 const replayBody = z
 	.strictObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES } from "../alerts/rules";
-import { DEFAULT_COOLDOWN_MS } from "../alerts/state";
 import { alertingConfig } from "./config";
+import { DEFAULT_RULES } from "./core/rules";
+import { DEFAULT_COOLDOWN_MS } from "./core/state";
 
 const SECRET = `whsec_${btoa("x".repeat(32))}`;
 

@@ -1,7 +1,7 @@
-import { DEFAULT_RULES, type RulesConfig, rulesConfigSchema } from "../alerts/rules";
-import { destinationUrlSchema } from "../destinations/schema";
-import { secretKey } from "../destinations/signing";
+import { destinationUrlSchema } from "../forwarding/core/schema";
 import { configFor } from "../shared/config";
+import { secretKey } from "../shared/standard-webhooks";
+import { DEFAULT_RULES, type RulesConfig, rulesConfigSchema } from "./core/rules";
 
 // Alerting settings from vars and secrets. A channel whose secret or var is
 // unset is off; one that is set but unusable is off too, and says why in

@@ -1,7 +1,7 @@
-import { evaluateRules, type RuleResult } from "../alerts/rules";
-import { evaluate } from "../alerts/state";
 import { logLine } from "../shared/log";
 import { type AlertSecrets, alertingConfig } from "./config";
+import { evaluateRules, type RuleResult } from "./core/rules";
+import { evaluate } from "./core/state";
 import { notifyChannels } from "./notify";
 import { historyMs, recordAndLoad, takeSample } from "./samples";
 import { type ChannelStatuses, dropLease, loadStates, notificationOf, recordSends, saveEvaluation, takeLease, unsent } from "./store";

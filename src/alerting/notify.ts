@@ -1,8 +1,8 @@
-import { alertWebhookRequest, type OutgoingRequest, slackRequest } from "../alerts/channels";
-import type { Notification } from "../alerts/state";
 import { logLine } from "../shared/log";
 import { postJson } from "../shared/outbound";
 import type { Channel } from "./config";
+import { alertWebhookRequest, type OutgoingRequest, slackRequest } from "./core/channels";
+import type { Notification } from "./core/state";
 import type { ChannelStatuses } from "./store";
 
 // Sends one notification to the configured channels: Slack as {text, blocks},

@@ -1,8 +1,8 @@
-import { CONFIG_REFUSAL_REASONS, type MetricsSample, type RulesConfig } from "../alerts/rules";
 import { readDestinationStatus } from "../forwarding/metrics";
 import { ingestSnapshot } from "../metrics/client";
 import { readPipelineState } from "../metrics/pipeline-state";
 import { logLine } from "../shared/log";
+import { CONFIG_REFUSAL_REASONS, type MetricsSample, type RulesConfig } from "./core/rules";
 
 // One sample per evaluation, from the same durable state /metrics reads (D1
 // counters, the idempotency objects, the ingest-metrics objects for ack

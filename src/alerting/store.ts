@@ -1,6 +1,6 @@
-import type { AlertState, Notification } from "../alerts/state";
 import * as z from "../zod/mini";
 import type { ChannelId } from "./config";
+import type { AlertState, Notification } from "./core/state";
 
 // Alert state and history in D1, and the evaluation lease.
 

@@ -3,7 +3,7 @@ import { queueMessageSchema, storedEventId } from "../events/envelope";
 import { contentHash } from "../events/hash";
 import { enqueueDeliveries } from "../forwarding/fanout";
 import { configFor } from "../shared/config";
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import { chunkForSendBatch, jsonByteLength } from "../shared/send-batch";
 import { configuredSources } from "../sources/config";
 import { archiveItems, dropOrphans, manifestStatements } from "./archive";
@@ -29,8 +29,6 @@ interface Ready {
 	ref?: string;
 }
 
-const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-
 // Main queue: process up to 10 events, write them in one D1 transaction, ack.
 // Failures are retried with backoff or dead-lettered with their reason.
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
@@ -42,7 +40,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 	try {
 		config = configFor(env);
 	} catch (err) {
-		logLine("error", "config_invalid", { queue: batch.queue, error: describe(err) });
+		logLine("error", "config_invalid", { queue: batch.queue, error: describeError(err) });
 		throw err;
 	}
 	const ready: Ready[] = [];
@@ -56,7 +54,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 			processed.event.body_hash = await contentHash(parsed);
 			ready.push({ message, processed, ...(isStoredPointer(message.body) ? { ref: parseStoredPointer(message.body).ref } : {}) });
 		} catch (err) {
-			failures.push({ message, error: describe(err), permanent: err instanceof PermanentError });
+			failures.push({ message, error: describeError(err), permanent: err instanceof PermanentError });
 		}
 	}
 
@@ -138,7 +136,7 @@ async function writeIsolated(
 		const unlisted = manifests.filter((_, i) => (listed[i]?.meta?.changes ?? 0) === 0).map((m) => m.key);
 		return { written: ready, rowsWritten: rowsWrittenBy(results), unlisted };
 	} catch (err) {
-		logLine("warn", "batch_write_failed", { size: ready.length, error: describe(err) });
+		logLine("warn", "batch_write_failed", { size: ready.length, error: describeError(err) });
 	}
 	const written: Ready[] = [];
 	let rowsWritten = 0;
@@ -155,7 +153,7 @@ async function writeIsolated(
 			// Another copy of this id, with other content, is stored (the
 			// database refused this one atomically): a dead letter naming both.
 			if (isIdConflict(err)) failures.push({ message: item.message, error: await conflictReason(db, item), permanent: true });
-			else failures.push({ message: item.message, error: describe(err), permanent: false });
+			else failures.push({ message: item.message, error: describeError(err), permanent: false });
 		}
 	}
 	return { written, rowsWritten, unlisted: [] };
@@ -185,7 +183,7 @@ async function settleFailures(env: Env, failures: Failure[]): Promise<{ deadLett
 		});
 		// Best effort: the history helps operators, but must not block the retry.
 		await env.DB.batch(attemptStatements(env.DB, rows)).catch((err) =>
-			logLine("warn", "attempt_history_write_failed", { error: describe(err) }),
+			logLine("warn", "attempt_history_write_failed", { error: describeError(err) }),
 		);
 		for (const f of retry) f.message.retry({ delaySeconds: retryDelaySeconds(f.message.attempts) });
 	}
@@ -210,7 +208,7 @@ async function sendDeadLetters(env: Env, dead: Failure[], now: number): Promise<
 			await env.DEAD_LETTER_QUEUE.sendBatch(chunk.map(({ body }) => ({ body, contentType: "json" as const })));
 			for (const { failure } of chunk) failure.message.ack();
 		} catch (err) {
-			logLine("error", "dead_letter_send_failed", { size: chunk.length, error: describe(err) });
+			logLine("error", "dead_letter_send_failed", { size: chunk.length, error: describeError(err) });
 			unsent.push(...chunk.map((l) => l.failure));
 		}
 	}

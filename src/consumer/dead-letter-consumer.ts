@@ -1,4 +1,4 @@
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import { isStoredPointer, resolveClaimCheck } from "./claim-check";
 import { type DeadLetterRow, deadLetterRow, deadLetterStatements, originalMessage } from "./dead-letter";
 import { archiveDeadLetter } from "./dead-letter-archive";
@@ -19,12 +19,10 @@ async function claimCheckedMessage(bucket: R2Bucket, body: unknown): Promise<unk
 	try {
 		return await resolveClaimCheck(bucket, original);
 	} catch (err) {
-		logLine("warn", "dead_letter_claim_check_unread", { error: describe(err) });
+		logLine("warn", "dead_letter_claim_check_unread", { error: describeError(err) });
 		return undefined;
 	}
 }
-
-const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 // Writes dead-letter rows in one D1 batch; if that fails, row by row, so one
 // row D1 refuses cannot hold the others back. Returns what did not land.
@@ -42,7 +40,7 @@ export async function storeDeadLetters<T extends PendingDeadLetter>(
 		);
 		return { stored: [...letters], failed: [] };
 	} catch (err) {
-		logLine("error", "dead_letter_write_failed", { size: letters.length, error: describe(err) });
+		logLine("error", "dead_letter_write_failed", { size: letters.length, error: describeError(err) });
 	}
 	const stored: T[] = [];
 	const failed: (T & { error: string })[] = [];
@@ -51,7 +49,7 @@ export async function storeDeadLetters<T extends PendingDeadLetter>(
 			await db.batch(deadLetterStatements(db, [letter.row]));
 			stored.push(letter);
 		} catch (err) {
-			failed.push({ ...letter, error: describe(err) });
+			failed.push({ ...letter, error: describeError(err) });
 		}
 	}
 	return { stored, failed };
@@ -95,7 +93,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
 				message.ack();
 				continue;
 			} catch (err) {
-				logLine("error", "dead_letter_unstored", { dead_letter: row, store_error: error, archive_error: describe(err) });
+				logLine("error", "dead_letter_unstored", { dead_letter: row, store_error: error, archive_error: describeError(err) });
 			}
 		}
 		message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });

@@ -1,7 +1,7 @@
 import { isDelivery, type QueueMessage, queueMessageSchema, storedEventId, storedMessageSchema } from "../events/envelope";
+import { insertRows } from "../shared/sql";
 import * as z from "../zod/mini";
 import { MAX_RETRIES } from "./retry-policy";
-import { insertRows } from "./sql";
 
 // What the main consumer sends to the dead-letter queue: the original message
 // and why it died. Messages the queue itself moved there (retries exhausted

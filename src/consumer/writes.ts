@@ -1,6 +1,6 @@
 import { derivedTables } from "../events/registry";
+import { insertRows, MAX_BOUND_PARAMS } from "../shared/sql";
 import type { EventRow, ProcessedEvent } from "./process";
-import { insertRows, MAX_BOUND_PARAMS } from "./sql";
 
 const EVENT_COLUMNS = [
 	"event_id",

@@ -1,11 +1,11 @@
-import { admit, type BreakerOutcome, breakerOutcome, onResult } from "../destinations/breaker";
-import type { OutboundBody } from "../destinations/payload";
-import { classify, decide } from "../destinations/retry";
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import type { PostResult } from "../shared/outbound";
 import { configuredSources } from "../sources/config";
-import { changeBreaker, followUp } from "./breaker";
+import { changeBreaker, followUp } from "./breaker-store";
 import type { ForwardingConfig } from "./config";
+import { admit, type BreakerOutcome, breakerOutcome, onResult } from "./core/breaker";
+import type { OutboundBody } from "./core/payload";
+import { classify, decide } from "./core/retry";
 import {
 	type AttemptRow,
 	attemptStatements,
@@ -162,7 +162,7 @@ async function claimAll(env: Env, admitted: Admitted[], now: number, tally: Batc
 			if (!row) throw new Error("event not found in D1");
 			return [{ ...c, body: deliveryBody(c.destination.format, row, sources) }];
 		} catch (err) {
-			unbuildable.push({ item: c, error: describe(err) });
+			unbuildable.push({ item: c, error: describeError(err) });
 			return [];
 		}
 	});
@@ -180,8 +180,6 @@ async function claimAll(env: Env, admitted: Admitted[], now: number, tally: Batc
 	}
 	return started;
 }
-
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function deliverBatch(env: Env, work: DeliveryWork[], config: ForwardingConfig, now: number): Promise<BatchTally> {
 	const db = env.DB;

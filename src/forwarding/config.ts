@@ -1,6 +1,6 @@
-import { type BreakerConfig, DEFAULT_BREAKER } from "../destinations/breaker";
-import { type BackoffConfig, DEFAULT_BACKOFF } from "../destinations/retry";
 import { configFor } from "../shared/config";
+import { type BreakerConfig, DEFAULT_BREAKER } from "./core/breaker";
+import { type BackoffConfig, DEFAULT_BACKOFF } from "./core/retry";
 
 // Forwarding settings from the Worker's vars (wrangler.toml documents each;
 // their types, bounds and defaults are in src/shared/config.ts). Pure: tests

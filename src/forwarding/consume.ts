@@ -1,6 +1,6 @@
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import { type DeliveryWork, deliverBatch } from "./attempt";
-import { readBreaker } from "./breaker";
+import { readBreaker } from "./breaker-store";
 import { forwardingConfig } from "./config";
 import { releaseHeld } from "./deliveries";
 import { deliveryMessageSchema, sendDeliveries, sendProbe, sendRelease } from "./messages";
@@ -11,8 +11,6 @@ import { getDestination } from "./store";
 // Held deliveries re-queued per release message; a longer backlog continues
 // in the next message, so one invocation stays small.
 export const RELEASE_CHUNK = 100;
-
-const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
 // The destination delivers again: queue its held deliveries, oldest first.
 export async function releaseDestination(env: Env, destinationId: string, now: number): Promise<number> {
@@ -65,7 +63,7 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env):
 				else message.ack();
 			}
 		} catch (err) {
-			logLine("warn", "delivery_control_failed", { kind: m.kind, destination_id: m.destination_id, error: describe(err) });
+			logLine("warn", "delivery_control_failed", { kind: m.kind, destination_id: m.destination_id, error: describeError(err) });
 			message.retry({ delaySeconds: 10 });
 		}
 	}
@@ -94,7 +92,7 @@ async function consumeDeadDeliveries(batch: MessageBatch<unknown>, env: Env): Pr
 				.run();
 			message.ack();
 		} catch (err) {
-			logLine("error", "delivery_dead_letter_write_failed", { delivery_id: parsed.data.delivery_id, error: describe(err) });
+			logLine("error", "delivery_dead_letter_write_failed", { delivery_id: parsed.data.delivery_id, error: describeError(err) });
 			message.retry({ delaySeconds: Math.min(60, 2 ** Math.max(1, message.attempts)) });
 		}
 	}

@@ -1,5 +1,5 @@
-import type { Classification } from "../destinations/retry";
 import { insertRows } from "../shared/sql";
+import type { Classification } from "./core/retry";
 
 // Delivery rows in D1 and the moves between their statuses (the lifecycle is
 // described in migrations/0006_outbound.sql). Each move names the statuses it

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { decodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
 import { cursorParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
 import * as z from "../zod/mini";
@@ -54,7 +54,7 @@ async function replay(env: Env, ids: readonly string[]): Promise<string[]> {
 		await sendDeliveries(env.DELIVERIES_QUEUE, moved);
 	} catch (err) {
 		await backToFailed(env.DB, moved, Date.now());
-		logLine("error", "delivery_replay_queue_failed", { deliveries: moved.length, error: err instanceof Error ? err.message : String(err) });
+		logLine("error", "delivery_replay_queue_failed", { deliveries: moved.length, error: describeError(err) });
 		throw new ApiError(503, "queue_unavailable", "The deliveries queue is unavailable; retry later", {}, { "Retry-After": "5" });
 	}
 	return moved;

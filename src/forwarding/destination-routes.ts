@@ -1,13 +1,13 @@
 import { Hono } from "hono";
-import { type BreakerState, CLOSED, pause, resume } from "../destinations/breaker";
-import { applyPatch, destinationCreateSchema, destinationPatchSchema } from "../destinations/schema";
-import { generateSecret, rotateSecrets } from "../destinations/signing";
 import { documented } from "../shared/describe";
 import { ApiError } from "../shared/errors";
 import { logLine } from "../shared/log";
+import { generateSecret, rotateSecrets } from "../shared/standard-webhooks";
 import { validated } from "../shared/validation";
 import * as z from "../zod/mini";
-import { changeBreaker, followUp } from "./breaker";
+import { changeBreaker, followUp } from "./breaker-store";
+import { type BreakerState, CLOSED, pause, resume } from "./core/breaker";
+import { applyPatch, destinationCreateSchema, destinationPatchSchema } from "./core/schema";
 import { invalidateTargets } from "./fanout";
 import { sendRelease } from "./messages";
 import { type Destination, deleteDestination, getDestination, insertDestination, listDestinations, updateSettings } from "./store";

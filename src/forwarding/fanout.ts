@@ -1,7 +1,7 @@
-import { matches } from "../destinations/filter";
-import type { PayloadFormat } from "../destinations/schema";
-import { webhookId } from "../destinations/signing";
-import { logLine } from "../shared/log";
+import { describeError, logLine } from "../shared/log";
+import { webhookId } from "../shared/standard-webhooks";
+import { matches } from "./core/filter";
+import type { PayloadFormat } from "./core/schema";
 import { insertDeliveries, type NewDelivery } from "./deliveries";
 import { sendDeliveries } from "./messages";
 
@@ -98,17 +98,19 @@ export async function enqueueDeliveries(env: FanoutEnv, events: readonly StoredE
 		try {
 			await sendDeliveries(env.DELIVERIES_QUEUE, created);
 		} catch (err) {
-			logLine("warn", "deliveries_queue_failed", { deliveries: created.length, error: describe(err), recovery: "re-queued by the sweep" });
+			logLine("warn", "deliveries_queue_failed", {
+				deliveries: created.length,
+				error: describeError(err),
+				recovery: "re-queued by the sweep",
+			});
 		}
 		return created.length;
 	} catch (err) {
 		logLine("error", "deliveries_fanout_failed", {
 			event_ids: events.map((e) => e.event_id),
-			error: describe(err),
+			error: describeError(err),
 			recovery: "messages retried",
 		});
 		return null;
 	}
 }
-
-const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,4 +1,4 @@
-import type { BreakerStatus } from "../destinations/breaker";
+import type { BreakerStatus } from "./core/breaker";
 import { type DisabledReason, type PausedReason, pausedReason } from "./store";
 
 // What /metrics and the alert sampler read about destinations: which are

@@ -1,11 +1,11 @@
 import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive/read";
-import { type ForwardedEvent, type OutboundBody, outboundBody } from "../destinations/payload";
-import type { OutboundAuth, PayloadFormat } from "../destinations/schema";
-import { activeSecrets, signatureHeaders } from "../destinations/signing";
 import { CONTENT_TYPE_HEADER, type DeliveryMessage } from "../events/envelope";
 import { type PostResult, postJson } from "../shared/outbound";
+import { activeSecrets, signatureHeaders } from "../shared/standard-webhooks";
 import { canonicalEvent } from "../sources/canonical";
 import type { Source } from "../sources/config";
+import { type ForwardedEvent, type OutboundBody, outboundBody } from "./core/payload";
+import type { OutboundAuth, PayloadFormat } from "./core/schema";
 import type { Destination } from "./store";
 
 // One signed request to a destination: the body in its format (built by the

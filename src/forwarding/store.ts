@@ -1,6 +1,6 @@
-import type { BreakerState, BreakerStatus } from "../destinations/breaker";
-import type { DestinationCreate } from "../destinations/schema";
-import type { SigningSecret } from "../destinations/signing";
+import type { SigningSecret } from "../shared/standard-webhooks";
+import type { BreakerState, BreakerStatus } from "./core/breaker";
+import type { DestinationCreate } from "./core/schema";
 
 // Destinations in D1: the stored shape, row ↔ object, and the reads and
 // writes of everything but the breaker (breaker.ts: compare-and-set).

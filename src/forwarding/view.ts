@@ -1,6 +1,6 @@
-import { payloadFormatSchema } from "../destinations/schema";
-import { SECRET_PREFIX } from "../destinations/signing";
+import { SECRET_PREFIX } from "../shared/standard-webhooks";
 import * as z from "../zod/mini";
+import { payloadFormatSchema } from "./core/schema";
 import { type Destination, pausedReason } from "./store";
 
 // What the API shows of a destination. Credentials never leave in full: the

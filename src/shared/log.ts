@@ -18,3 +18,7 @@ export function logLine(level: Level, msg: string, fields: Record<string, unknow
 	else if (level === "warn") console.warn(line);
 	else console.log(line);
 }
+
+// An error as one line for logs and stored reasons: its name and message
+// ("TypeError: …", "Error: D1_ERROR: …"), or the thrown value as text.
+export const describeError = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));

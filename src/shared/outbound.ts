@@ -1,3 +1,5 @@
+import { describeError } from "./log";
+
 // One outbound HTTP POST with a deadline, read back as what a retry policy
 // needs: the status (or why there is none), how long it took, Retry-After,
 // and a short snippet of the response with credentials redacted. Never
@@ -76,8 +78,6 @@ async function readPrefix(body: ReadableStream<Uint8Array> | null, limit: number
 	return all.subarray(0, limit);
 }
 
-const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 200);
-
 export async function postJson(request: PostRequest): Promise<PostResult> {
 	const redact = request.redact ?? [];
 	const started = Date.now();
@@ -98,7 +98,7 @@ export async function postJson(request: PostRequest): Promise<PostResult> {
 			latency_ms: Date.now() - started,
 			retry_after: null,
 			snippet: null,
-			error: timedOut ? `no response within ${request.timeoutMs} ms` : redactSecrets(describe(err), redact),
+			error: timedOut ? `no response within ${request.timeoutMs} ms` : redactSecrets(describeError(err).slice(0, 200), redact),
 		};
 	}
 	const latency = Date.now() - started;

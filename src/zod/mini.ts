@@ -2,7 +2,7 @@ import { config, type core } from "zod/mini";
 import en from "zod/v4/locales/en.js";
 
 // zod/mini, as every schema module in src/ imports it:
-//   import * as z from "../zod/mini";
+//   import * as z from "./mini";
 //
 // Why mini: classic zod attaches its whole method API and every locale to
 // the bundle (~470 KB of the Worker); mini's functions tree-shake to what

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { decodeCursor } from "../../src/admin/cursor";
 import { listEvents } from "../../src/admin/event-queries";
+import { decodeCursor } from "../../src/shared/cursor";
 import { validEvent } from "../support/builders";
 import { processEvents } from "./helpers";
 

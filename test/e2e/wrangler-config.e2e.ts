@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { isDeadLetterQueue } from "../../src/consumer/queues";
 import { DEAD_LETTER_MAX_RETRIES, MAX_RETRIES } from "../../src/consumer/retry-policy";
-import { MAX_ATTEMPTS_LIMIT } from "../../src/destinations/schema";
+import { MAX_ATTEMPTS_LIMIT } from "../../src/forwarding/core/schema";
 import { DELIVERIES_QUEUE, isDeliveriesQueue } from "../../src/forwarding/queues";
 
 // The slice of wrangler's config this contract covers (its published types

@@ -25,7 +25,7 @@ import {
 	runDeliveries,
 	stripeSource,
 	uniqueSource,
-} from "../destinations/helpers";
+} from "../forwarding/helpers";
 import { archiveCopies, archivedEvent } from "../support/archive";
 import { countRows, signedRequest, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";

@@ -1,8 +1,8 @@
 // What every scenario gets, and what it hands back for the report.
 import type { EventEnvelope } from "../../../src/events/envelope";
-import type { RunSelection } from "../d1";
 import type { EventFactory } from "../data";
 import { type HttpResult, outcomeOf, postSigned, type Target } from "../http";
+import type { RunSelection } from "../landed";
 import type { CliOptions } from "../options";
 import type { Intent, LandedRow, SendRecord } from "../reconcile";
 import type { Detail } from "../report";

@@ -1,4 +1,4 @@
-import type { BreakerState } from "../destinations/breaker";
+import type { BreakerState } from "./core/breaker";
 import { sendProbe, sendRelease } from "./messages";
 
 // The breaker's state in D1, changed by compare-and-set on breaker_version:

@@ -1,4 +1,4 @@
-import { type SignatureHeaders, signatureHeaders, webhookId } from "../destinations/signing";
+import { type SignatureHeaders, signatureHeaders, webhookId } from "../../shared/standard-webhooks";
 import { formatValue, type RuleId } from "./rules";
 import type { Notification } from "./state";
 

@@ -1,7 +1,7 @@
-import { sweepDeliveries } from "../forwarding/sweep";
-import { storageTick } from "../retention/index";
-import { logLine } from "../shared/log";
-import { evaluateAlerts } from "./evaluate";
+import { evaluateAlerts } from "./alerting/evaluate";
+import { sweepDeliveries } from "./forwarding/sweep";
+import { storageTick } from "./retention/index";
+import { logLine } from "./shared/log";
 
 // The every-minute cron trigger ([triggers] in wrangler.toml): evaluate the
 // alert rules, sweep deliveries that lost their queue message, and the

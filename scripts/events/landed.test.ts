@@ -1,25 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { d1ExecuteArgs, isLockedError, landedCountSql, landedRowsSql, prefixRange, sqlString } from "./d1";
+import { landedCountSql, landedRowsSql, prefixRange } from "./landed";
 
-describe("D1 access", () => {
-	it("retries a read that found the local database locked, and nothing else", () => {
-		const locked = Object.assign(new Error("Command failed: wrangler d1 execute"), {
-			stderr: "workerd/util/sqlite.c++:1827: failed: SQLite failed; dbErrorMessage(err, db) = database is locked: SQLITE_BUSY",
-		});
-		expect(isLockedError(locked)).toBe(true);
-		expect(isLockedError(new Error("no such table: events"))).toBe(false);
-		expect(isLockedError(undefined)).toBe(false);
-	});
-
-	it("reads local D1 by default, a given persist dir, or the remote database", () => {
-		expect(d1ExecuteArgs({}, "SELECT 1")).toEqual(["d1", "execute", "DB", "--local", "--json", "--command", "SELECT 1"]);
-		expect(d1ExecuteArgs({ persistDir: "/tmp/s" }, "SELECT 1")).toContain("/tmp/s");
-		const remote = d1ExecuteArgs({ remote: true, persistDir: "/ignored" }, "SELECT 1");
-		expect(remote).toContain("--remote");
-		expect(remote).not.toContain("--local");
-		expect(remote).not.toContain("/ignored");
-	});
-
+describe("where a run landed", () => {
 	it("selects a run by id prefix as a key range that stops at the next prefix", () => {
 		expect(prefixRange("evabc")).toBe("event_id >= 'evabc-' AND event_id < 'evabc.'");
 		// Every id of the run sorts inside the range; a longer run id does not.
@@ -28,10 +10,6 @@ describe("D1 access", () => {
 		expect(inRange("evabc-zzzzzz")).toBe(true);
 		expect(inRange("evabcd-000001")).toBe(false);
 		expect(inRange("evab-000001")).toBe(false);
-	});
-
-	it("quotes SQL strings so a quote cannot end the literal", () => {
-		expect(sqlString("o'clock")).toBe("'o''clock'");
 	});
 
 	it("reads processed and open dead-lettered rows of the run in one statement", () => {

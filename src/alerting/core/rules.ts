@@ -1,4 +1,4 @@
-import * as z from "../zod/mini";
+import * as z from "../../zod/mini";
 
 // Alert rules as pure evaluation over a series of metric samples. The caller
 // takes one sample per evaluation (cron tick) and keeps at least the longest

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { activeSecrets, sign } from "../../src/destinations/signing";
 import { getDestination } from "../../src/forwarding/store";
+import { activeSecrets, sign } from "../../src/shared/standard-webhooks";
 import { admin, adminJson, expectBadParam } from "../admin/helpers";
 import { createDestination, uniqueSource } from "./helpers";
 

@@ -1,7 +1,16 @@
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { activeSecrets, generateSecret, rotateSecrets, type SigningSecret, secretKey, sign, signatureHeaders, webhookId } from "./signing";
+import {
+	activeSecrets,
+	generateSecret,
+	rotateSecrets,
+	type SigningSecret,
+	secretKey,
+	sign,
+	signatureHeaders,
+	webhookId,
+} from "./standard-webhooks";
 
 // Deterministic "random" bytes: 0, 1, 2, … (the tests check the encoding).
 const counting = (n: number) => Uint8Array.from({ length: n }, (_, i) => i);

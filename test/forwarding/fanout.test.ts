@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { webhookId } from "../../src/destinations/signing";
 import { sweepDeliveries } from "../../src/forwarding/sweep";
+import { webhookId } from "../../src/shared/standard-webhooks";
 import { queueMessage, validEvent } from "../support/builders";
 import { asMessages, deliver } from "../support/queue";
 import { capturingQueue, createDestination, deliveryRows, EVENTS, storeEvents, uniqueSource } from "./helpers";

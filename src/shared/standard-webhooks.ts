@@ -1,8 +1,8 @@
 // Standard Webhooks signing (https://www.standardwebhooks.com/): the three
 // webhook-* headers a receiver verifies with any Standard Webhooks library.
 //
-// The one module src/alerts may import from src/destinations (alert webhooks
-// are signed the same way). It imports nothing itself: Web Crypto only.
+// Forwarded deliveries and alert webhooks are both signed this way, so it
+// lives in shared/. It imports nothing itself: Web Crypto only.
 
 export const SECRET_PREFIX = "whsec_";
 // The spec asks for 24 to 64 random bytes; 32 matches the HMAC-SHA256 block.

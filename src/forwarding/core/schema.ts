@@ -1,4 +1,4 @@
-import * as z from "../zod/mini";
+import * as z from "../../zod/mini";
 
 // What an operator sends to create or change a destination: where matching
 // events are forwarded, how, and which ones. Types are inferred from these

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSecret } from "../destinations/signing";
+import { generateSecret } from "../../shared/standard-webhooks";
 import {
 	alertMessageId,
 	alertWebhookBody,
