@@ -4,7 +4,7 @@
 // value that does not parse is an error, never a silent fallback. Unset or
 // blank means the default. Pure: tests pass plain objects; `npm run doctor`
 // checks wrangler.toml with this same schema before a deploy.
-// SOURCES (src/sources/config.ts) and ALERT_RULES (src/alerts/rules.ts) are
+// SOURCES (src/sources/config.ts) and ALERT_RULES (src/alerting/core/rules.ts) are
 // JSON with schemas of their own.
 
 export interface PipelineConfig {
