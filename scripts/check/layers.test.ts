@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { collectEdges, importsOf, impureCoreFiles, sourceFiles, violations } from "./layers";
+import { collectEdges, importsOf, impureCoreFiles, privateFieldUses, sourceFiles, violations } from "./layers";
 
 const layers = { shared: 0, events: 1, ingest: 3, admin: 4 };
 const edge = (from: string, to: string) => ({ from, to });
@@ -76,6 +76,15 @@ describe("layer check", () => {
 		expect(violations([edge("scripts/events/a.ts", "src/events/envelope")], layers, scripts)).toEqual([]);
 	});
 
+	it("finds code that touches Hono's private body cache, written or read, but not a comment about it", () => {
+		const uses = (text: string) => privateFieldUses([{ file: "src/ingest/middleware.ts", text }]);
+		expect(uses("c.req.bodyCache.arrayBuffer = Promise.resolve(body) as unknown as ArrayBuffer;")).toHaveLength(1);
+		expect(uses("c.req.bodyCache.text = Promise.resolve(text);")).toHaveLength(1);
+		expect(uses('c.req["bodyCache"].json = json;')).toHaveLength(1);
+		expect(uses("const cached = await c.req.bodyCache.formData;")).toHaveLength(1);
+		expect(uses("// never write c.req.bodyCache\nc.set('rawBody', await c.req.arrayBuffer());")).toEqual([]);
+	});
+
 	it("finds static, type-only, re-export and dynamic relative imports only", () => {
 		const source = `import { a } from "./a";\nimport type { B } from "../b";\nexport { c } from "./c";\nconst d = await import("./d");\nimport "./e";\nimport { z } from "zod";`;
 		expect(importsOf(source)).toEqual(["./a", "../b", "./c", "./d", "./e"]);
@@ -85,5 +94,6 @@ describe("layer check", () => {
 		const root = path.resolve(import.meta.dirname, "../..");
 		expect(violations(collectEdges(root))).toEqual([]);
 		expect(impureCoreFiles(sourceFiles(root, ["src"]))).toEqual([]);
+		expect(privateFieldUses(sourceFiles(root, ["src", "scripts"]))).toEqual([]);
 	});
 });

@@ -11,6 +11,8 @@
 // - scripts/ folders are ranked the same way (SCRIPT_LAYERS), so the tooling
 //   has no cycles either; scripts/ may import src/.
 // - src/ never imports test/ or scripts/, and scripts/ never imports test/.
+// - No code touches a library's private fields (Hono's c.req.bodyCache): the
+//   raw body is read through public APIs and kept in the context var rawBody.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -143,6 +145,19 @@ export function impureCoreFiles(files: readonly { file: string; text: string }[]
 		});
 }
 
+// Fields a library keeps for itself: public in its types, private in intent.
+// Hono's request body cache is filled by Hono's own readers (c.req.json(),
+// c.req.arrayBuffer(), …); writing it hands them bytes they never read.
+const LIBRARY_PRIVATE_FIELDS = /\.\s*bodyCache\b|\[\s*["'`]bodyCache["'`]\s*\]/;
+
+// (This check and its test name the field, so scripts/check/ is left out.)
+export function privateFieldUses(files: readonly { file: string; text: string }[]): string[] {
+	return files
+		.filter(({ file }) => !file.startsWith("scripts/check/"))
+		.filter(({ text }) => LIBRARY_PRIVATE_FIELDS.test(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")))
+		.map(({ file }) => `${file}: touches Hono's private c.req.bodyCache; read the body through public APIs (the rawBody context var)`);
+}
+
 const IMPORT =
 	/(?:^|\n)\s*(?:import|export)\b[^"'`;]*?from\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
 
@@ -185,7 +200,11 @@ export function collectEdges(root: string, dirs = ["src", "scripts", "test"]): I
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const root = path.resolve(import.meta.dirname, "../..");
 	const edges = collectEdges(root);
-	const found = [...violations(edges), ...impureCoreFiles(sourceFiles(root, ["src"]))];
+	const found = [
+		...violations(edges),
+		...impureCoreFiles(sourceFiles(root, ["src"])),
+		...privateFieldUses(sourceFiles(root, ["src", "scripts"])),
+	];
 	if (found.length > 0) {
 		console.error(`Layer check failed: ${found.length} import(s) point the wrong way\n${found.map((f) => `  ${f}`).join("\n")}`);
 		process.exit(1);

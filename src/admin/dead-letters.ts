@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { decodeCursor, encodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
-import { ApiError } from "../shared/errors";
+import { ApiError, retryAfter } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { cursorParam, idParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
@@ -69,28 +69,31 @@ function queueDown(err: unknown, extra: Record<string, unknown> = {}): never {
 	if (!(err instanceof QueueUnavailable)) throw err;
 	const { replayed, not_replayable, skipped }: ReplayOutcome = err.partial;
 	const resume = err.resume ? { next_cursor: cursorOf(err.resume) } : {};
-	throw new ApiError(
-		503,
-		"queue_unavailable",
-		"The events queue is unavailable; retry later",
-		{ ...extra, replayed, not_replayable, skipped, ...resume },
-		{ "Retry-After": "5" },
-	);
+	throw new ApiError(503, {
+		code: "queue_unavailable",
+		message: "The events queue is unavailable; retry later",
+		details: { ...extra, replayed, not_replayable, skipped, ...resume },
+		headers: retryAfter(5),
+	});
 }
 
 async function findLetter(db: D1Database, id: number) {
 	const letter = await getDeadLetter(db, id);
-	if (!letter) throw new ApiError(404, "dead_letter_not_found", `No dead letter ${id}`, { id });
+	if (!letter) throw new ApiError(404, { code: "dead_letter_not_found", message: `No dead letter ${id}`, details: { id } });
 	return letter;
 }
 
 async function openLetter(db: D1Database, id: number) {
 	const letter = await findLetter(db, id);
 	if (letter.status !== "open") {
-		throw new ApiError(409, "dead_letter_resolved", `Dead letter ${id} is already ${letter.status}`, {
-			id,
-			status: letter.status,
-			resolved_at: letter.resolved_at,
+		throw new ApiError(409, {
+			code: "dead_letter_resolved",
+			message: `Dead letter ${id} is already ${letter.status}`,
+			details: {
+				id,
+				status: letter.status,
+				resolved_at: letter.resolved_at,
+			},
 		});
 	}
 	return letter;
@@ -102,7 +105,8 @@ async function resolvedRow(db: D1Database, id: number) {
 	return row;
 }
 
-const resolvedMeanwhile = (id: number) => new ApiError(409, "dead_letter_resolved", `Dead letter ${id} was resolved meanwhile`, { id });
+const resolvedMeanwhile = (id: number) =>
+	new ApiError(409, { code: "dead_letter_resolved", message: `Dead letter ${id} was resolved meanwhile`, details: { id } });
 
 // Review failures, put them back on the queue once fixed, or discard them.
 // Rows are never deleted: replay and discard only change the status and time.
@@ -173,7 +177,7 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 			const { id } = c.req.valid("param");
 			const letter = await openLetter(c.env.DB, id);
 			const rebuilt = rebuildMessage(letter);
-			if (!rebuilt.ok) throw new ApiError(422, "not_replayable", rebuilt.reason, { id });
+			if (!rebuilt.ok) throw new ApiError(422, { code: "not_replayable", message: rebuilt.reason, details: { id } });
 			let outcome: ReplayOutcome;
 			try {
 				outcome = await replayLetters(c.env, [letter], Date.now());
@@ -181,7 +185,7 @@ export const deadLetterRoutes = new Hono<{ Bindings: Env }>()
 				queueDown(err, { id });
 			}
 			const refused = outcome.not_replayable.find((n) => n.id === id);
-			if (refused) throw new ApiError(422, "not_replayable", refused.reason, { id });
+			if (refused) throw new ApiError(422, { code: "not_replayable", message: refused.reason, details: { id } });
 			// Enqueued, but another request resolved it (or it failed again) meanwhile.
 			if (!outcome.replayed.includes(id)) throw resolvedMeanwhile(id);
 			logLine("info", "dead_letter_replayed", { id, event_id: letter.event_id });

@@ -50,7 +50,7 @@ export const eventsRoutes = new Hono<{ Bindings: Env }>()
 			const { id } = c.req.valid("param");
 			const detail = await eventDetail(c.env.DB, c.env.PAYLOADS, id);
 			if (!detail.event && detail.attempts.length === 0 && detail.dead_letters.length === 0) {
-				throw new ApiError(404, "event_not_found", `No event ${id}`, { event_id: id });
+				throw new ApiError(404, { code: "event_not_found", message: `No event ${id}`, details: { event_id: id } });
 			}
 			return c.json({ event_id: id, ...detail });
 		},

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { documented } from "../shared/describe";
-import { ApiError } from "../shared/errors";
+import { ApiError, retryAfter } from "../shared/errors";
 import { validated } from "../shared/validation";
 import * as z from "../zod/mini";
 import { type AlertSecrets, alertingConfig } from "./config";
@@ -68,7 +68,11 @@ export const alertRoutes = new Hono<{ Bindings: Env }>()
 		async (c) => {
 			const report = await evaluateAlerts(c.env, Date.now());
 			if (report.skipped)
-				throw new ApiError(409, "evaluation_in_progress", "Another evaluation is running; retry in a moment", {}, { "Retry-After": "2" });
+				throw new ApiError(409, {
+					code: "evaluation_in_progress",
+					message: "Another evaluation is running; retry in a moment",
+					headers: retryAfter(2),
+				});
 			return c.json(report);
 		},
 	);

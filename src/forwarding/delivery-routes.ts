@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { decodeCursor } from "../shared/cursor";
 import { documented } from "../shared/describe";
-import { ApiError } from "../shared/errors";
+import { ApiError, retryAfter } from "../shared/errors";
 import { describeError, logLine } from "../shared/log";
 import { cursorParam, instant, pageLimit, timeRange } from "../shared/params";
 import { validated } from "../shared/validation";
@@ -55,7 +55,11 @@ async function replay(env: Env, ids: readonly string[]): Promise<string[]> {
 	} catch (err) {
 		await backToFailed(env.DB, moved, Date.now());
 		logLine("error", "delivery_replay_queue_failed", { deliveries: moved.length, error: describeError(err) });
-		throw new ApiError(503, "queue_unavailable", "The deliveries queue is unavailable; retry later", {}, { "Retry-After": "5" });
+		throw new ApiError(503, {
+			code: "queue_unavailable",
+			message: "The deliveries queue is unavailable; retry later",
+			headers: retryAfter(5),
+		});
 	}
 	return moved;
 }
@@ -108,7 +112,7 @@ export const deliveryRoutes = new Hono<{ Bindings: Env }>()
 		async (c) => {
 			const { id } = c.req.valid("param");
 			const delivery = await getDelivery(c.env.DB, id);
-			if (!delivery) throw new ApiError(404, "delivery_not_found", `No delivery ${id}`, { id });
+			if (!delivery) throw new ApiError(404, { code: "delivery_not_found", message: `No delivery ${id}`, details: { id } });
 			return c.json(delivery);
 		},
 	)
@@ -128,10 +132,14 @@ export const deliveryRoutes = new Hono<{ Bindings: Env }>()
 		async (c) => {
 			const { id } = c.req.valid("param");
 			const existing = await getDelivery(c.env.DB, id);
-			if (!existing) throw new ApiError(404, "delivery_not_found", `No delivery ${id}`, { id });
+			if (!existing) throw new ApiError(404, { code: "delivery_not_found", message: `No delivery ${id}`, details: { id } });
 			const [moved] = await replay(c.env, [id]);
 			if (!moved)
-				throw new ApiError(409, "delivery_not_failed", `Delivery ${id} is ${existing.status}, not failed`, { id, status: existing.status });
+				throw new ApiError(409, {
+					code: "delivery_not_failed",
+					message: `Delivery ${id} is ${existing.status}, not failed`,
+					details: { id, status: existing.status },
+				});
 			const { attempts_log: _log, ...delivery } = (await getDelivery(c.env.DB, id)) ?? existing;
 			return c.json(delivery);
 		},

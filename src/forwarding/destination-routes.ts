@@ -29,7 +29,7 @@ const newId = () => `dst_${Array.from(randomBytes(8), (b) => b.toString(16).padS
 
 async function found(db: D1Database, id: string): Promise<Destination> {
 	const d = await getDestination(db, id);
-	if (!d) throw new ApiError(404, "destination_not_found", `No destination ${id}`, { id });
+	if (!d) throw new ApiError(404, { code: "destination_not_found", message: `No destination ${id}`, details: { id } });
 	return d;
 }
 
@@ -44,7 +44,7 @@ async function viewOf(db: D1Database, id: string) {
 async function moveBreaker(env: Env, id: string, change: (s: BreakerState) => BreakerState) {
 	const now = Date.now();
 	const moved = await changeBreaker(env.DB, id, change, now);
-	if (!moved) throw new ApiError(404, "destination_not_found", `No destination ${id}`, { id });
+	if (!moved) throw new ApiError(404, { code: "destination_not_found", message: `No destination ${id}`, details: { id } });
 	await followUp(env.DELIVERIES_QUEUE, id, moved, now);
 	return moved;
 }
@@ -113,7 +113,8 @@ export const destinationRoutes = new Hono<{ Bindings: Env }>()
 			const before = await found(c.env.DB, id);
 			const after = { ...applyPatch(before, c.req.valid("json")), updated_at: Date.now() };
 			if (after.enabled !== before.enabled) after.disabled_reason = after.enabled ? null : "operator";
-			if (!(await updateSettings(c.env.DB, after))) throw new ApiError(404, "destination_not_found", `No destination ${id}`, { id });
+			if (!(await updateSettings(c.env.DB, after)))
+				throw new ApiError(404, { code: "destination_not_found", message: `No destination ${id}`, details: { id } });
 			invalidateTargets();
 			// Switched back on: what was held while it was off goes now.
 			if (after.enabled && !before.enabled) await sendRelease(c.env.DELIVERIES_QUEUE, id);
@@ -130,7 +131,8 @@ export const destinationRoutes = new Hono<{ Bindings: Env }>()
 		validated("param", idParam),
 		async (c) => {
 			const { id } = c.req.valid("param");
-			if (!(await deleteDestination(c.env.DB, id))) throw new ApiError(404, "destination_not_found", `No destination ${id}`, { id });
+			if (!(await deleteDestination(c.env.DB, id)))
+				throw new ApiError(404, { code: "destination_not_found", message: `No destination ${id}`, details: { id } });
 			invalidateTargets();
 			logLine("info", "destination_deleted", { id });
 			return c.body(null, 204);

@@ -61,5 +61,5 @@ function checkIdentity(source: string, id: string, identity: Identity): void {
 
 function invalid(field: string, rule: string): never {
 	const message = `${field} ${rule}`;
-	throw new ApiError(400, "invalid_delivery", message, { fields: [{ field, message }] });
+	throw new ApiError(400, { code: "invalid_delivery", message: message, details: { fields: [{ field, message }] } });
 }

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { devSecretsIn, INSECURE_SECRET_RETRY_AFTER_SECONDS, isLoopbackHost } from "../shared/dev-secrets";
-import { ApiError } from "../shared/errors";
+import { ApiError, retryAfter } from "../shared/errors";
 import { logLine } from "../shared/log";
 import { configuredSources, findSource } from "../sources/config";
 
@@ -43,12 +43,11 @@ export function devSecretGuard(options: DevSecretGuardOptions = {}): MiddlewareH
 		const names = devSecretsIn(c.env as unknown as Record<string, unknown>, secretVars(c.req.path, c.env));
 		if (names.length === 0) return next();
 		logLine("error", "insecure_secret", { path: c.req.path, vars: names });
-		throw new ApiError(
-			503,
-			"insecure_secret",
-			`${names.join(", ")} holds the development value published in .dev.vars.example; it is honoured only on localhost. Put a real secret: \`wrangler secret put ${names[0]}\` (or run \`npm run setup\`).`,
-			{ vars: names },
-			{ "Retry-After": String(INSECURE_SECRET_RETRY_AFTER_SECONDS) },
-		);
+		throw new ApiError(503, {
+			code: "insecure_secret",
+			message: `${names.join(", ")} holds the development value published in .dev.vars.example; it is honoured only on localhost. Put a real secret: \`wrangler secret put ${names[0]}\` (or run \`npm run setup\`).`,
+			details: { vars: names },
+			headers: retryAfter(INSECURE_SECRET_RETRY_AFTER_SECONDS),
+		});
 	};
 }

@@ -1,8 +1,11 @@
 import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { configFor, type PipelineConfig, webhookSecret } from "../shared/config";
 import { verifySignature } from "../shared/crypto";
 import { ApiError } from "../shared/errors";
 import { DEFAULT_MAX_JSON_DEPTH, guardJson, withoutBom } from "../shared/json-guard";
+import { rejectInvalid } from "../shared/validation";
+import type * as z from "../zod/mini";
 
 export type IngestEnv = {
 	Bindings: Env;
@@ -21,7 +24,12 @@ export interface JsonBodyOptions {
 }
 
 // Reads the raw body once, as bytes, enforcing content type (415) and size
-// (413) before anything parses it. The bytes are what the signature covers.
+// (413) before anything parses it. The bytes are what the signature covers;
+// they are kept in the context var rawBody, which every later reader takes.
+// Size goes through Hono's bodyLimit: a declared Content-Length over the
+// limit is refused unread, and a body without one (chunked) is streamed and
+// refused as soon as it passes the limit, so no sender can make the Worker
+// buffer more than it accepts.
 export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler<IngestEnv> {
 	return async (c, next) => {
 		const config = configFor(c.env);
@@ -31,51 +39,23 @@ export function jsonBody(options: JsonBodyOptions = {}): MiddlewareHandler<Inges
 		const contentType = c.req.header("content-type") ?? "";
 		if (!JSON_CONTENT_TYPE.test(contentType) && !(options.allowForm && FORM_CONTENT_TYPE.test(contentType))) {
 			const expected = options.allowForm ? "application/json or application/x-www-form-urlencoded" : "application/json";
-			throw new ApiError(415, "unsupported_media_type", `Content-Type must be ${expected}, got "${contentType || "none"}"`);
+			throw new ApiError(415, {
+				code: "unsupported_media_type",
+				message: `Content-Type must be ${expected}, got "${contentType || "none"}"`,
+			});
 		}
-		const declared = Number(c.req.header("content-length") ?? Number.NaN);
-		if (declared > maxBytes) throw tooLarge(maxBytes);
-
-		// With a declared length (checked above, and enforced by the runtime) the
-		// body is read in one native call; only a chunked body is streamed.
-		const body = Number.isFinite(declared) ? await c.req.raw.arrayBuffer() : await readLimited(c.req.raw.body, maxBytes);
-		if (body === null) throw tooLarge(maxBytes);
-		c.set("rawBody", body);
-		// Later readers (c.req.text/json, Hono's validator) reuse these bytes.
-		// Hono types the cache by value but stores (and awaits) promises.
-		c.req.bodyCache.arrayBuffer = Promise.resolve(body) as unknown as ArrayBuffer;
-		await next();
+		const tooLarge = (): never => {
+			throw new ApiError(413, {
+				code: "payload_too_large",
+				message: `Request body exceeds the ${maxBytes}-byte limit`,
+				details: { limit_bytes: maxBytes },
+			});
+		};
+		await bodyLimit({ maxSize: maxBytes, onError: tooLarge })(c, async () => {
+			c.set("rawBody", await c.req.arrayBuffer());
+			await next();
+		});
 	};
-}
-
-function tooLarge(maxBytes: number): ApiError {
-	return new ApiError(413, "payload_too_large", `Request body exceeds the ${maxBytes}-byte limit`, { limit_bytes: maxBytes });
-}
-
-// Streams the body and stops as soon as it passes the limit, so a body sent
-// without Content-Length cannot make the Worker buffer more than it accepts.
-async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<ArrayBuffer | null> {
-	if (!stream) return new ArrayBuffer(0);
-	const chunks: Uint8Array[] = [];
-	let total = 0;
-	const reader = stream.getReader();
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		total += value.byteLength;
-		if (total > maxBytes) {
-			await reader.cancel();
-			return null;
-		}
-		chunks.push(value);
-	}
-	const body = new Uint8Array(total);
-	let offset = 0;
-	for (const chunk of chunks) {
-		body.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return body.buffer;
 }
 
 export interface SignatureOptions {
@@ -91,16 +71,16 @@ export function webhookSignature(options: SignatureOptions = {}): MiddlewareHand
 		const secret = webhookSecret(c.env);
 		if (!secret) {
 			if (c.get("config").allowUnsigned) return next();
-			throw new ApiError(
-				503,
-				"signing_not_configured",
-				'WEBHOOK_SECRET is not set; set it with `wrangler secret put WEBHOOK_SECRET` (or ALLOW_UNSIGNED="true" to accept unsigned events)',
-			);
+			throw new ApiError(503, {
+				code: "signing_not_configured",
+				message:
+					'WEBHOOK_SECRET is not set; set it with `wrangler secret put WEBHOOK_SECRET` (or ALLOW_UNSIGNED="true" to accept unsigned events)',
+			});
 		}
 		const signature = c.req.header(header);
-		if (!signature) throw new ApiError(401, "missing_signature", `The ${header} header is required`);
+		if (!signature) throw new ApiError(401, { code: "missing_signature", message: `The ${header} header is required` });
 		if (!(await verifySignature(secret, c.get("rawBody"), signature))) {
-			throw new ApiError(401, "invalid_signature", `${header} does not match the body`);
+			throw new ApiError(401, { code: "invalid_signature", message: `${header} does not match the body` });
 		}
 		await next();
 	};
@@ -128,7 +108,7 @@ export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { 
 	try {
 		text = utf8.decode(raw);
 	} catch {
-		throw new ApiError(400, "invalid_json", "Request body is not valid UTF-8");
+		throw new ApiError(400, { code: "invalid_json", message: "Request body is not valid UTF-8" });
 	}
 	const parseable = withoutBom(text);
 	const guard = guardJson(parseable, {
@@ -137,21 +117,27 @@ export function decodeJson(raw: ArrayBuffer, options: ParseJsonOptions = {}): { 
 	});
 	if (!guard.ok) {
 		const { ok: _ok, message, code, ...details } = guard;
-		throw new ApiError(400, code, message, details);
+		throw new ApiError(400, { code, message, details });
 	}
 	try {
 		return { text, json: JSON.parse(parseable) };
 	} catch {
-		throw new ApiError(400, "invalid_json", "Request body is not valid JSON");
+		throw new ApiError(400, { code: "invalid_json", message: "Request body is not valid JSON" });
 	}
 }
 
-// decodeJson as middleware for our envelope routes, so Hono's validator
-// reads the checked text.
-export function parseJson(options: ParseJsonOptions = {}): MiddlewareHandler<IngestEnv> {
+// decodeJson and a zod schema as one validator for our envelope routes: the
+// checked bytes (rawBody) are parsed once and the result is what
+// c.req.valid("json") returns; an invalid body is one 400 naming every bad
+// field.
+export function validatedJson<S extends z.ZodMiniType>(
+	schema: S,
+	options: ParseJsonOptions = {},
+): MiddlewareHandler<IngestEnv, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> {
 	return async (c, next) => {
-		const { text } = decodeJson(c.get("rawBody"), options);
-		c.req.bodyCache.text = Promise.resolve(withoutBom(text)) as unknown as string;
+		const result = await schema.safeParseAsync(decodeJson(c.get("rawBody"), options).json);
+		rejectInvalid(result);
+		c.req.addValidatedData("json", result.data as object);
 		await next();
 	};
 }

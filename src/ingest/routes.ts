@@ -1,15 +1,13 @@
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { DIRECT_SOURCE, type EventEnvelope, eventEnvelopeSchema, SOURCE_PATTERN } from "../events/envelope";
 import { ApiError } from "../shared/errors";
-import { fieldIssues, rejectInvalid } from "../shared/validation";
+import { fieldIssues } from "../shared/validation";
 import * as z from "../zod/mini";
 import { type AcceptItem, type AcceptOutcome, acceptEvents, eventHash } from "./accept";
-import { singleEventAnswer } from "./answer";
 import { type BatchResponse, batchDoc, eventsDoc } from "./docs";
-import { type IngestEnv, jsonBody, parseJson, webhookSignature } from "./middleware";
+import { type IngestEnv, jsonBody, validatedJson, webhookSignature } from "./middleware";
 import { sourceRoutes } from "./sources";
-import { batchStatus, type EventOutcome, eventErrorCode } from "./status";
+import { batchAnswer, type EventOutcome, singleEventAnswer, statusOf } from "./status";
 
 // A provider event is stored and deduplicated under "<source>:<provider id>",
 // where source is any name SOURCE_PATTERN allows: configured today, added
@@ -56,35 +54,35 @@ const directItem = ({ event, bodyHash }: HashedEvent, arrival: Arrival): AcceptI
 function arrivalOf(c: { req: { query(name: string): string | undefined; header(name: string): string | undefined } }): Arrival {
 	const source = (c.req.query("source") ?? c.req.header("x-webhook-source") ?? DIRECT_SOURCE).toLowerCase();
 	if (!SOURCE_PATTERN.test(source)) {
-		throw new ApiError(400, "invalid_source", "source must be 1-64 chars of a-z, 0-9, '_', '.', '-'", {
-			fields: [{ field: "source", message: "invalid source name" }],
+		throw new ApiError(400, {
+			code: "invalid_source",
+			message: "source must be 1-64 chars of a-z, 0-9, '_', '.', '-'",
+			details: {
+				fields: [{ field: "source", message: "invalid source name" }],
+			},
 		});
 	}
 	return { source, receivedAt: Date.now() };
 }
 
 export const webhookRoutes = new Hono<IngestEnv>()
-	.post(
-		"/events",
-		eventsDoc,
-		jsonBody(),
-		webhookSignature(),
-		parseJson(),
-		zValidator("json", directEventSchema, rejectInvalid),
-		async (c) => {
-			const event = c.req.valid("json");
-			const item = directItem({ event, bodyHash: await eventHash(event) }, arrivalOf(c));
-			const outcome = (await acceptEvents(c.env, c.get("config"), [item])).get(item.key);
-			const answer = singleEventAnswer(outcome, event.event_id);
-			return c.json(answer.body, answer.status);
-		},
-	)
-	.post("/batch", batchDoc, jsonBody(), webhookSignature(), parseJson(), zValidator("json", batchBodySchema, rejectInvalid), async (c) => {
+	.post("/events", eventsDoc, jsonBody(), webhookSignature(), validatedJson(directEventSchema), async (c) => {
+		const event = c.req.valid("json");
+		const item = directItem({ event, bodyHash: await eventHash(event) }, arrivalOf(c));
+		const outcome = (await acceptEvents(c.env, c.get("config"), [item])).get(item.key);
+		const answer = singleEventAnswer(outcome, event.event_id);
+		return c.json(answer.body, answer.status);
+	})
+	.post("/batch", batchDoc, jsonBody(), webhookSignature(), validatedJson(batchBodySchema), async (c) => {
 		const config = c.get("config");
 		const { events } = c.req.valid("json");
 		if (events.length > config.maxBatchEvents) {
-			throw new ApiError(400, "validation_failed", `A batch holds at most ${config.maxBatchEvents} events, got ${events.length}`, {
-				fields: [{ field: "events", message: `at most ${config.maxBatchEvents} events` }],
+			throw new ApiError(400, {
+				code: "validation_failed",
+				message: `A batch holds at most ${config.maxBatchEvents} events, got ${events.length}`,
+				details: {
+					fields: [{ field: "events", message: `at most ${config.maxBatchEvents} events` }],
+				},
 			});
 		}
 		const arrival = arrivalOf(c);
@@ -105,17 +103,19 @@ export const webhookRoutes = new Hono<IngestEnv>()
 		// 2xx only when every event is on the queue or already was; anything a
 		// retry can fix makes the whole batch a 503, and the retry is told
 		// "duplicate" for the events that made it (see ./status.ts).
-		const decision = batchStatus(settled.map((r) => r.outcome));
-		if (decision.status === 200 || decision.status === 202) return c.json(summary, decision.status);
-		const retryAfter: Record<string, string> =
-			decision.retryAfterSeconds === undefined ? {} : { "Retry-After": String(decision.retryAfterSeconds) };
-		throw new ApiError(decision.status, decision.error ?? "rejected", BATCH_MESSAGES[decision.status], summary, retryAfter);
+		return c.json(
+			summary,
+			batchAnswer(
+				settled.map((r) => r.outcome),
+				summary,
+			),
+		);
 	})
 	// After /events and /batch, so those two names always mean our envelope.
 	.route("/", sourceRoutes)
 	.on(["GET", "PUT", "PATCH", "DELETE"], ["/events", "/batch"], (c) => {
 		c.header("Allow", "POST");
-		throw new ApiError(405, "method_not_allowed", `Use POST for ${c.req.path}`);
+		throw new ApiError(405, { code: "method_not_allowed", message: `Use POST for ${c.req.path}` });
 	});
 
 interface Triage {
@@ -155,13 +155,6 @@ async function triageBatch(events: unknown[]): Promise<Triage[]> {
 	return triaged;
 }
 
-const BATCH_MESSAGES = {
-	400: "Some events in the batch are not valid; the others' results are listed",
-	409: "Some event ids were already used with a different body",
-	413: "Some events are too large to queue",
-	503: "Some events could not be enqueued yet; retry the whole batch (accepted ones will be answered duplicate)",
-} as const;
-
 // One event's settled outcome: its claim's, or what triage already decided.
 function outcomeOf(triage: Triage, outcomes: Map<string, AcceptOutcome>): EventOutcome {
 	if (triage.status === "pending") return outcomes.get(triage.eventId ?? "") ?? "in_flight";
@@ -175,5 +168,5 @@ function outcomeOf(triage: Triage, outcomes: Map<string, AcceptOutcome>): EventO
 function batchResult(index: number, eventId: string | undefined, outcome: EventOutcome, fields?: Triage["fields"]) {
 	const base = { index, event_id: eventId ?? null };
 	if (outcome === "accepted" || outcome === "duplicate") return { ...base, status: outcome };
-	return { ...base, status: "rejected" as const, error: eventErrorCode(outcome) ?? outcome, ...(fields ? { fields } : {}) };
+	return { ...base, status: "rejected" as const, error: statusOf([outcome]).error ?? outcome, ...(fields ? { fields } : {}) };
 }

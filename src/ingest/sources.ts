@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { CONTENT_TYPE_HEADER, SOURCE_VAR } from "../events/envelope";
 import { configFor } from "../shared/config";
 import { documented } from "../shared/describe";
-import { ApiError } from "../shared/errors";
+import { ApiError, retryAfter } from "../shared/errors";
 import { logLine } from "../shared/log";
 import {
 	configuredSources,
@@ -18,9 +18,9 @@ import { FORM_CONTENT_TYPE, parseFormBody, SecretFormatError } from "../sources/
 import type { Control, DeliveryRequest, Verdict } from "../sources/types";
 import * as z from "../zod/mini";
 import { acceptEvents } from "./accept";
-import { singleEventAnswer } from "./answer";
 import { deliveryItem } from "./delivery";
 import { decodeJson, type IngestEnv, jsonBody } from "./middleware";
+import { singleEventAnswer } from "./status";
 
 type SourceEnv = IngestEnv & {
 	Variables: IngestEnv["Variables"] & {
@@ -44,17 +44,16 @@ export function configuredSource(): MiddlewareHandler<SourceEnv> {
 		} catch (err) {
 			if (!(err instanceof SourceConfigError)) throw err;
 			logLine("error", "sources_misconfigured", { issues: err.issues });
-			throw new ApiError(
-				503,
-				"sources_misconfigured",
-				"The SOURCES configuration is invalid; see the Worker's logs",
-				{},
-				{ "Retry-After": "60" },
-			);
+			throw new ApiError(503, {
+				code: "sources_misconfigured",
+				message: "The SOURCES configuration is invalid; see the Worker's logs",
+				headers: retryAfter(60),
+			});
 		}
 		const name = c.req.param("source") ?? "";
 		const source = findSource(sources, name);
-		if (!source) throw new ApiError(404, "unknown_source", `No source named "${name}" is configured`, { source: name });
+		if (!source)
+			throw new ApiError(404, { code: "unknown_source", message: `No source named "${name}" is configured`, details: { source: name } });
 		c.set("source", source);
 		c.set(SOURCE_VAR, source.name);
 		await next();
@@ -122,12 +121,16 @@ export function sourceQuota(): MiddlewareHandler<SourceEnv> {
 
 function sourceLimiter(env: Env, source: Source): RateLimit {
 	const limiter = bindingNamed<RateLimit>(env, rateLimitBindingOf(source));
-	if (!limiter) throw new ApiError(503, "rate_limit_not_configured", `Rate limiting binding ${rateLimitBindingOf(source)} is not bound`);
+	if (!limiter)
+		throw new ApiError(503, {
+			code: "rate_limit_not_configured",
+			message: `Rate limiting binding ${rateLimitBindingOf(source)} is not bound`,
+		});
 	return limiter;
 }
 
 function tooMany(code: string, message: string, retryMs: number): ApiError {
-	return new ApiError(429, code, message, {}, { "Retry-After": String(Math.ceil(retryMs / 1000)) });
+	return new ApiError(429, { code, message, headers: retryAfter(retryMs / 1000) });
 }
 
 function bindingNamed<T>(env: Env, name: string): T | undefined {
@@ -169,15 +172,13 @@ async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest
 	const secrets = resolveSecrets(source, env as unknown as Record<string, unknown>);
 	if (secrets.length === 0) {
 		if (source.unsigned && configFor(env).allowUnsigned) return secrets;
-		throw new ApiError(
-			503,
-			"signing_not_configured",
-			source.unsigned
+		throw new ApiError(503, {
+			code: "signing_not_configured",
+			message: source.unsigned
 				? `Source ${source.name} is declared unsigned, but ALLOW_UNSIGNED is not "true"; set a secret or allow unsigned traffic (development only)`
 				: `No signing secret is set for source ${source.name}; set it with \`wrangler secret put ${source.secretVars[0] ?? "…"}\``,
-			{},
-			{ "Retry-After": "60" },
-		);
+			headers: retryAfter(60),
+		});
 	}
 	let verdict: Verdict;
 	try {
@@ -185,9 +186,12 @@ async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest
 	} catch (err) {
 		if (!(err instanceof SecretFormatError)) throw err;
 		logLine("error", "source_secret_invalid", { source: source.name, error: err.message });
-		throw new ApiError(503, "signing_misconfigured", `The signing secret of source ${source.name} is not in the format its provider uses`);
+		throw new ApiError(503, {
+			code: "signing_misconfigured",
+			message: `The signing secret of source ${source.name} is not in the format its provider uses`,
+		});
 	}
-	if (!verdict.ok) throw new ApiError(401, verdict.reason, SIGNATURE_MESSAGES[verdict.reason]);
+	if (!verdict.ok) throw new ApiError(401, { code: verdict.reason, message: SIGNATURE_MESSAGES[verdict.reason] });
 	return secrets;
 }
 
@@ -196,7 +200,7 @@ async function verifyDelivery(env: Env, source: Source, request: DeliveryRequest
 function decodeDelivery(raw: ArrayBuffer, contentType: string): { text: string; json: unknown } {
 	if (!FORM_CONTENT_TYPE.test(contentType)) return decodeJson(raw, { rejectUnsafeNumbers: false });
 	const fields = parseFormBody(new Uint8Array(raw));
-	if (fields === undefined) throw new ApiError(400, "invalid_form", "Request body is not valid UTF-8");
+	if (fields === undefined) throw new ApiError(400, { code: "invalid_form", message: "Request body is not valid UTF-8" });
 	return { text: new TextDecoder().decode(raw), json: fields };
 }
 
@@ -265,8 +269,12 @@ export const sourceRoutes = new Hono<SourceEnv>().post(
 		const identified = (await preset.handshake?.(request, json, secrets)) ?? preset.identify(request, json);
 		if (identified.kind === "control") return controlAnswer(c, identified);
 		if (identified.kind === "invalid") {
-			throw new ApiError(400, "invalid_delivery", identified.message, {
-				fields: [{ field: identified.field, message: identified.message }],
+			throw new ApiError(400, {
+				code: "invalid_delivery",
+				message: identified.message,
+				details: {
+					fields: [{ field: identified.field, message: identified.message }],
+				},
 			});
 		}
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { batchStatus, DEFAULT_RETRY_DELAYS, type EventOutcome, eventErrorCode, eventStatus, isRetryable } from "./status";
+import { ApiError } from "../shared/errors";
+import { DEFAULT_RETRY_DELAYS, type EventOutcome, isRetryable, singleEventAnswer, statusOf } from "./status";
 
 const ALL: EventOutcome[] = [
 	"accepted",
@@ -14,7 +15,7 @@ const ALL: EventOutcome[] = [
 ];
 const outcome = fc.constantFrom(...ALL);
 
-describe("eventStatus (POST /webhook/events)", () => {
+describe("statusOf one event (POST /webhook/events, provider routes)", () => {
 	it.each([
 		["accepted", { status: 202, error: null }],
 		["duplicate", { status: 200, error: null }],
@@ -25,39 +26,39 @@ describe("eventStatus (POST /webhook/events)", () => {
 		["rejected", { status: 400, error: "validation_failed" }],
 		["too_large", { status: 413, error: "event_too_large" }],
 	] as const)("answers %s with %o", (o, expected) => {
-		expect(eventStatus(o)).toEqual(expected);
+		expect(statusOf([o])).toEqual(expected);
 	});
 
 	it("takes the Retry-After delays from the options", () => {
 		const delays = { inFlightSeconds: 2, queueSeconds: 30, idempotencySeconds: 7 };
-		expect(eventStatus("in_flight", delays).retryAfterSeconds).toBe(2);
-		expect(eventStatus("queue_unavailable", delays).retryAfterSeconds).toBe(30);
-		expect(eventStatus("idempotency_unavailable", delays).retryAfterSeconds).toBe(7);
+		expect(statusOf(["in_flight"], delays).retryAfterSeconds).toBe(2);
+		expect(statusOf(["queue_unavailable"], delays).retryAfterSeconds).toBe(30);
+		expect(statusOf(["idempotency_unavailable"], delays).retryAfterSeconds).toBe(7);
 	});
 
 	it("sends Retry-After as whole seconds, rounded up, and never NaN or negative", () => {
-		expect(eventStatus("in_flight", { inFlightSeconds: 0.2 }).retryAfterSeconds).toBe(1);
-		expect(eventStatus("in_flight", { inFlightSeconds: 0 }).retryAfterSeconds).toBe(0);
-		expect(eventStatus("queue_unavailable", { queueSeconds: Number.NaN }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
-		expect(eventStatus("queue_unavailable", { queueSeconds: -3 }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
-		expect(eventStatus("queue_unavailable", { queueSeconds: Number.POSITIVE_INFINITY }).retryAfterSeconds).toBe(
+		expect(statusOf(["in_flight"], { inFlightSeconds: 0.2 }).retryAfterSeconds).toBe(1);
+		expect(statusOf(["in_flight"], { inFlightSeconds: 0 }).retryAfterSeconds).toBe(0);
+		expect(statusOf(["queue_unavailable"], { queueSeconds: Number.NaN }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
+		expect(statusOf(["queue_unavailable"], { queueSeconds: -3 }).retryAfterSeconds).toBe(DEFAULT_RETRY_DELAYS.queueSeconds);
+		expect(statusOf(["queue_unavailable"], { queueSeconds: Number.POSITIVE_INFINITY }).retryAfterSeconds).toBe(
 			DEFAULT_RETRY_DELAYS.queueSeconds,
 		);
 	});
 
 	it("gives Retry-After exactly with 503, and an error code exactly with non-2xx", () => {
 		for (const o of ALL) {
-			const d = eventStatus(o);
+			const d = statusOf([o]);
 			expect(d.retryAfterSeconds !== undefined).toBe(d.status === 503);
 			expect(d.error === null).toBe(d.status < 300);
 		}
 	});
 });
 
-describe("batchStatus (POST /webhook/batch)", () => {
+describe("statusOf a batch (POST /webhook/batch)", () => {
 	// One test per row of the table in status.ts.
 	it("row 1: an empty batch is 400 validation_failed", () => {
-		expect(batchStatus([])).toEqual({ status: 400, error: "validation_failed" });
+		expect(statusOf([])).toEqual({ status: 400, error: "validation_failed" });
 	});
 
 	it.each([
@@ -70,23 +71,23 @@ describe("batchStatus (POST /webhook/batch)", () => {
 	] as [EventOutcome[], string, number][])(
 		"row 2: %j is 503 %s, Retry-After %i, even with invalid or accepted events",
 		(outcomes, error, retryAfterSeconds) => {
-			expect(batchStatus(outcomes)).toEqual({ status: 503, error, retryAfterSeconds });
+			expect(statusOf(outcomes)).toEqual({ status: 503, error, retryAfterSeconds });
 		},
 	);
 
 	it("row 2: Retry-After is the longest delay among the retryable events", () => {
 		const delays = { inFlightSeconds: 9, queueSeconds: 2, idempotencySeconds: 4 };
-		expect(batchStatus(["queue_unavailable", "in_flight"], delays)).toMatchObject({ error: "queue_unavailable", retryAfterSeconds: 9 });
-		expect(batchStatus(["queue_unavailable", "idempotency_unavailable"], delays)).toMatchObject({ retryAfterSeconds: 4 });
+		expect(statusOf(["queue_unavailable", "in_flight"], delays)).toMatchObject({ error: "queue_unavailable", retryAfterSeconds: 9 });
+		expect(statusOf(["queue_unavailable", "idempotency_unavailable"], delays)).toMatchObject({ retryAfterSeconds: 4 });
 	});
 
 	it("row 3: every event accepted or duplicate, at least one accepted, is 202", () => {
-		expect(batchStatus(["accepted"])).toEqual({ status: 202, error: null });
-		expect(batchStatus(["duplicate", "accepted", "duplicate"])).toEqual({ status: 202, error: null });
+		expect(statusOf(["accepted"])).toEqual({ status: 202, error: null });
+		expect(statusOf(["duplicate", "accepted", "duplicate"])).toEqual({ status: 202, error: null });
 	});
 
 	it("row 4: every event a duplicate is 200", () => {
-		expect(batchStatus(["duplicate", "duplicate"])).toEqual({ status: 200, error: null });
+		expect(statusOf(["duplicate", "duplicate"])).toEqual({ status: 200, error: null });
 	});
 
 	it("row 5: any invalid event (nothing retryable) is 400, even beside accepted, conflicting or too-large events", () => {
@@ -95,26 +96,26 @@ describe("batchStatus (POST /webhook/batch)", () => {
 			["accepted", "rejected"],
 			["rejected", "conflict", "too_large", "duplicate"],
 		] as EventOutcome[][]) {
-			expect(batchStatus(outcomes)).toEqual({ status: 400, error: "validation_failed" });
+			expect(statusOf(outcomes)).toEqual({ status: 400, error: "validation_failed" });
 		}
 	});
 
 	it("row 6: a too-large event, with no invalid or retryable one, is 413", () => {
 		for (const outcomes of [["too_large"], ["accepted", "too_large"], ["too_large", "conflict"]] as EventOutcome[][]) {
-			expect(batchStatus(outcomes)).toEqual({ status: 413, error: "event_too_large" });
+			expect(statusOf(outcomes)).toEqual({ status: 413, error: "event_too_large" });
 		}
 	});
 
 	it("row 7: conflicts beside accepted or duplicate events only are 409", () => {
 		for (const outcomes of [["conflict"], ["accepted", "conflict"], ["duplicate", "conflict", "conflict"]] as EventOutcome[][]) {
-			expect(batchStatus(outcomes)).toEqual({ status: 409, error: "idempotency_conflict" });
+			expect(statusOf(outcomes)).toEqual({ status: 409, error: "idempotency_conflict" });
 		}
 	});
 
 	it("answers 2xx exactly when every event is accepted or duplicate (property)", () => {
 		fc.assert(
 			fc.property(fc.array(outcome, { minLength: 1, maxLength: 12 }), (outcomes) => {
-				const { status } = batchStatus(outcomes);
+				const { status } = statusOf(outcomes);
 				expect(status < 300).toBe(outcomes.every((o) => o === "accepted" || o === "duplicate"));
 			}),
 			{ numRuns: 1000 },
@@ -124,7 +125,7 @@ describe("batchStatus (POST /webhook/batch)", () => {
 	it("answers 503 with Retry-After exactly when some event is retryable, so none is dropped (property)", () => {
 		fc.assert(
 			fc.property(fc.array(outcome, { minLength: 1, maxLength: 12 }), (outcomes) => {
-				const d = batchStatus(outcomes);
+				const d = statusOf(outcomes);
 				expect(d.status === 503).toBe(outcomes.some(isRetryable));
 				expect(d.retryAfterSeconds !== undefined).toBe(d.status === 503);
 			}),
@@ -139,15 +140,26 @@ describe("batchStatus (POST /webhook/batch)", () => {
 					.array(outcome, { minLength: 1, maxLength: 12 })
 					.chain((o) => fc.tuple(fc.constant(o), fc.shuffledSubarray(o, { minLength: o.length, maxLength: o.length }))),
 				([outcomes, shuffled]) => {
-					expect(batchStatus(shuffled)).toEqual(batchStatus(outcomes));
+					expect(statusOf(shuffled)).toEqual(statusOf(outcomes));
 				},
 			),
 			{ numRuns: 500 },
 		);
 	});
 
-	it("answers a one-event batch as the single-event route answers that event", () => {
-		for (const o of ALL) expect(batchStatus([o])).toEqual(eventStatus(o));
+	it("answers a one-event request with that decision: 2xx returned, anything else thrown with its code and Retry-After", () => {
+		for (const o of ALL) {
+			const d = statusOf([o]);
+			let answered: { status: number; error: string | null; retryAfter: string | undefined };
+			try {
+				answered = { status: singleEventAnswer(o, "evt_1").status, error: null, retryAfter: undefined };
+			} catch (err) {
+				if (!(err instanceof ApiError)) throw err;
+				expect(err.details).toEqual({ event_id: "evt_1" });
+				answered = { status: err.status, error: err.code, retryAfter: err.headers["Retry-After"] };
+			}
+			expect(answered).toEqual({ status: d.status, error: d.error, retryAfter: d.retryAfterSeconds?.toString() });
+		}
 	});
 });
 
@@ -162,8 +174,7 @@ describe("per-event error codes for the batch body", () => {
 		["rejected", "validation_failed"],
 		["too_large", "event_too_large"],
 	] as const)("names %s as %s, the code the single-event route would answer", (o, code) => {
-		expect(eventErrorCode(o)).toBe(code);
-		expect(eventStatus(o).error).toBe(code);
+		expect(statusOf([o]).error).toBe(code);
 	});
 
 	it("calls exactly the three transient outcomes retryable", () => {

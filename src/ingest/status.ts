@@ -1,5 +1,7 @@
-// The ingest status rules, as pure functions from per-event outcomes to the
-// HTTP answer.
+import { ApiError, retryAfter } from "../shared/errors";
+
+// The ingest status rules: one pure mapper (statusOf) from per-event outcomes
+// to the HTTP status, and the answers built on it for both routes.
 //
 // Why ("Never make a sender drop an event"): webhook senders treat any 2xx as
 // "delivered, forget it" and most of them only retry on 5xx/429 (many drop on
@@ -25,7 +27,8 @@
 //   rejected                 failed envelope validation
 //   too_large                over the queue's per-message limit
 //
-// POST /webhook/events (one event) — eventStatus(outcome):
+// POST /webhook/events and every provider source route (one event) —
+// statusOf([outcome]):
 //   outcome                  status  error code               Retry-After
 //   accepted                 202     —                        —
 //   duplicate                200     —                        —
@@ -36,7 +39,7 @@
 //   rejected                 400     validation_failed        —
 //   too_large                413     event_too_large          —
 //
-// POST /webhook/batch — batchStatus(outcomes); first matching row wins:
+// POST /webhook/batch — statusOf(outcomes); first matching row wins:
 //   #  when                                            status  error code                Retry-After
 //   1  no events                                       400     validation_failed         —
 //   2  any in_flight / queue_unavailable /             503     idempotency_unavailable   largest delay among
@@ -57,7 +60,8 @@
 // the queue: the body's per-event results say so, and a corrected retry of the
 // whole batch is answered "duplicate" for them.
 //
-// A single-event batch gets the same status as the single-event route.
+// A single-event batch gets the same status as the single-event route: both
+// are statusOf.
 
 export type EventOutcome =
 	| "accepted"
@@ -77,15 +81,12 @@ export type IngestErrorCode =
 	| "validation_failed"
 	| "event_too_large";
 
-export type IngestStatus = 200 | 202 | 400 | 409 | 413 | 503;
-
-export interface StatusDecision {
-	status: IngestStatus;
-	// Set exactly when status is 503.
-	retryAfterSeconds?: number;
-	// null for 2xx.
-	error: IngestErrorCode | null;
-}
+// The answer's status and machine code (null for 2xx); Retry-After exactly
+// with 503.
+export type StatusDecision =
+	| { status: 200 | 202; error: null; retryAfterSeconds?: undefined }
+	| { status: 400 | 409 | 413; error: IngestErrorCode; retryAfterSeconds?: undefined }
+	| { status: 503; error: Retryable; retryAfterSeconds: number };
 
 export interface RetryDelays {
 	// A pending claim settles when the other copy's enqueue finishes; short.
@@ -106,42 +107,7 @@ export function isRetryable(outcome: EventOutcome): outcome is Retryable {
 	return outcome === "in_flight" || outcome === "queue_unavailable" || outcome === "idempotency_unavailable";
 }
 
-// The machine code for one event's result (the batch body's `error` field);
-// null when the event went through.
-export function eventErrorCode(outcome: EventOutcome): IngestErrorCode | null {
-	switch (outcome) {
-		case "accepted":
-		case "duplicate":
-			return null;
-		case "conflict":
-			return "idempotency_conflict";
-		case "rejected":
-			return "validation_failed";
-		case "too_large":
-			return "event_too_large";
-		default:
-			return outcome;
-	}
-}
-
-export function eventStatus(outcome: EventOutcome, delays: RetryDelays = {}): StatusDecision {
-	switch (outcome) {
-		case "accepted":
-			return { status: 202, error: null };
-		case "duplicate":
-			return { status: 200, error: null };
-		case "conflict":
-			return { status: 409, error: "idempotency_conflict" };
-		case "rejected":
-			return { status: 400, error: "validation_failed" };
-		case "too_large":
-			return { status: 413, error: "event_too_large" };
-		default:
-			return { status: 503, retryAfterSeconds: retryDelay(outcome, delays), error: outcome };
-	}
-}
-
-export function batchStatus(outcomes: readonly EventOutcome[], delays: RetryDelays = {}): StatusDecision {
+export function statusOf(outcomes: readonly EventOutcome[], delays: RetryDelays = {}): StatusDecision {
 	if (outcomes.length === 0) return { status: 400, error: "validation_failed" };
 	const seen = new Set(outcomes);
 
@@ -158,6 +124,53 @@ export function batchStatus(outcomes: readonly EventOutcome[], delays: RetryDela
 	if (seen.has("too_large")) return { status: 413, error: "event_too_large" };
 	return { status: 409, error: "idempotency_conflict" };
 }
+
+// The 2xx status for these outcomes, else throws the ApiError the one
+// onError shapes: the decision's code and Retry-After, with the message and
+// body fields the route gives.
+export function settle(
+	outcomes: readonly EventOutcome[],
+	details: Record<string, unknown>,
+	messageFor: (decision: Exclude<StatusDecision, { error: null }>) => string,
+): 200 | 202 {
+	const decision = statusOf(outcomes);
+	if (decision.error === null) return decision.status;
+	const headers = decision.retryAfterSeconds === undefined ? undefined : retryAfter(decision.retryAfterSeconds);
+	throw new ApiError(decision.status, { code: decision.error, message: messageFor(decision), details, headers });
+}
+
+// One event's error code names its outcome, so it keys the message.
+const EVENT_MESSAGES: Record<IngestErrorCode, string> = {
+	idempotency_conflict: "This event id was already used with a different body",
+	in_flight: "Another copy of this event is still being enqueued; retry shortly",
+	queue_unavailable: "The event queue is unavailable; retry later",
+	idempotency_unavailable: "The idempotency store is unavailable; retry later",
+	validation_failed: "The event is not valid",
+	event_too_large: "The event is too large to queue",
+};
+
+// The answer to a request that carried one event, from how its claim went
+// (no answer from the shard counts as in_flight): 2xx only when the event is
+// durably on the queue (or already was), 503 with Retry-After for anything a
+// retry can fix, 409 only for a true conflict. Shared by /webhook/events and
+// every provider source route.
+export function singleEventAnswer(outcome: EventOutcome | undefined, eventId: string): { status: 200 | 202; body: Record<string, string> } {
+	const status = settle([outcome ?? "in_flight"], { event_id: eventId }, (decision) => EVENT_MESSAGES[decision.error]);
+	if (status === 202) return { status, body: { status: "accepted", event_id: eventId } };
+	return { status, body: { status: "duplicate", event_id: eventId, message: "Already accepted; not processed again" } };
+}
+
+const BATCH_MESSAGES = {
+	400: "Some events in the batch are not valid; the others' results are listed",
+	409: "Some event ids were already used with a different body",
+	413: "Some events are too large to queue",
+	503: "Some events could not be enqueued yet; retry the whole batch (accepted ones will be answered duplicate)",
+} as const;
+
+// The status of a batch whose per-event results are `summary` (2xx), else
+// throws with the summary as the error body's fields.
+export const batchAnswer = (outcomes: readonly EventOutcome[], summary: Record<string, unknown>): 200 | 202 =>
+	settle(outcomes, summary, (decision) => BATCH_MESSAGES[decision.status]);
 
 const DELAY_KEY = {
 	in_flight: "inFlightSeconds",

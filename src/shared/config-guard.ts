@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { ConfigError, configFor } from "./config";
-import { ApiError } from "./errors";
+import { ApiError, retryAfter } from "./errors";
 import { logLine } from "./log";
 
 export const CONFIG_INVALID_RETRY_AFTER_SECONDS = 300;
@@ -15,13 +15,12 @@ export function configGuard(): MiddlewareHandler<{ Bindings: Env }> {
 		} catch (err) {
 			if (!(err instanceof ConfigError)) throw err;
 			logLine("error", "config_invalid", { path: c.req.path, issues: err.issues });
-			throw new ApiError(
-				503,
-				"config_invalid",
-				`${err.message}. Fix [vars] in wrangler.toml (\`npm run doctor\` checks them) and deploy.`,
-				{ vars: err.issues.map((i) => i.var) },
-				{ "Retry-After": String(CONFIG_INVALID_RETRY_AFTER_SECONDS) },
-			);
+			throw new ApiError(503, {
+				code: "config_invalid",
+				message: `${err.message}. Fix [vars] in wrangler.toml (\`npm run doctor\` checks them) and deploy.`,
+				details: { vars: err.issues.map((i) => i.var) },
+				headers: retryAfter(CONFIG_INVALID_RETRY_AFTER_SECONDS),
+			});
 		}
 		await next();
 	};

@@ -21,8 +21,12 @@ export function decodeCursor(cursor: string | undefined): Keyset | null {
 	}
 	const match = /^(-?\d{1,16}):(\d{1,19})$/.exec(text);
 	if (!match) {
-		throw new ApiError(400, "validation_failed", "Invalid field(s): cursor", {
-			fields: [{ field: "cursor", message: "not a cursor this API issued" }],
+		throw new ApiError(400, {
+			code: "validation_failed",
+			message: "Invalid field(s): cursor",
+			details: {
+				fields: [{ field: "cursor", message: "not a cursor this API issued" }],
+			},
 		});
 	}
 	return { at: Number(match[1]), id: Number(match[2]) };

@@ -17,18 +17,43 @@ export interface ErrorBody {
 	[extra: string]: unknown;
 }
 
-// A typed error that carries its HTTP status, machine code and extra fields.
+export interface ApiErrorOptions {
+	// Machine code, the body's `error`.
+	code: string;
+	// For people, the body's `message`.
+	message: string;
+	// Extra fields of the body (`fields`, `limit_bytes`, an id, …).
+	details?: Record<string, unknown>;
+	// Response headers; build Retry-After with retryAfter().
+	headers?: Record<string, string>;
+	cause?: unknown;
+}
+
+// A typed error that carries its HTTP status, machine code and extra fields,
+// thrown like Hono's HTTPException (status, options) and shaped by the one
+// onError (errorResponse).
 export class ApiError extends Error {
+	readonly code: string;
+	readonly details: Record<string, unknown>;
+	readonly headers: Record<string, string>;
+
 	constructor(
 		readonly status: ContentfulStatusCode,
-		readonly code: string,
-		message: string,
-		readonly details: Record<string, unknown> = {},
-		readonly headers: Record<string, string> = {},
+		options: ApiErrorOptions,
 	) {
-		super(message);
+		super(options.message, { cause: options.cause });
 		this.name = "ApiError";
+		this.code = options.code;
+		this.details = options.details ?? {};
+		this.headers = options.headers ?? {};
 	}
+}
+
+// The Retry-After header (RFC 9110 §10.2.3), the one way every 503, 429 and
+// retryable 409 builds it: a non-negative whole number of seconds, rounded
+// up so a retry never comes earlier than meant.
+export function retryAfter(seconds: number): { "Retry-After": string } {
+	return { "Retry-After": String(Math.max(0, Math.ceil(seconds))) };
 }
 
 const HTTP_CODES: Partial<Record<number, string>> = {
@@ -47,21 +72,21 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
 export function errorResponse(err: Error, c: Context): Response {
 	if (err instanceof ApiError) {
-		for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-		if (err.status === 503 && !hasHeader(err.headers, "retry-after")) c.header("Retry-After", String(DEFAULT_RETRY_AFTER_SECONDS));
+		// The error's own Retry-After, set after the default, wins.
+		setHeaders(c, err.status === 503 ? { ...retryAfter(DEFAULT_RETRY_AFTER_SECONDS), ...err.headers } : err.headers);
 		return c.json({ error: err.code, message: err.message, ...err.details } satisfies ErrorBody, err.status);
 	}
 	if (err instanceof HTTPException) {
 		const status = err.status as ContentfulStatusCode;
-		if (status === 503) c.header("Retry-After", String(DEFAULT_RETRY_AFTER_SECONDS));
+		if (status === 503) setHeaders(c, retryAfter(DEFAULT_RETRY_AFTER_SECONDS));
 		return c.json({ error: HTTP_CODES[status] ?? "http_error", message: err.message } satisfies ErrorBody, status);
 	}
 	logLine("error", "unhandled_error", { path: c.req.path, error: err.message });
 	return c.json({ error: "internal_error", message: "Unexpected server error" } satisfies ErrorBody, 500);
 }
 
-function hasHeader(headers: Record<string, string>, name: string): boolean {
-	return Object.keys(headers).some((key) => key.toLowerCase() === name);
+function setHeaders(c: Context, headers: Record<string, string>): void {
+	for (const [name, value] of Object.entries(headers)) c.header(name, value);
 }
 
 // The same default for a 503 a handler returned rather than threw (a health
@@ -69,6 +94,6 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 export function retryAfterOn503(seconds = DEFAULT_RETRY_AFTER_SECONDS): MiddlewareHandler {
 	return async (c, next) => {
 		await next();
-		if (c.res.status === 503 && !c.res.headers.has("Retry-After")) c.header("Retry-After", String(seconds));
+		if (c.res.status === 503 && !c.res.headers.has("Retry-After")) setHeaders(c, retryAfter(seconds));
 	};
 }

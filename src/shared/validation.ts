@@ -23,7 +23,11 @@ export function rejectInvalid(result: { success: boolean; error?: z.core.$ZodErr
 	if (result.success || !result.error) return;
 	const issues = (Array.isArray(result.error) ? result.error : (result.error as z.core.$ZodError).issues) as z.core.$ZodIssue[];
 	const fields = fieldIssues({ issues });
-	throw new ApiError(400, "validation_failed", `Invalid field(s): ${fields.map((f) => f.field).join(", ")}`, { fields });
+	throw new ApiError(400, {
+		code: "validation_failed",
+		message: `Invalid field(s): ${fields.map((f) => f.field).join(", ")}`,
+		details: { fields },
+	});
 }
 
 // Validates one part of the request with a zod schema and records the schema
