@@ -16,9 +16,10 @@ export function fieldIssues(error: { issues: readonly z.core.$ZodIssue[] }, pref
 	}));
 }
 
-// Validator hook: one 400 naming every bad field. Takes zod's error (from
-// zValidator) or the Standard Schema issue list (from hono-openapi's
-// validator); zod hands its own issues to both, so one formatter serves.
+// Validator hook: one 400 naming every bad field. Takes zod's error (from a
+// safeParse, as ingest's validatedJson runs it) or the Standard Schema issue
+// list (from hono-openapi's validator); zod hands its own issues to both, so
+// one formatter serves.
 export function rejectInvalid(result: { success: boolean; error?: z.core.$ZodError | readonly unknown[] }): void {
 	if (result.success || !result.error) return;
 	const issues = (Array.isArray(result.error) ? result.error : (result.error as z.core.$ZodError).issues) as z.core.$ZodIssue[];
