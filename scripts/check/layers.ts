@@ -18,7 +18,7 @@ import path from "node:path";
 
 export const LAYERS: Readonly<Record<string, number>> = {
 	zod: -1, // zod/mini set up once (English messages): every schema module's z, so below all of them
-	shared: 0, // config, errors, logs, auth, validation, crypto, Standard Webhooks signing, canonical JSON, keyset cursor, outbound HTTP
+	shared: 0, // config, errors, logs, auth, validation, crypto, the events row type, Standard Webhooks signing, canonical JSON, keyset cursor, outbound HTTP
 	archive: 0.5, // the R2 archive of raw events: layout, NDJSON lines, the one payload read (imports only shared)
 	events: 1, // the contract: envelope, queue message, event-type modules
 	sources: 2, // provider presets, source config, mapping: pure

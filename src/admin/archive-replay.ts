@@ -1,12 +1,23 @@
+import { Hono } from "hono";
 import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive/read";
 import { type ProcessedEvent, parseMessage, processMessage } from "../consumer/process";
 import { statementsFor } from "../consumer/writes";
 import { PermanentError } from "../events/contract";
-import type { Keyset } from "../shared/cursor";
+import { SOURCE_PATTERN } from "../events/envelope";
+import { decodeCursor, encodeCursor, type Keyset } from "../shared/cursor";
+import { documented } from "../shared/describe";
+import type { EventRow } from "../shared/event-row";
 import { logLine } from "../shared/log";
+import { instant } from "../shared/params";
 import { atLeast, before, eq, where } from "../shared/sql";
-import type { Source } from "../sources/config";
+import { validated } from "../shared/validation";
+import { configuredSources, type Source } from "../sources/config";
+import * as z from "../zod/mini";
 import { parsePayload } from "./event-queries";
+
+// Event replay from the archive (POST /api/replay): today's event types and
+// source mappings re-run over stored events in a time range, after a handler
+// fix or for a type that has just gained a handler.
 
 export interface ArchiveRange {
 	from: number;
@@ -16,19 +27,10 @@ export interface ArchiveRange {
 }
 
 // A stored event with its payload and headers read back (src/archive/read.ts).
-interface StoredEvent {
-	rid: number;
-	event_id: string;
-	source: string;
-	occurred_at: number;
-	received_at: number;
-	attempts: number;
-	status: "processed" | "unhandled";
-	payload: string;
-	provider_event_id: string | null;
-	provider_type: string | null;
-	headers: Record<string, string> | null;
-}
+type StoredEvent = Pick<
+	EventRow,
+	"event_id" | "source" | "occurred_at" | "received_at" | "attempts" | "status" | "payload" | "provider_event_id" | "provider_type"
+> & { rid: number; headers: Record<string, string> | null };
 
 type StoredRow = PayloadLocation & Pick<StoredEvent, "rid" | "attempts" | "status">;
 
@@ -162,3 +164,52 @@ export async function replayArchive(
 	});
 	return result;
 }
+
+const replayBody = z
+	.strictObject({
+		from: instant.check(z.describe("occurred_at lower bound (inclusive)")),
+		to: instant.check(z.describe("occurred_at upper bound (exclusive)")),
+		event_type: z
+			.optional(z.string().check(z.minLength(1), z.maxLength(200)))
+			.check(z.describe("Only events stored with this type (a provider type for unhandled provider events)")),
+		source: z.optional(z.string().check(z.regex(SOURCE_PATTERN))).check(z.describe("Only events from this source")),
+		cursor: z.optional(z.string().check(z.maxLength(200))).check(z.describe("next_cursor of an incomplete previous call, to continue")),
+	})
+	.check(z.refine((b) => b.from < b.to, { path: ["to"], message: "must be after from" }));
+
+const replayResult = z.object({
+	scanned: z.int(),
+	reprocessed: z.int(),
+	newly_processed: z.int().check(z.describe("Previously unhandled events that a handler now processed")),
+	failed: z
+		.array(z.object({ event_id: z.string(), error: z.string() }))
+		.check(z.describe("Events today's handler rejects (left as they were)")),
+	complete: z.boolean(),
+	next_cursor: z.nullable(z.string()).check(z.describe("Set when the call hit its budget: call again with it as cursor")),
+});
+
+// The route: one call replays up to ARCHIVE_PAGE × ARCHIVE_PAGES_PER_CALL
+// events and hands back a cursor for the rest.
+export const replayRoutes = new Hono<{ Bindings: Env }>().post(
+	"/",
+	documented({
+		summary: "Re-run today's event types and source mappings over stored events in a time range",
+		description:
+			"Idempotent: derived tables end as if each event were processed once, however often it runs. Provider events archived as unhandled are mapped with the source's current mapping, so a mapping added later applies to them. Large ranges are done in calls of up to 5000 events; repeat with next_cursor until complete.",
+		tags: ["Replay"],
+		responses: { 200: ["What was replayed", replayResult] },
+	}),
+	validated("json", replayBody),
+	async (c) => {
+		const { cursor, from, to, event_type, source } = c.req.valid("json");
+		const sources = configuredSources(c.env.SOURCES);
+		const { resume, ...result } = await replayArchive(
+			c.env.DB,
+			c.env.PAYLOADS,
+			{ from, to, event_type, source },
+			decodeCursor(cursor),
+			sources,
+		);
+		return c.json({ ...result, next_cursor: resume ? encodeCursor(resume) : null });
+	},
+);

@@ -1,5 +1,6 @@
 import { type PayloadLocation, readPayloads } from "../archive/read";
 import { encodeCursor, type Keyset, nextCursor } from "../shared/cursor";
+import type { EventRow } from "../shared/event-row";
 import { parseJsonText } from "../shared/json-guard";
 import { afterKey, atLeast, before, eq, where } from "../shared/sql";
 import type { Attempt, DeadLetter, EventSummary } from "./schemas";
@@ -7,7 +8,7 @@ import type { Attempt, DeadLetter, EventSummary } from "./schemas";
 export interface EventFilter {
 	type?: string;
 	source?: string;
-	status?: "processed" | "unhandled";
+	status?: EventRow["status"];
 	user_id?: string;
 	from?: number;
 	to?: number;

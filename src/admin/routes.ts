@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { archiveRoutes } from "./archive";
+import { replayRoutes } from "./archive-replay";
 import { deadLetterRoutes } from "./dead-letters";
 import { eventsRoutes } from "./events";
-import { replayRoutes } from "./replay";
 import { sourcesRoutes } from "./sources";
 import { statsRoutes } from "./stats";
 

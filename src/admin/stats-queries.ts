@@ -1,3 +1,4 @@
+import type { EventRow } from "../shared/event-row";
 import { percentileOffset } from "./stats-math";
 
 // Everything GET /api/stats reads from D1 for a processed_at window. The
@@ -38,7 +39,7 @@ export async function windowStats(db: D1Database, since: number, bucketMs: numbe
 		return row;
 	};
 	let firstTry = 0;
-	for (const r of (byStatus?.results ?? []) as { event_type: string; status: "processed" | "unhandled"; n: number; first_try: number }[]) {
+	for (const r of (byStatus?.results ?? []) as (Pick<EventRow, "event_type" | "status"> & { n: number; first_try: number })[]) {
 		typeRow(r.event_type)[r.status] += r.n;
 		firstTry += r.first_try;
 	}

@@ -1,22 +1,23 @@
+import type { EventRow } from "../shared/event-row";
 import { archiveDay, archiveKey } from "./layout";
 import { type ArchivedEvent, type ArchiveLine, decodeLines, payloadOfMessage } from "./line";
 
 // Where one stored event's payload lives, as the `events` row says:
 // - archived (migration 0010 on): archive_object + archive_line, payload '';
 // - stored before 0010 and not yet moved: payload (and headers) inline.
-export interface PayloadLocation {
-	event_id: string;
-	source: string;
-	event_type: string;
-	received_at: number;
-	occurred_at: number;
-	provider_event_id: string | null;
-	provider_type: string | null;
-	payload: string | null;
-	headers: string | null;
-	archive_object: string | null;
-	archive_line: number | null;
-}
+export type PayloadLocation = Pick<
+	EventRow,
+	| "event_id"
+	| "source"
+	| "event_type"
+	| "received_at"
+	| "occurred_at"
+	| "provider_event_id"
+	| "provider_type"
+	| "headers"
+	| "archive_object"
+	| "archive_line"
+> & { payload: string | null };
 
 // The events columns readPayloads needs, for a SELECT.
 export const LOCATION_COLUMNS =

@@ -1,10 +1,7 @@
+import type { EventRow } from "../shared/event-row";
 import type { ProcessedEvent } from "./process";
 
-export interface StoredIdentity {
-	event_id: string;
-	received_at: number;
-	body_hash: string | null;
-}
+export type StoredIdentity = Pick<EventRow, "event_id" | "received_at" | "body_hash">;
 
 // Pure: whether an event about to be written collides with what is stored
 // under its id. Only a later acceptance (another received_at) with other

@@ -1,35 +1,10 @@
 import { type DerivedRows, PermanentError } from "../events/contract";
 import { deliveryMessageSchema, eventMessageSchema, isDelivery, type QueueMessage, storedEventId } from "../events/envelope";
 import { eventTypeFor } from "../events/registry";
+import type { EventRow } from "../shared/event-row";
 import { fieldIssues } from "../shared/validation";
 import { canonicalEvent } from "../sources/canonical";
 import type { Source } from "../sources/config";
-
-export interface EventRow {
-	event_id: string;
-	source: string;
-	event_type: string;
-	user_id: string | null;
-	occurred_at: number;
-	received_at: number;
-	processed_at: number;
-	latency_ms: number;
-	attempts: number;
-	status: "processed" | "unhandled";
-	payload: string;
-	// Provider sources only (NULL for direct): what the provider called it.
-	provider_event_id: string | null;
-	provider_type: string | null;
-	headers: string | null;
-	// The content hash ingest claimed the event with (see events/hash.ts);
-	// set by the consumer, which hashes asynchronously.
-	body_hash: string | null;
-	// Where the payload is archived in R2 (src/archive/layout.ts): set by the
-	// consumer once the batch's archive object is written, when payload and
-	// headers become '' and null (they live in the archive line).
-	archive_object: string | null;
-	archive_line: number | null;
-}
 
 export interface ProcessedEvent {
 	event: EventRow;

@@ -1,6 +1,7 @@
 import { derivedTables } from "../events/registry";
+import type { EventRow } from "../shared/event-row";
 import { insertRows, MAX_BOUND_PARAMS } from "../shared/sql";
-import type { EventRow, ProcessedEvent } from "./process";
+import type { ProcessedEvent } from "./process";
 
 const EVENT_COLUMNS = [
 	"event_id",

@@ -1,3 +1,4 @@
+import type { EventRow } from "../shared/event-row";
 import { describeError, logLine } from "../shared/log";
 import { webhookId } from "../shared/standard-webhooks";
 import { matches } from "./core/filter";
@@ -10,14 +11,9 @@ import { sendDeliveries } from "./messages";
 // on the deliveries queue. No request to a destination happens here, so a
 // slow destination never holds back ingest or the D1 writes.
 
-export interface StoredEvent {
-	event_id: string;
-	event_type: string;
-	// A provider event's own type; filters match it as well as event_type.
-	provider_type: string | null;
-	source: string;
-	status: "processed" | "unhandled";
-}
+// What fan-out reads of a stored event (provider_type: a provider event's own
+// type, which filters match as well as event_type).
+export type StoredEvent = Pick<EventRow, "event_id" | "event_type" | "provider_type" | "source" | "status">;
 
 interface Target {
 	id: string;

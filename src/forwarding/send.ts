@@ -1,5 +1,6 @@
 import { LOCATION_COLUMNS, type PayloadLocation, readPayloads } from "../archive/read";
 import { CONTENT_TYPE_HEADER, type DeliveryMessage } from "../events/envelope";
+import type { EventRow } from "../shared/event-row";
 import { type PostResult, postJson } from "../shared/outbound";
 import { activeSecrets, signatureHeaders } from "../shared/standard-webhooks";
 import { canonicalEvent } from "../sources/canonical";
@@ -29,17 +30,10 @@ export function credentialsOf(d: Pick<Destination, "auth" | "secrets">): string[
 
 // What forwarding reads of a stored event: enough to rebuild the canonical
 // envelope and to send the sender's own bytes.
-export interface StoredEventRow {
-	event_id: string;
-	source: string;
-	received_at: number;
-	occurred_at: number;
-	payload: string;
-	// Provider deliveries only (NULL for direct events).
-	provider_event_id: string | null;
-	provider_type: string | null;
-	headers: string | null;
-}
+export type StoredEventRow = Pick<
+	EventRow,
+	"event_id" | "source" | "received_at" | "occurred_at" | "payload" | "provider_event_id" | "provider_type" | "headers"
+>;
 
 // A direct event was stored as its envelope: that is its canonical event
 // and its raw body. A provider delivery was stored as the provider sent it:
