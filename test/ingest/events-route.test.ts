@@ -171,27 +171,56 @@ describe("POST /webhook/events", () => {
 		expect(await json(res)).toMatchObject({ error: "payload_too_large", limit_bytes: 1_048_576 });
 	});
 
+	// A signed body sent without Content-Length, in 64-byte chunks.
+	const streamed = async (body: string, overrides: Partial<Env> = {}) => {
+		const signed = await signedRequest(body);
+		const bytes = new TextEncoder().encode(body);
+		const stream = new ReadableStream<Uint8Array>({
+			start(controller) {
+				for (let i = 0; i < bytes.length; i += 64) controller.enqueue(bytes.slice(i, i + 64));
+				controller.close();
+			},
+		});
+		const request = new Request(signed.url, { method: "POST", headers: signed.headers, body: stream });
+		expect(request.headers.get("content-length")).toBeNull();
+		const ctx = createExecutionContext();
+		const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+		await waitOnExecutionContext(ctx);
+		return res;
+	};
+
 	it("reads a body sent without Content-Length as a stream: accepted under the limit, 413 as soon as it passes it", async () => {
-		const streamed = async (body: string, overrides: Partial<Env> = {}) => {
-			const signed = await signedRequest(body);
-			const bytes = new TextEncoder().encode(body);
-			const stream = new ReadableStream<Uint8Array>({
-				start(controller) {
-					for (let i = 0; i < bytes.length; i += 64) controller.enqueue(bytes.slice(i, i + 64));
-					controller.close();
-				},
-			});
-			const request = new Request(signed.url, { method: "POST", headers: signed.headers, body: stream });
-			expect(request.headers.get("content-length")).toBeNull();
+		expect((await streamed(JSON.stringify(validEvent()))).status).toBe(202);
+		const tooBig = await streamed(JSON.stringify(validEvent()), { MAX_BODY_BYTES: "200" });
+		expect(tooBig.status).toBe(413);
+		expect(await json(tooBig)).toMatchObject({ error: "payload_too_large", limit_bytes: 200 });
+	});
+
+	it("takes a body of exactly MAX_BODY_BYTES and refuses one byte more, with or without Content-Length", async () => {
+		// Bodies of one length: only the (fixed-width) event id differs.
+		const body = () =>
+			JSON.stringify(
+				validEvent("user_signup", {
+					event_id: `evt_${crypto.randomUUID()}`,
+					user_id: "user_limit",
+					metadata: { email: "limit@example.com", plan: "free", source: "google" },
+				}),
+			);
+		const size = new TextEncoder().encode(body()).byteLength;
+		const at = { MAX_BODY_BYTES: String(size) };
+		const under = { MAX_BODY_BYTES: String(size - 1) };
+		expect((await streamed(body(), at)).status).toBe(202);
+		expect((await streamed(body(), under)).status).toBe(413);
+		const declared = async (overrides: Partial<Env>) => {
+			const request = await signedRequest(body(), { headers: { "content-length": String(size) } });
+			expect(request.headers.get("content-length")).toBe(String(size));
 			const ctx = createExecutionContext();
 			const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
 			await waitOnExecutionContext(ctx);
 			return res;
 		};
-		expect((await streamed(JSON.stringify(validEvent()))).status).toBe(202);
-		const tooBig = await streamed(JSON.stringify(validEvent()), { MAX_BODY_BYTES: "200" });
-		expect(tooBig.status).toBe(413);
-		expect(await json(tooBig)).toMatchObject({ error: "payload_too_large", limit_bytes: 200 });
+		expect((await declared(at)).status).toBe(202);
+		expect(await json(await declared(under))).toMatchObject({ error: "payload_too_large", limit_bytes: size - 1 });
 	});
 
 	it("rejects a non-JSON content type with 415", async () => {
