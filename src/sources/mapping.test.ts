@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { paymentFailed } from "../events/types/payment-failed";
+import { userSignup } from "../events/types/user-signup";
 import {
 	currencyExponent,
 	type MappingTable,
@@ -171,7 +173,7 @@ describe("mapEvent", () => {
 		});
 	});
 
-	it("requires one of invoice_id / subscription_id for payment_failed", () => {
+	it("maps a payment_failed with neither invoice_id nor subscription_id, which its handler stores", () => {
 		const table: MappingTable = {
 			failed: {
 				type: "payment_failed",
@@ -183,10 +185,81 @@ describe("mapEvent", () => {
 			},
 		};
 		const result = mapEvent({ identity: identity("failed"), payload: { currency: "eur", cents: 100 }, receivedAtMs: RECEIVED }, table);
-		expect(result).toMatchObject({
+		expect(result).toMatchObject({ kind: "mapped", event: { metadata: { amount: 1, currency: "EUR" } } });
+		if (result.kind !== "mapped") return;
+		expect(paymentFailed.derive(result.event, RECEIVED).payment_failures).toMatchObject([{ invoice_id: null, subscription_id: null }]);
+	});
+
+	it("fails at the mapping on an email the user_signup handler would refuse", () => {
+		const table: MappingTable = { signup: { type: "user_signup", fields: { user_id: "id", "metadata.email": "email" } } };
+		// Passes a loose a@b.c test, but is no email address to z.email().
+		const payload = { id: "u1", email: "ada@example..com" };
+		const result = mapEvent({ identity: identity("signup"), payload, receivedAtMs: RECEIVED }, table);
+		expect(result).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.email" });
+		expect(() =>
+			userSignup.derive(
+				{ ...payload, event_id: "e", event_type: "user_signup", timestamp: "", user_id: "u1", metadata: { email: payload.email } },
+				0,
+			),
+		).toThrow(/metadata\.email/);
+		expect(
+			mapEvent({ identity: identity("signup"), payload: { id: "u1", email: "ada@example.com" }, receivedAtMs: RECEIVED }, table),
+		).toMatchObject({
+			kind: "mapped",
+		});
+	});
+
+	it("normalises as the handler does, and stringifies integer ids", () => {
+		const table: MappingTable = {
+			sub: {
+				type: "subscription_created",
+				fields: {
+					user_id: "customer",
+					"metadata.subscription_id": "id",
+					"metadata.plan": "plan",
+					"metadata.amount": "amount",
+					"metadata.currency": "currency",
+					"metadata.interval": "interval",
+					"metadata.seats": "seats",
+				},
+			},
+		};
+		const payload = { customer: 42, id: 7, plan: "pro", amount: 10, currency: "usd", interval: "Annually", seats: 3 };
+		expect(mapEvent({ identity: identity("sub"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
+			kind: "mapped",
+			event: { user_id: "42", metadata: { subscription_id: "7", currency: "USD", interval: "year", seats: 3 } },
+		});
+		const unsafe = { ...payload, customer: 2 ** 60 };
+		expect(mapEvent({ identity: identity("sub"), payload: unsafe, receivedAtMs: RECEIVED }, table)).toMatchObject({
+			kind: "failed",
+			field: "user_id",
+		});
+		expect(
+			mapEvent({ identity: identity("sub"), payload: { ...payload, interval: "daily" }, receivedAtMs: RECEIVED }, table),
+		).toMatchObject({
+			kind: "failed",
+			field: "metadata.interval",
+		});
+	});
+
+	it("fails where the subscription_created handler's cross-field rule would", () => {
+		const table: MappingTable = {
+			sub: {
+				type: "subscription_created",
+				fields: {
+					user_id: { path: "customer", optional: true },
+					"metadata.plan": "plan",
+					"metadata.amount": "amount",
+					"metadata.currency": "currency",
+					"metadata.interval": "interval",
+				},
+			},
+		};
+		const payload = { plan: "pro", amount: 10, currency: "usd", interval: "month" };
+		expect(mapEvent({ identity: identity("sub"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
 			kind: "failed",
 			code: "mapping_invalid_output",
-			field: "metadata.invoice_id | metadata.subscription_id",
+			message: expect.stringContaining("needs user_id or metadata.subscription_id"),
 		});
 	});
 
