@@ -15,9 +15,13 @@ describe("the secrets a webhook path verifies with", () => {
 		expect(secretVarsFor("/webhook/acme", sources, env)).toEqual(["ACME_KEY"]);
 	});
 
-	it("an undeclared name (a preset reached by its kind) uses every <NAME>_ var, and no other", () => {
-		expect(secretVarsFor("/webhook/twilio", undefined, env)).toEqual(["TWILIO_AUTH_TOKEN"]);
-		expect(secretVarsFor("/webhook/discord", undefined, env)).toEqual(["DISCORD_PUBLIC_KEY"]);
+	it("a preset reached by its kind, with no SOURCES entry, uses its catalog var and rotation slot", () => {
+		expect(secretVarsFor("/webhook/twilio", undefined, env)).toEqual(["TWILIO_AUTH_TOKEN", "TWILIO_AUTH_TOKEN_PREVIOUS"]);
+		expect(secretVarsFor("/webhook/discord", undefined, env)).toEqual(["DISCORD_PUBLIC_KEY", "DISCORD_PUBLIC_KEY_PREVIOUS"]);
+	});
+
+	it("a name no source or preset has uses every <NAME>_ var, and no other", () => {
+		expect(secretVarsFor("/webhook/discordia", undefined, env)).toEqual(["DISCORDIA_SECRET"]);
 	});
 
 	it("an invalid SOURCES list names nothing (the route answers its own 503)", () => {

@@ -1,7 +1,7 @@
 import { shardCounters } from "../idempotency/client";
 import { configFor } from "../shared/config";
 import { cumulate, type Histogram } from "./histogram";
-import { readPipelineCounters } from "./pipeline-counters";
+import { type PipelineCounters, readPipelineCounters } from "./pipeline-counters";
 
 export interface DeadLetterCounts {
 	open: number;
@@ -10,20 +10,11 @@ export interface DeadLetterCounts {
 }
 
 // Durable totals from D1 (trigger-kept counters) and the idempotency objects.
-export interface PipelineState {
+export interface PipelineState extends PipelineCounters {
 	accepted: number;
 	duplicates: number;
 	conflicts: number;
 	live_claims: number;
-	processed: number;
-	unhandled: number;
-	retried: number;
-	redelivered: number;
-	retention_deleted: number;
-	archive_backfilled: number;
-	archive_orphans_deleted: number;
-	dead_letters_discarded_pruned: number;
-	dead_lettered: number;
 	dead_letters: DeadLetterCounts;
 	backlog: number;
 }

@@ -3,6 +3,7 @@
 // WEBHOOK_SECRET is trimmed like the provider secrets.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { archivedEvent } from "../support/archive";
 import { signedRequest, validEvent } from "../support/builders";
 import { deliveryRequest, sampleBody, signDelivery } from "../support/providers";
 import { asMessages, deliver, fetchRecording } from "../support/queue";
@@ -19,11 +20,9 @@ describe("a provider body with a UTF-8 BOM", () => {
 
 		const result = await deliver("webhook-events", asMessages(sent));
 		expect(result.explicitAcks).toHaveLength(1);
-		const row = await env.DB.prepare("SELECT payload, event_type FROM events WHERE event_id = ?")
-			.bind(`stripe:${id}`)
-			.first<{ payload: string; event_type: string }>();
-		expect(row?.payload).toBe(body);
-		expect(row?.payload.charCodeAt(0)).toBe(0xfeff);
+		const { row, event } = await archivedEvent(`stripe:${id}`);
+		expect(event?.payload).toBe(body);
+		expect(event?.payload.charCodeAt(0)).toBe(0xfeff);
 		expect(row?.event_type).toBe("user_signup");
 	});
 

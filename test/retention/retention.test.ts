@@ -27,7 +27,7 @@ async function answers(start: number): Promise<unknown[]> {
 	for (const search of windowsOver(start).slice(0, 4))
 		for (const route of ROUTES) {
 			const res = await exports.default.fetch(
-				new Request(`https://pipeline.test/api/analytics/${route}?${search}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+				new Request(`https://localhost/api/analytics/${route}?${search}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
 			);
 			expect(res.status).toBe(200);
 			out.push(await res.json());
@@ -37,7 +37,7 @@ async function answers(start: number): Promise<unknown[]> {
 
 const backlog = async () => {
 	const text = await (
-		await exports.default.fetch(new Request("https://pipeline.test/metrics", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }))
+		await exports.default.fetch(new Request("https://localhost/metrics", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }))
 	).text();
 	return Number(/^webhook_backlog_events (\d+)$/m.exec(text)?.[1]);
 };

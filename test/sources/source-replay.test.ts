@@ -53,10 +53,29 @@ describe("replay of a captured body", () => {
 		expect(retried.sent).toHaveLength(1);
 	});
 
-	it("dedupes on the body for exactly the presets that sign neither id nor timestamp", () => {
+	it("dedupes on the body for exactly the presets whose signature covers neither the event id nor a timestamp", () => {
 		const dedupes = PRESET_KINDS.filter((kind) => getPreset(kind).bodyDedupe);
-		expect(dedupes).toEqual(["github", "shopify"]);
-		for (const kind of dedupes) expect(getPreset(kind).defaultToleranceSeconds).toBeNull();
+		// The id is an unsigned header (GitHub, Shopify, Razorpay, Twilio, GitLab,
+		// Bitbucket), there is no id (Lemon Squeezy, Paystack), nothing is signed
+		// (Basic auth: Chargebee, Postmark), or the signature leaves the body out
+		// (Mailgun signs only its timestamp and token).
+		expect(dedupes).toEqual([
+			"github",
+			"shopify",
+			"lemonsqueezy",
+			"chargebee",
+			"postmark",
+			"razorpay",
+			"paystack",
+			"twilio",
+			"mailgun",
+			"gitlab",
+			"bitbucket",
+		]);
+		for (const kind of dedupes.filter((k) => k !== "mailgun")) expect(getPreset(kind).defaultToleranceSeconds).toBeNull();
+		// Presets that sign no timestamp but whose id is inside the signed body
+		// cannot be replayed under another id: they dedupe on the id alone.
+		for (const kind of ["square", "intercom", "vercel", "segment", "typeform"] as const) expect(getPreset(kind).bodyDedupe).toBe(false);
 	});
 });
 

@@ -226,7 +226,7 @@ describe("GET /api/sources", () => {
 
 	it("says which presets are configured: configured false until the secret var is set, with the var to set and the provider's settings page", async () => {
 		const res = await fetchRecording(
-			new Request("https://pipeline.test/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+			new Request("https://localhost/api/sources", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
 			{ PADDLE_WEBHOOK_SECRET: "", SOURCES: undefined as unknown as object[] },
 		);
 		const data = (

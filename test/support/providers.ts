@@ -30,7 +30,7 @@ export interface SignOptions {
 	timestamp?: number;
 	// Extra or replacing headers (ids, topics, event names).
 	headers?: Record<string, string>;
-	// The URL posted to (default https://pipeline.test/webhook/<kind>).
+	// The URL posted to (default https://localhost/webhook/<kind>).
 	url?: string;
 }
 

@@ -67,7 +67,7 @@ async function privateKey(kind: "discord" | "sendgrid", secret: string) {
 }
 
 // The request URL a test or the generator posts to, when none is given.
-export const defaultUrl = (kind: string) => `https://pipeline.test/webhook/${kind}`;
+export const defaultUrl = (kind: string) => `https://localhost/webhook/${kind}`;
 
 // Stripe's Web Crypto provider runs in Node and in workerd alike.
 const stripeCrypto = Stripe.createSubtleCryptoProvider();

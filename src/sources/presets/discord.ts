@@ -32,6 +32,7 @@ import {
 	requireSecrets,
 	SecretFormatError,
 	STALE,
+	withinTolerance,
 } from "./shared";
 
 type VerifyKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
@@ -69,7 +70,7 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 	let matched = false;
 	for (const key of verifiers) matched = (await crypto.subtle.verify({ name: "Ed25519" }, key, signature, data)) || matched;
 	if (!matched) return MISMATCH;
-	return Math.abs(opts.nowSeconds - at) <= opts.toleranceSeconds ? OK : STALE;
+	return withinTolerance(at, opts) ? OK : STALE;
 }
 
 export const discord: Preset<"discord"> = {

@@ -26,6 +26,7 @@ import {
 	parseJsonBody,
 	requireSecrets,
 	STALE,
+	withinTolerance,
 } from "./shared";
 
 function signatureOf(body: Uint8Array): { timestamp?: string; token?: string; signature?: string } {
@@ -48,7 +49,7 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 	const candidate = hexToBytes(signature);
 	if (at === null || candidate === null) return MISMATCH;
 	if (!(await anyHmacSha256Matches(secrets, [candidate], utf8(`${timestamp}${token}`)))) return MISMATCH;
-	return Math.abs(opts.nowSeconds - at) <= opts.toleranceSeconds ? OK : STALE;
+	return withinTolerance(at, opts) ? OK : STALE;
 }
 
 export const mailgun: Preset<"mailgun"> = {

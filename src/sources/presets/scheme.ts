@@ -17,7 +17,7 @@ import {
 } from "../crypto";
 import type { MappingTable } from "../mapping";
 import type { DeliveryRequest, Preset, Verdict, VerifyOptions } from "../types";
-import { header, MISMATCH, MISSING, OK, requireSecrets, SecretFormatError, STALE } from "./shared";
+import { header, MISMATCH, MISSING, OK, requireSecrets, SecretFormatError, STALE, withinTolerance } from "./shared";
 
 // What a delivery carries: the candidate signatures (still encoded) and,
 // for schemes that sign one, the timestamp exactly as sent.
@@ -78,7 +78,7 @@ export async function verifyHmacScheme(
 		.map((s) => decode(scheme.encoding, s))
 		.filter((b): b is Uint8Array => b !== null);
 	if (!(await anyHmacMatches(scheme.hash, keys, candidates, scheme.content(req, parts.timestamp)))) return MISMATCH;
-	if (at !== undefined && Math.abs(opts.nowSeconds - at) > opts.toleranceSeconds) return STALE;
+	if (at !== undefined && !withinTolerance(at, opts)) return STALE;
 	return OK;
 }
 

@@ -25,6 +25,7 @@ import {
 	requireSecrets,
 	SecretFormatError,
 	STALE,
+	withinTolerance,
 } from "./shared";
 
 const SIGNATURE = "x-twilio-email-event-webhook-signature";
@@ -87,7 +88,7 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 		matched = (await crypto.subtle.verify({ name: "ECDSA", hash: "SHA-256" }, key, signature, data)) || matched;
 	}
 	if (!matched) return MISMATCH;
-	return Math.abs(opts.nowSeconds - at) <= opts.toleranceSeconds ? OK : STALE;
+	return withinTolerance(at, opts) ? OK : STALE;
 }
 
 export const sendgrid: Preset<"sendgrid"> = {
