@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { EventType } from "../events/contract";
+import { describeEventType } from "../events/docs";
+import { eventTypeFor, registry } from "../events/registry";
 import { paymentFailed } from "../events/types/payment-failed";
 import { userSignup } from "../events/types/user-signup";
 import {
@@ -193,20 +196,14 @@ describe("mapEvent", () => {
 	it("fails at the mapping on an email the user_signup handler would refuse", () => {
 		const table: MappingTable = { signup: { type: "user_signup", fields: { user_id: "id", "metadata.email": "email" } } };
 		// Passes a loose a@b.c test, but is no email address to z.email().
-		const payload = { id: "u1", email: "ada@example..com" };
-		const result = mapEvent({ identity: identity("signup"), payload, receivedAtMs: RECEIVED }, table);
-		expect(result).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.email" });
-		expect(() =>
-			userSignup.derive(
-				{ ...payload, event_id: "e", event_type: "user_signup", timestamp: "", user_id: "u1", metadata: { email: payload.email } },
-				0,
-			),
-		).toThrow(/metadata\.email/);
-		expect(
-			mapEvent({ identity: identity("signup"), payload: { id: "u1", email: "ada@example.com" }, receivedAtMs: RECEIVED }, table),
-		).toMatchObject({
-			kind: "mapped",
-		});
+		const map = (email: string) => mapEvent({ identity: identity("signup"), payload: { id: "u1", email }, receivedAtMs: RECEIVED }, table);
+		const signup = (email: string) => ({ event_id: "e", event_type: "user_signup", timestamp: "", user_id: "u1", metadata: { email } });
+		// Passes a loose a@b.c test, but is no email address to z.email().
+		expect(map("ada@example..com")).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.email" });
+		expect(() => userSignup.derive(signup("ada@example..com"), 0)).toThrow(/metadata\.email/);
+		const ok = map("ada@example.com");
+		expect(ok).toMatchObject({ kind: "mapped", event: { metadata: { email: "ada@example.com" } } });
+		if (ok.kind === "mapped") expect(userSignup.derive(ok.event, 0).users).toHaveLength(1);
 	});
 
 	it("normalises as the handler does, and stringifies integer ids", () => {
@@ -299,6 +296,44 @@ describe("mapping rule schema", () => {
 			false,
 		);
 		expect(mappingRuleSchema.safeParse({ type: "order_placed", fields: {} }).success).toBe(false);
+	});
+});
+
+// The mapping has no list of its own: a rule targets a registered type and
+// fills what that type's schema requires. Fails when a type is registered
+// without being a mapping target, or a rule may target an unregistered type.
+describe("mapping targets are the registry's event types", () => {
+	const requiredOf = (type: EventType) =>
+		describeEventType(type)
+			.fields.filter((f) => f.required)
+			.map((f) => f.path);
+
+	it("accepts, for every registered type, a rule filling the fields its schema requires, and names each one left out", () => {
+		expect(registry.size).toBeGreaterThan(0);
+		for (const type of registry.values()) {
+			const fields: Record<string, string> = Object.fromEntries(requiredOf(type).map((target) => [target, "some.path"]));
+			expect(mappingRuleSchema.safeParse({ type: type.type, fields }).success, type.type).toBe(true);
+			for (const target of Object.keys(fields)) {
+				const { [target]: _, ...rest } = fields;
+				const result = mappingRuleSchema.safeParse({ type: type.type, fields: rest });
+				expect(
+					result.error?.issues.map((i) => i.path.join(".")),
+					`${type.type} without ${target}`,
+				).toEqual([`fields.${target}`]);
+			}
+		}
+	});
+
+	it("requires what the handlers require: amount and currency of a payment_failed, a user_id of a signup, nothing of usage", () => {
+		expect(requiredOf(registry.get("payment_failed")!)).toEqual(["metadata.amount", "metadata.currency"]);
+		expect(requiredOf(registry.get("user_signup")!)).toEqual(["user_id"]);
+		expect(requiredOf(registry.get("usage_tracked")!)).toEqual([]);
+	});
+
+	it("refuses a rule for a type the registry does not have", () => {
+		expect(eventTypeFor("order_placed")).toBeUndefined();
+		const result = mappingRuleSchema.safeParse({ type: "order_placed", fields: { user_id: "id" } });
+		expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(["type"]);
 	});
 });
 

@@ -48,8 +48,9 @@
 // leniency of the mapping's own: a JSON integer where the type wants a
 // string (provider ids often are numbers) becomes its decimal string.
 
+import type { EventType } from "../events/contract";
 import { describeEventType } from "../events/docs";
-import { eventEnvelopeSchema } from "../events/envelope";
+import { type EventEnvelope, eventEnvelopeSchema } from "../events/envelope";
 import { eventTypeFor, eventTypeNames } from "../events/registry";
 import { fieldIssues } from "../shared/validation";
 import * as z from "../zod/mini";
@@ -57,13 +58,6 @@ import type { Identity } from "./types";
 
 export const TRANSFORMS = ["minorToMajor", "unixSecondsToIso", "lowercase", "uppercase", "string"] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
-
-// The registered type a rule targets; the enum admits nothing else.
-function targetType(name: string) {
-	const type = eventTypeFor(name);
-	if (!type) throw new Error(`mapping rule targets unregistered event type ${name}`);
-	return type;
-}
 
 const PATH_RE = /^[^.\s]+(\.[^.\s]+)*$/;
 const pathSchema = z.string().check(z.maxLength(300), z.regex(PATH_RE, "must be a dotted path like data.object.customer"));
@@ -91,7 +85,8 @@ export const mappingRuleSchema = z
 	})
 	.check(
 		z.superRefine((rule, ctx) => {
-			for (const { path: target, required } of describeEventType(targetType(rule.type)).fields) {
+			const type = eventTypeFor(rule.type);
+			for (const { path: target, required } of type ? describeEventType(type).fields : []) {
 				if (required && !(target in rule.fields)) {
 					ctx.addIssue({ code: "custom", path: ["fields", target], message: `${rule.type} needs a rule for ${target}` });
 				}
@@ -119,13 +114,8 @@ export function mergeMappings(defaults: MappingTable, overrides?: MappingOverrid
 	return out;
 }
 
-export interface CanonicalEvent {
-	event_id: string;
-	event_type: string;
-	timestamp: string;
-	user_id?: string;
-	metadata: Record<string, unknown>;
-}
+// The envelope every event carries, with the metadata a mapping always sets.
+export type CanonicalEvent = EventEnvelope & { metadata: Record<string, unknown> };
 
 export type MappingFailureCode = "mapping_path_missing" | "mapping_transform_failed" | "mapping_invalid_output";
 
@@ -276,7 +266,7 @@ type OutputCheck = { ok: true; values: Map<string, unknown> } | { ok: false; fie
 
 // The first bad field of a failed parse, with the value as mapped.
 function firstIssue(error: { issues: readonly z.core.$ZodIssue[] }, values: ReadonlyMap<string, unknown>): OutputCheck {
-	const [field, message] = fieldIssues(error).map((f) => [f.field, f.message] as const)[0] ?? ["(root)", "is invalid"];
+	const { field, message } = fieldIssues(error)[0] ?? { field: "(root)", message: "is invalid" };
 	return { ok: false, field, message: values.has(field) ? `${message}, got ${describe(values.get(field))}` : message };
 }
 
@@ -284,10 +274,10 @@ function firstIssue(error: { issues: readonly z.core.$ZodIssue[] }, values: Read
 // mapped target's value as the type's schema outputs it (currency upper
 // case, interval alias resolved), or the value as mapped where the schema
 // does not parse that field.
-function checkOutput(event: CanonicalEvent, values: ReadonlyMap<string, unknown>): OutputCheck {
+function checkOutput(type: EventType, event: CanonicalEvent, values: ReadonlyMap<string, unknown>): OutputCheck {
 	const envelope = eventEnvelopeSchema.safeParse(event);
 	if (!envelope.success) return firstIssue(envelope.error, values);
-	const parsed = targetType(event.event_type).schema.safeParse(event);
+	const parsed = type.schema.safeParse(event);
 	if (!parsed.success) return firstIssue(parsed.error, values);
 	const data = parsed.data as { metadata?: Record<string, unknown> };
 	const out = new Map(values);
@@ -299,16 +289,13 @@ function checkOutput(event: CanonicalEvent, values: ReadonlyMap<string, unknown>
 }
 
 // The targets whose type takes a string: where a mapped integer is stringified.
-function stringTargets(eventType: string): ReadonlySet<string> {
-	let set = stringTargetsByType.get(eventType);
-	if (!set) {
-		const fields = describeEventType(targetType(eventType)).fields;
-		set = new Set(fields.filter((f) => f.types.length === 1 && f.types[0] === "string").map((f) => f.path));
-		stringTargetsByType.set(eventType, set);
-	}
-	return set;
+function stringTargets(type: EventType): ReadonlySet<string> {
+	return new Set(
+		describeEventType(type)
+			.fields.filter((f) => f.types.length === 1 && f.types[0] === "string")
+			.map((f) => f.path),
+	);
 }
-const stringTargetsByType = new Map<string, ReadonlySet<string>>();
 
 // ---- the engine -----------------------------------------------------------
 
@@ -395,7 +382,9 @@ export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
 	const occurredAt = input.identity.occurredAt ?? input.receivedAtMs;
 	const timestamp = new Date(occurredAt);
 	if (!Number.isFinite(timestamp.getTime())) return fail("mapping_invalid_output", "timestamp", "is not a valid time");
-	const strings = stringTargets(rule.type);
+	const type = eventTypeFor(rule.type);
+	if (!type) return fail("mapping_invalid_output", "event_type", "is not a registered event type");
+	const strings = stringTargets(type);
 	for (const [target, value] of values) {
 		if (strings.has(target) && typeof value === "number" && Number.isSafeInteger(value)) values.set(target, String(value));
 	}
@@ -408,7 +397,7 @@ export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
 		return event;
 	};
 	// The output must honour the canonical type's contract.
-	const checked = checkOutput(eventOf(values), values);
+	const checked = checkOutput(type, eventOf(values), values);
 	if (!checked.ok) return fail("mapping_invalid_output", checked.field, checked.message);
 	const event = eventOf(checked.values);
 	return { kind: "mapped", event };
