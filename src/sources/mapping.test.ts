@@ -6,6 +6,7 @@ import { paymentFailed } from "../events/types/payment-failed";
 import { userSignup } from "../events/types/user-signup";
 import {
 	currencyExponent,
+	type MappingRule,
 	type MappingTable,
 	mapEvent,
 	mappingOverridesSchema,
@@ -21,6 +22,10 @@ const identity = (type: string, occurredAt?: number) => ({
 	type,
 	...(occurredAt !== undefined ? { occurredAt } : {}),
 });
+
+// Maps a payload delivered as provider type `type`, received at RECEIVED.
+const mapAs = (type: string, payload: unknown, table: MappingTable) =>
+	mapEvent({ identity: identity(type), payload, receivedAtMs: RECEIVED }, table);
 
 const usageTable: MappingTable = {
 	"meter.reported": {
@@ -90,23 +95,23 @@ describe("mapEvent", () => {
 
 	it("uses the receive time when the provider gives no occurrence time", () => {
 		const payload = { account: { id: "a" }, meter: { name: "x", value: 1, at: 0 } };
-		const result = mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable);
+		const result = mapAs("meter.reported", payload, usageTable);
 		expect(result).toMatchObject({ kind: "mapped", event: { timestamp: "2026-01-02T03:04:05.000Z" } });
 	});
 
 	it("returns unhandled for a provider type with no rule, including inherited names", () => {
-		expect(mapEvent({ identity: identity("other"), payload: {}, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+		expect(mapAs("other", {}, usageTable)).toEqual({
 			kind: "unhandled",
 			providerType: "other",
 		});
-		expect(mapEvent({ identity: identity("toString"), payload: {}, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+		expect(mapAs("toString", {}, usageTable)).toMatchObject({
 			kind: "unhandled",
 		});
 	});
 
 	it("fails naming the field and path when a required path is missing", () => {
 		const payload = { account: { id: "a" }, meter: { value: 1, at: 0 } };
-		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+		expect(mapAs("meter.reported", payload, usageTable)).toEqual({
 			kind: "failed",
 			code: "mapping_path_missing",
 			providerType: "meter.reported",
@@ -118,7 +123,7 @@ describe("mapEvent", () => {
 
 	it("fails naming the field when a transform refuses the value", () => {
 		const payload = { account: { id: "a" }, meter: { name: 42, value: 1, at: 0 } };
-		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+		expect(mapAs("meter.reported", payload, usageTable)).toMatchObject({
 			kind: "failed",
 			code: "mapping_transform_failed",
 			field: "metadata.feature",
@@ -128,7 +133,7 @@ describe("mapEvent", () => {
 
 	it("fails when the output breaks the canonical contract (negative quantity)", () => {
 		const payload = { account: { id: "a" }, meter: { name: "x", value: -3, at: 0 } };
-		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+		expect(mapAs("meter.reported", payload, usageTable)).toMatchObject({
 			kind: "failed",
 			code: "mapping_invalid_output",
 			field: "metadata.quantity",
@@ -146,7 +151,7 @@ describe("mapEvent", () => {
 				},
 			},
 		};
-		expect(mapEvent({ identity: identity("signup"), payload: { user: 42 }, receivedAtMs: RECEIVED }, table)).toEqual({
+		expect(mapAs("signup", { user: 42 }, table)).toEqual({
 			kind: "mapped",
 			event: {
 				event_id: "evt_1",
@@ -170,7 +175,7 @@ describe("mapEvent", () => {
 			},
 		};
 		const payload = { invoice: "in_1", cents: 1234, billing: { currency: "usd" } };
-		expect(mapEvent({ identity: identity("failed"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
+		expect(mapAs("failed", payload, table)).toMatchObject({
 			kind: "mapped",
 			event: { metadata: { amount: 12.34, currency: "JPY" } },
 		});
@@ -187,7 +192,7 @@ describe("mapEvent", () => {
 				},
 			},
 		};
-		const result = mapEvent({ identity: identity("failed"), payload: { currency: "eur", cents: 100 }, receivedAtMs: RECEIVED }, table);
+		const result = mapAs("failed", { currency: "eur", cents: 100 }, table);
 		expect(result).toMatchObject({ kind: "mapped", event: { metadata: { amount: 1, currency: "EUR" } } });
 		if (result.kind !== "mapped") return;
 		expect(paymentFailed.derive(result.event, RECEIVED).payment_failures).toMatchObject([{ invoice_id: null, subscription_id: null }]);
@@ -196,7 +201,7 @@ describe("mapEvent", () => {
 	it("fails at the mapping on an email the user_signup handler would refuse", () => {
 		const table: MappingTable = { signup: { type: "user_signup", fields: { user_id: "id", "metadata.email": "email" } } };
 		// Passes a loose a@b.c test, but is no email address to z.email().
-		const map = (email: string) => mapEvent({ identity: identity("signup"), payload: { id: "u1", email }, receivedAtMs: RECEIVED }, table);
+		const map = (email: string) => mapAs("signup", { id: "u1", email }, table);
 		const signup = (email: string) => ({ event_id: "e", event_type: "user_signup", timestamp: "", user_id: "u1", metadata: { email } });
 		// Passes a loose a@b.c test, but is no email address to z.email().
 		expect(map("ada@example..com")).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.email" });
@@ -206,54 +211,35 @@ describe("mapEvent", () => {
 		if (ok.kind === "mapped") expect(userSignup.derive(ok.event, 0).users).toHaveLength(1);
 	});
 
-	it("normalises as the handler does, and stringifies integer ids", () => {
-		const table: MappingTable = {
-			sub: {
-				type: "subscription_created",
-				fields: {
-					user_id: "customer",
-					"metadata.subscription_id": "id",
-					"metadata.plan": "plan",
-					"metadata.amount": "amount",
-					"metadata.currency": "currency",
-					"metadata.interval": "interval",
-					"metadata.seats": "seats",
-				},
+	// A subscription_created rule reading plan, amount, currency and interval
+	// from the payload's top level, plus `fields`.
+	const subscriptionTable = (fields: MappingRule["fields"]): MappingTable => ({
+		sub: {
+			type: "subscription_created",
+			fields: {
+				"metadata.plan": "plan",
+				"metadata.amount": "amount",
+				"metadata.currency": "currency",
+				"metadata.interval": "interval",
+				...fields,
 			},
-		};
+		},
+	});
+
+	it("normalises as the handler does, and stringifies integer ids", () => {
+		const table = subscriptionTable({ user_id: "customer", "metadata.subscription_id": "id", "metadata.seats": "seats" });
 		const payload = { customer: 42, id: 7, plan: "pro", amount: 10, currency: "usd", interval: "Annually", seats: 3 };
-		expect(mapEvent({ identity: identity("sub"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
+		expect(mapAs("sub", payload, table)).toMatchObject({
 			kind: "mapped",
 			event: { user_id: "42", metadata: { subscription_id: "7", currency: "USD", interval: "year", seats: 3 } },
 		});
-		const unsafe = { ...payload, customer: 2 ** 60 };
-		expect(mapEvent({ identity: identity("sub"), payload: unsafe, receivedAtMs: RECEIVED }, table)).toMatchObject({
-			kind: "failed",
-			field: "user_id",
-		});
-		expect(
-			mapEvent({ identity: identity("sub"), payload: { ...payload, interval: "daily" }, receivedAtMs: RECEIVED }, table),
-		).toMatchObject({
-			kind: "failed",
-			field: "metadata.interval",
-		});
+		expect(mapAs("sub", { ...payload, customer: 2 ** 60 }, table)).toMatchObject({ kind: "failed", field: "user_id" });
+		expect(mapAs("sub", { ...payload, interval: "daily" }, table)).toMatchObject({ kind: "failed", field: "metadata.interval" });
 	});
 
 	it("fails where the subscription_created handler's cross-field rule would", () => {
-		const table: MappingTable = {
-			sub: {
-				type: "subscription_created",
-				fields: {
-					user_id: { path: "customer", optional: true },
-					"metadata.plan": "plan",
-					"metadata.amount": "amount",
-					"metadata.currency": "currency",
-					"metadata.interval": "interval",
-				},
-			},
-		};
-		const payload = { plan: "pro", amount: 10, currency: "usd", interval: "month" };
-		expect(mapEvent({ identity: identity("sub"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
+		const table = subscriptionTable({ user_id: { path: "customer", optional: true } });
+		expect(mapAs("sub", { plan: "pro", amount: 10, currency: "usd", interval: "month" }, table)).toMatchObject({
 			kind: "failed",
 			code: "mapping_invalid_output",
 			message: expect.stringContaining("needs user_id or metadata.subscription_id"),
