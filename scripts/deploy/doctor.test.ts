@@ -82,7 +82,7 @@ describe("npm run doctor", () => {
 				(r) => ({ code: 0, out: r.stdout }),
 				(e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
 			);
-		writeFileSync(config, toml.replace('MAX_BODY_BYTES = "1048576"', 'MAX_BODY_BYTES = "1mb"'));
+		writeFileSync(config, toml.replace("\n[vars]\n", '\n[vars]\nMAX_BODY_BYTES = "1mb"\n'));
 		const bad = await run();
 		expect(bad.code).toBe(1);
 		expect(bad.out).toContain('✗ MAX_BODY_BYTES="1mb"');

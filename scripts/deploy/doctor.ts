@@ -24,8 +24,8 @@ export function checkVars(vars: Readonly<Record<string, unknown>>): { findings: 
 	const findings: Finding[] = [];
 	const { issues } = parseConfigVars(vars);
 	for (const issue of issues) findings.push({ level: "error", text: `${issue.var}=${JSON.stringify(issue.value)} ${issue.message}` });
-	const known = Object.keys(ENV_SCHEMA).filter((name) => vars[name] !== undefined).length;
-	if (!issues.length) findings.push({ level: "ok", text: `${known} numeric and boolean vars parse` });
+	const set = Object.keys(ENV_SCHEMA).filter((name) => vars[name] !== undefined).length;
+	if (!issues.length) findings.push({ level: "ok", text: `numeric and boolean vars parse (${set} set, the rest at their defaults)` });
 
 	let sources: readonly Source[] = [];
 	if (vars.SOURCES === undefined)

@@ -3,6 +3,8 @@
 // dead-letter queue; lifecycle rules) or that must exist before deploy (the
 // D1 database the migrations run against). Each looks first and creates
 // only what is missing, so a second run creates nothing.
+
+import { ENV_SCHEMA, readConfig } from "../../src/shared/config";
 import { mustRun, outputOf, type Wrangler, WranglerError } from "./wrangler";
 
 export interface Change {
@@ -48,15 +50,14 @@ export interface LifecycleRule {
 // archive. Archived events can point at claim-checked bodies, so payloads/
 // is kept at least as long as archive/ (and never under 30 days, the most
 // a queue retry can still need one).
-export const DEFAULT_ARCHIVE_DAYS = 365;
+export const DEFAULT_ARCHIVE_DAYS = Number(ENV_SCHEMA.ARCHIVE_LIFETIME_DAYS.default);
 const MIN_PAYLOAD_DAYS = 30;
 
 // The archive's lifetime: --archive-days, else the ARCHIVE_LIFETIME_DAYS var
-// when wrangler.toml sets it, else 365 days.
+// as the Worker reads it (its default when wrangler.toml does not set it; a
+// value that does not parse throws ConfigError, as the Worker would refuse it).
 export function archiveDaysFor(option: number | undefined, vars: Readonly<Record<string, unknown>>): number {
-	if (option !== undefined) return option;
-	const fromVars = Number(vars.ARCHIVE_LIFETIME_DAYS);
-	return Number.isInteger(fromVars) && fromVars > 0 ? fromVars : DEFAULT_ARCHIVE_DAYS;
+	return option ?? readConfig(vars).archiveLifetimeDays;
 }
 
 export function lifecycleRules(archiveDays = DEFAULT_ARCHIVE_DAYS): LifecycleRule[] {

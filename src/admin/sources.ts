@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { DIRECT_SOURCE } from "../events/envelope";
 import { sourceSnapshot } from "../metrics/client";
 import { emptySourceCounts } from "../metrics/ingest-metrics";
-import { webhookSecret } from "../shared/config";
+import { configFor, webhookSecret } from "../shared/config";
 import { documented } from "../shared/describe";
 import { configuredSources, presetInfoOf, rateLimitBindingOf, resolveSecrets, SOURCE_KINDS } from "../sources/config";
 import * as z from "../zod/mini";
@@ -53,7 +53,7 @@ export const sourcesRoutes = new Hono<{ Bindings: Env }>().get(
 			return { ...rest, last_seen: last_seen === null ? null : new Date(last_seen).toISOString() };
 		};
 		const vars = c.env as unknown as Record<string, unknown>;
-		const allowUnsigned = c.env.ALLOW_UNSIGNED === "true";
+		const { allowUnsigned } = configFor(c.env);
 		const direct = {
 			name: DIRECT_SOURCE,
 			kind: DIRECT_SOURCE,

@@ -4,7 +4,9 @@ import { registry } from "./registry";
 
 // What each event type needs from a sender, rendered from the very schemas
 // the types validate with, so the API description cannot drift from the
-// code. For the OpenAPI description of POST /webhook/events (and api.md):
+// code. The provider mappings read the same field list (which targets a rule
+// must fill, which take a string). For the OpenAPI description of
+// POST /webhook/events (and api.md):
 //
 //   description: () => `…\n\n${eventTypesMarkdown()}`  (a function: built with the document)
 
@@ -16,6 +18,9 @@ export interface FieldDoc {
 	required: boolean;
 	// "string", "number ≥ 0", "email", plus a default or a note.
 	summary: string;
+	// The JSON Schema type(s) of its input ("string", "number"…); empty when
+	// the schema does not say.
+	types: readonly string[];
 }
 
 export interface EventTypeDoc {
@@ -56,13 +61,22 @@ function fieldsOf(schema: JsonSchema, prefix: string, parentRequired: boolean): 
 		const path = prefix ? `${prefix}.${name}` : name;
 		const required = parentRequired && (schema.required ?? []).includes(name);
 		if (child.properties && Object.keys(child.properties).length > 0) return fieldsOf(child, path, required);
-		return [{ path, required, summary: summarize(child) }];
+		const types = child.type === undefined ? [] : Array.isArray(child.type) ? child.type : [child.type];
+		return [{ path, required, summary: summarize(child), types }];
 	});
 }
 
+const described = new WeakMap<EventType, EventTypeDoc>();
+
+// Built on first use per type and kept: the consumer's mapping asks per event.
 export function describeEventType(type: EventType): EventTypeDoc {
-	const schema = z.toJSONSchema(type.schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-	return { type: type.type, fields: fieldsOf(schema, "", true), note: schema.description ?? null };
+	let doc = described.get(type);
+	if (!doc) {
+		const schema = z.toJSONSchema(type.schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+		doc = { type: type.type, fields: fieldsOf(schema, "", true), note: schema.description ?? null };
+		described.set(type, doc);
+	}
+	return doc;
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");

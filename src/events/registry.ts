@@ -5,11 +5,17 @@ import { usageTracked } from "./types/usage-tracked";
 import { userSignup } from "./types/user-signup";
 
 // event_type → its module. A new event type is one new module in types/ (plus
-// the migration for its table) and one entry here. Types without a module are
-// stored with status "unhandled", not failed.
+// the migration for its table) and one entry here: the consumer, the provider
+// mappings and the docs read it from here (docs/development.md, "Adding an
+// event type"). Types without a module are stored with status "unhandled",
+// not failed.
 const eventTypes: readonly EventType[] = [userSignup, subscriptionCreated, usageTracked, paymentFailed];
 
 export const registry: ReadonlyMap<string, EventType> = new Map(eventTypes.map((t) => [t.type, t]));
+
+// The registered types' names, in registry order: what a provider mapping
+// rule may target (sources/mapping.ts), so no second list can drift.
+export const eventTypeNames = eventTypes.map((t) => t.type) as [string, ...string[]];
 
 export function eventTypeFor(eventType: string): EventType | undefined {
 	return registry.get(eventType);

@@ -66,6 +66,22 @@ export const ENV_SCHEMA = {
 export type ConfigVarName = keyof typeof ENV_SCHEMA;
 export type ConfigVars = Partial<Record<ConfigVarName, string | undefined>>;
 
+// wrangler.toml sets a var only to differ from its default, so the generated
+// Env (wrangler types) names only those it sets. These optional vars are
+// typed here instead, set or not: the numeric and boolean vars of ENV_SCHEMA
+// (read them through configFor) and ALERT_RULES (JSON overrides,
+// src/alerting/core/rules.ts).
+export interface OptionalVars extends ConfigVars {
+	ALERT_RULES?: string;
+}
+
+declare global {
+	interface Env extends OptionalVars {}
+	namespace Cloudflare {
+		interface Env extends OptionalVars {}
+	}
+}
+
 export interface ConfigIssue {
 	var: ConfigVarName;
 	value: string;

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
+import type { EventType } from "../events/contract";
+import { describeEventType } from "../events/docs";
+import { eventTypeFor, registry } from "../events/registry";
+import { paymentFailed } from "../events/types/payment-failed";
+import { userSignup } from "../events/types/user-signup";
 import {
 	currencyExponent,
+	type MappingRule,
 	type MappingTable,
 	mapEvent,
 	mappingOverridesSchema,
@@ -16,6 +22,10 @@ const identity = (type: string, occurredAt?: number) => ({
 	type,
 	...(occurredAt !== undefined ? { occurredAt } : {}),
 });
+
+// Maps a payload delivered as provider type `type`, received at RECEIVED.
+const mapAs = (type: string, payload: unknown, table: MappingTable) =>
+	mapEvent({ identity: identity(type), payload, receivedAtMs: RECEIVED }, table);
 
 const usageTable: MappingTable = {
 	"meter.reported": {
@@ -85,23 +95,23 @@ describe("mapEvent", () => {
 
 	it("uses the receive time when the provider gives no occurrence time", () => {
 		const payload = { account: { id: "a" }, meter: { name: "x", value: 1, at: 0 } };
-		const result = mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable);
+		const result = mapAs("meter.reported", payload, usageTable);
 		expect(result).toMatchObject({ kind: "mapped", event: { timestamp: "2026-01-02T03:04:05.000Z" } });
 	});
 
 	it("returns unhandled for a provider type with no rule, including inherited names", () => {
-		expect(mapEvent({ identity: identity("other"), payload: {}, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+		expect(mapAs("other", {}, usageTable)).toEqual({
 			kind: "unhandled",
 			providerType: "other",
 		});
-		expect(mapEvent({ identity: identity("toString"), payload: {}, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+		expect(mapAs("toString", {}, usageTable)).toMatchObject({
 			kind: "unhandled",
 		});
 	});
 
 	it("fails naming the field and path when a required path is missing", () => {
 		const payload = { account: { id: "a" }, meter: { value: 1, at: 0 } };
-		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toEqual({
+		expect(mapAs("meter.reported", payload, usageTable)).toEqual({
 			kind: "failed",
 			code: "mapping_path_missing",
 			providerType: "meter.reported",
@@ -113,7 +123,7 @@ describe("mapEvent", () => {
 
 	it("fails naming the field when a transform refuses the value", () => {
 		const payload = { account: { id: "a" }, meter: { name: 42, value: 1, at: 0 } };
-		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+		expect(mapAs("meter.reported", payload, usageTable)).toMatchObject({
 			kind: "failed",
 			code: "mapping_transform_failed",
 			field: "metadata.feature",
@@ -123,7 +133,7 @@ describe("mapEvent", () => {
 
 	it("fails when the output breaks the canonical contract (negative quantity)", () => {
 		const payload = { account: { id: "a" }, meter: { name: "x", value: -3, at: 0 } };
-		expect(mapEvent({ identity: identity("meter.reported"), payload, receivedAtMs: RECEIVED }, usageTable)).toMatchObject({
+		expect(mapAs("meter.reported", payload, usageTable)).toMatchObject({
 			kind: "failed",
 			code: "mapping_invalid_output",
 			field: "metadata.quantity",
@@ -141,7 +151,7 @@ describe("mapEvent", () => {
 				},
 			},
 		};
-		expect(mapEvent({ identity: identity("signup"), payload: { user: 42 }, receivedAtMs: RECEIVED }, table)).toEqual({
+		expect(mapAs("signup", { user: 42 }, table)).toEqual({
 			kind: "mapped",
 			event: {
 				event_id: "evt_1",
@@ -165,13 +175,13 @@ describe("mapEvent", () => {
 			},
 		};
 		const payload = { invoice: "in_1", cents: 1234, billing: { currency: "usd" } };
-		expect(mapEvent({ identity: identity("failed"), payload, receivedAtMs: RECEIVED }, table)).toMatchObject({
+		expect(mapAs("failed", payload, table)).toMatchObject({
 			kind: "mapped",
 			event: { metadata: { amount: 12.34, currency: "JPY" } },
 		});
 	});
 
-	it("requires one of invoice_id / subscription_id for payment_failed", () => {
+	it("maps a payment_failed with neither invoice_id nor subscription_id, which its handler stores", () => {
 		const table: MappingTable = {
 			failed: {
 				type: "payment_failed",
@@ -182,11 +192,57 @@ describe("mapEvent", () => {
 				},
 			},
 		};
-		const result = mapEvent({ identity: identity("failed"), payload: { currency: "eur", cents: 100 }, receivedAtMs: RECEIVED }, table);
-		expect(result).toMatchObject({
+		const result = mapAs("failed", { currency: "eur", cents: 100 }, table);
+		expect(result).toMatchObject({ kind: "mapped", event: { metadata: { amount: 1, currency: "EUR" } } });
+		if (result.kind !== "mapped") return;
+		expect(paymentFailed.derive(result.event, RECEIVED).payment_failures).toMatchObject([{ invoice_id: null, subscription_id: null }]);
+	});
+
+	it("fails at the mapping on an email the user_signup handler would refuse", () => {
+		const table: MappingTable = { signup: { type: "user_signup", fields: { user_id: "id", "metadata.email": "email" } } };
+		// Passes a loose a@b.c test, but is no email address to z.email().
+		const map = (email: string) => mapAs("signup", { id: "u1", email }, table);
+		const signup = (email: string) => ({ event_id: "e", event_type: "user_signup", timestamp: "", user_id: "u1", metadata: { email } });
+		// Passes a loose a@b.c test, but is no email address to z.email().
+		expect(map("ada@example..com")).toMatchObject({ kind: "failed", code: "mapping_invalid_output", field: "metadata.email" });
+		expect(() => userSignup.derive(signup("ada@example..com"), 0)).toThrow(/metadata\.email/);
+		const ok = map("ada@example.com");
+		expect(ok).toMatchObject({ kind: "mapped", event: { metadata: { email: "ada@example.com" } } });
+		if (ok.kind === "mapped") expect(userSignup.derive(ok.event, 0).users).toHaveLength(1);
+	});
+
+	// A subscription_created rule reading plan, amount, currency and interval
+	// from the payload's top level, plus `fields`.
+	const subscriptionTable = (fields: MappingRule["fields"]): MappingTable => ({
+		sub: {
+			type: "subscription_created",
+			fields: {
+				"metadata.plan": "plan",
+				"metadata.amount": "amount",
+				"metadata.currency": "currency",
+				"metadata.interval": "interval",
+				...fields,
+			},
+		},
+	});
+
+	it("normalises as the handler does, and stringifies integer ids", () => {
+		const table = subscriptionTable({ user_id: "customer", "metadata.subscription_id": "id", "metadata.seats": "seats" });
+		const payload = { customer: 42, id: 7, plan: "pro", amount: 10, currency: "usd", interval: "Annually", seats: 3 };
+		expect(mapAs("sub", payload, table)).toMatchObject({
+			kind: "mapped",
+			event: { user_id: "42", metadata: { subscription_id: "7", currency: "USD", interval: "year", seats: 3 } },
+		});
+		expect(mapAs("sub", { ...payload, customer: 2 ** 60 }, table)).toMatchObject({ kind: "failed", field: "user_id" });
+		expect(mapAs("sub", { ...payload, interval: "daily" }, table)).toMatchObject({ kind: "failed", field: "metadata.interval" });
+	});
+
+	it("fails where the subscription_created handler's cross-field rule would", () => {
+		const table = subscriptionTable({ user_id: { path: "customer", optional: true } });
+		expect(mapAs("sub", { plan: "pro", amount: 10, currency: "usd", interval: "month" }, table)).toMatchObject({
 			kind: "failed",
 			code: "mapping_invalid_output",
-			field: "metadata.invoice_id | metadata.subscription_id",
+			message: expect.stringContaining("needs user_id or metadata.subscription_id"),
 		});
 	});
 
@@ -226,6 +282,44 @@ describe("mapping rule schema", () => {
 			false,
 		);
 		expect(mappingRuleSchema.safeParse({ type: "order_placed", fields: {} }).success).toBe(false);
+	});
+});
+
+// The mapping has no list of its own: a rule targets a registered type and
+// fills what that type's schema requires. Fails when a type is registered
+// without being a mapping target, or a rule may target an unregistered type.
+describe("mapping targets are the registry's event types", () => {
+	const requiredOf = (type: EventType) =>
+		describeEventType(type)
+			.fields.filter((f) => f.required)
+			.map((f) => f.path);
+
+	it("accepts, for every registered type, a rule filling the fields its schema requires, and names each one left out", () => {
+		expect(registry.size).toBeGreaterThan(0);
+		for (const type of registry.values()) {
+			const fields: Record<string, string> = Object.fromEntries(requiredOf(type).map((target) => [target, "some.path"]));
+			expect(mappingRuleSchema.safeParse({ type: type.type, fields }).success, type.type).toBe(true);
+			for (const target of Object.keys(fields)) {
+				const { [target]: _, ...rest } = fields;
+				const result = mappingRuleSchema.safeParse({ type: type.type, fields: rest });
+				expect(
+					result.error?.issues.map((i) => i.path.join(".")),
+					`${type.type} without ${target}`,
+				).toEqual([`fields.${target}`]);
+			}
+		}
+	});
+
+	it("requires what the handlers require: amount and currency of a payment_failed, a user_id of a signup, nothing of usage", () => {
+		expect(requiredOf(registry.get("payment_failed")!)).toEqual(["metadata.amount", "metadata.currency"]);
+		expect(requiredOf(registry.get("user_signup")!)).toEqual(["user_id"]);
+		expect(requiredOf(registry.get("usage_tracked")!)).toEqual([]);
+	});
+
+	it("refuses a rule for a type the registry does not have", () => {
+		expect(eventTypeFor("order_placed")).toBeUndefined();
+		const result = mappingRuleSchema.safeParse({ type: "order_placed", fields: { user_id: "id" } });
+		expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(["type"]);
 	});
 });
 

@@ -37,65 +37,27 @@
 //  - failed: a rule applied but the payload did not fit (missing path,
 //    transform refused the value, or the output breaks the canonical type's
 //    contract). Names the field and path; the consumer dead-letters it.
+//
+// The contract is the event-type modules' own (src/events/types/*, through
+// the registry): a rule may target only a registered type, must fill every
+// field that type requires, and its output is checked with the envelope's
+// and the type's schemas, the very ones the consumer's handler parses with.
+// So a mapped event is one the handler stores. Known fields come out
+// normalised as the type's schema normalises them (currency upper case,
+// interval aliases); extra metadata.* fields pass through unchecked. One
+// leniency of the mapping's own: a JSON integer where the type wants a
+// string (provider ids often are numbers) becomes its decimal string.
 
+import type { EventType } from "../events/contract";
+import { describeEventType } from "../events/docs";
+import { type EventEnvelope, eventEnvelopeSchema } from "../events/envelope";
+import { eventTypeFor, eventTypeNames } from "../events/registry";
+import { fieldIssues } from "../shared/validation";
 import * as z from "../zod/mini";
 import type { Identity } from "./types";
 
-export const CANONICAL_TYPES = ["user_signup", "subscription_created", "usage_tracked", "payment_failed"] as const;
-export type CanonicalType = (typeof CANONICAL_TYPES)[number];
-
 export const TRANSFORMS = ["minorToMajor", "unixSecondsToIso", "lowercase", "uppercase", "string"] as const;
 export type TransformName = (typeof TRANSFORMS)[number];
-
-// How each known canonical field is checked (and lightly normalised) on the
-// way out, so a wrong mapping fails here with a clear field name rather than
-// deep in a handler. Extra metadata.* fields pass through unchecked.
-type FieldKind = "id" | "text" | "email" | "amount" | "currency" | "interval" | "quantity";
-
-interface CanonicalContract {
-	required: readonly string[];
-	known: Readonly<Record<string, FieldKind>>;
-	// At least one of these must be present (after optional fields dropped).
-	oneOf?: readonly string[];
-}
-
-// Mirrors what the handlers in the consumer accept for each event_type. The
-// handlers stay authoritative; this only catches mapping mistakes early.
-export const CANONICAL_CONTRACTS: Readonly<Record<CanonicalType, CanonicalContract>> = {
-	user_signup: {
-		required: ["user_id"],
-		known: { user_id: "id", "metadata.email": "email", "metadata.plan": "text", "metadata.source": "text" },
-	},
-	subscription_created: {
-		required: ["metadata.plan", "metadata.amount", "metadata.currency", "metadata.interval"],
-		known: {
-			user_id: "id",
-			"metadata.plan": "text",
-			"metadata.amount": "amount",
-			"metadata.currency": "currency",
-			"metadata.interval": "interval",
-			"metadata.subscription_id": "id",
-			"metadata.status": "text",
-		},
-		oneOf: ["user_id", "metadata.subscription_id"],
-	},
-	usage_tracked: {
-		required: ["metadata.feature"],
-		known: { user_id: "id", "metadata.feature": "text", "metadata.quantity": "quantity" },
-	},
-	payment_failed: {
-		required: ["metadata.amount", "metadata.currency"],
-		known: {
-			user_id: "id",
-			"metadata.amount": "amount",
-			"metadata.currency": "currency",
-			"metadata.invoice_id": "id",
-			"metadata.subscription_id": "id",
-			"metadata.reason": "text",
-		},
-		oneOf: ["metadata.invoice_id", "metadata.subscription_id"],
-	},
-};
 
 const PATH_RE = /^[^.\s]+(\.[^.\s]+)*$/;
 const pathSchema = z.string().check(z.maxLength(300), z.regex(PATH_RE, "must be a dotted path like data.object.customer"));
@@ -118,13 +80,14 @@ const TARGET_RE = /^(user_id|metadata\.[A-Za-z0-9_]{1,64})$/;
 
 export const mappingRuleSchema = z
 	.strictObject({
-		type: z.enum(CANONICAL_TYPES),
+		type: z.enum(eventTypeNames),
 		fields: z.record(z.string().check(z.regex(TARGET_RE, "must be user_id or metadata.<name>")), fieldRuleSchema),
 	})
 	.check(
 		z.superRefine((rule, ctx) => {
-			for (const target of CANONICAL_CONTRACTS[rule.type].required) {
-				if (!(target in rule.fields)) {
+			const type = eventTypeFor(rule.type);
+			for (const { path: target, required } of type ? describeEventType(type).fields : []) {
+				if (required && !(target in rule.fields)) {
 					ctx.addIssue({ code: "custom", path: ["fields", target], message: `${rule.type} needs a rule for ${target}` });
 				}
 			}
@@ -151,13 +114,8 @@ export function mergeMappings(defaults: MappingTable, overrides?: MappingOverrid
 	return out;
 }
 
-export interface CanonicalEvent {
-	event_id: string;
-	event_type: CanonicalType;
-	timestamp: string;
-	user_id?: string;
-	metadata: Record<string, unknown>;
-}
+// The envelope every event carries, with the metadata a mapping always sets.
+export type CanonicalEvent = EventEnvelope & { metadata: Record<string, unknown> };
 
 export type MappingFailureCode = "mapping_path_missing" | "mapping_transform_failed" | "mapping_invalid_output";
 
@@ -304,47 +262,39 @@ function describe(value: unknown): string {
 
 // ---- output contract -------------------------------------------------------
 
-const INTERVAL_ALIASES: Readonly<Record<string, string>> = {
-	week: "week",
-	weekly: "week",
-	month: "month",
-	monthly: "month",
-	quarter: "quarter",
-	quarterly: "quarter",
-	year: "year",
-	yearly: "year",
-	annual: "year",
-	annually: "year",
-};
+type OutputCheck = { ok: true; values: Map<string, unknown> } | { ok: false; field: string; message: string };
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// The first bad field of a failed parse, with the value as mapped.
+function firstIssue(error: { issues: readonly z.core.$ZodIssue[] }, values: ReadonlyMap<string, unknown>): OutputCheck {
+	const { field, message } = fieldIssues(error)[0] ?? { field: "(root)", message: "is invalid" };
+	return { ok: false, field, message: values.has(field) ? `${message}, got ${describe(values.get(field))}` : message };
+}
 
-// Checks one known field and returns its normalised value, or why not.
-function checkKind(kind: FieldKind, value: unknown): TransformOutcome {
-	switch (kind) {
-		case "id":
-			if (typeof value === "number" && Number.isSafeInteger(value)) return { ok: true, value: String(value) };
-			if (typeof value === "string" && value.length >= 1 && value.length <= 200) return { ok: true, value };
-			return { ok: false, message: `must be an id (a string of 1-200 characters, or an integer), got ${describe(value)}` };
-		case "text":
-			if (typeof value === "string" && value.length >= 1) return { ok: true, value };
-			return { ok: false, message: `must be a non-empty string, got ${describe(value)}` };
-		case "email":
-			if (typeof value === "string" && EMAIL_RE.test(value)) return { ok: true, value };
-			return { ok: false, message: `must be an email address, got ${describe(value)}` };
-		case "amount":
-		case "quantity":
-			if (typeof value === "number" && Number.isFinite(value) && value >= 0) return { ok: true, value };
-			return { ok: false, message: `must be a non-negative number, got ${describe(value)}` };
-		case "currency":
-			if (typeof value === "string" && /^[A-Za-z]{3}$/.test(value)) return { ok: true, value: value.toUpperCase() };
-			return { ok: false, message: `must be a 3-letter ISO 4217 code, got ${describe(value)}` };
-		case "interval": {
-			const interval = typeof value === "string" ? INTERVAL_ALIASES[value.toLowerCase()] : undefined;
-			if (interval) return { ok: true, value: interval };
-			return { ok: false, message: `must be one of week|month|quarter|year, got ${describe(value)}` };
-		}
+// Checks the event with the envelope's and its type's schemas. Returns every
+// mapped target's value as the type's schema outputs it (currency upper
+// case, interval alias resolved), or the value as mapped where the schema
+// does not parse that field.
+function checkOutput(type: EventType, event: CanonicalEvent, values: ReadonlyMap<string, unknown>): OutputCheck {
+	const envelope = eventEnvelopeSchema.safeParse(event);
+	if (!envelope.success) return firstIssue(envelope.error, values);
+	const parsed = type.schema.safeParse(event);
+	if (!parsed.success) return firstIssue(parsed.error, values);
+	const data = parsed.data as { metadata?: Record<string, unknown> };
+	const out = new Map(values);
+	for (const target of values.keys()) {
+		const name = target.slice("metadata.".length);
+		if (target !== "user_id" && data.metadata && Object.hasOwn(data.metadata, name)) out.set(target, data.metadata[name]);
 	}
+	return { ok: true, values: out };
+}
+
+// The targets whose type takes a string: where a mapped integer is stringified.
+function stringTargets(type: EventType): ReadonlySet<string> {
+	return new Set(
+		describeEventType(type)
+			.fields.filter((f) => f.types.length === 1 && f.types[0] === "string")
+			.map((f) => f.path),
+	);
 }
 
 // ---- the engine -----------------------------------------------------------
@@ -429,39 +379,26 @@ export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
 		values.set(target, out.value);
 	}
 
-	// The output must honour the canonical type's contract.
-	const contract = CANONICAL_CONTRACTS[rule.type];
-	for (const target of contract.required) {
-		if (!values.has(target)) return fail("mapping_invalid_output", target, "is required");
-	}
-	if (contract.oneOf && !contract.oneOf.some((t) => values.has(t))) {
-		return fail("mapping_invalid_output", contract.oneOf.join(" | "), `needs one of ${contract.oneOf.join(", ")}`);
-	}
-	for (const [target, value] of values) {
-		const kind = contract.known[target];
-		if (!kind) continue;
-		const checked = checkKind(kind, value);
-		if (!checked.ok) return fail("mapping_invalid_output", target, checked.message);
-		values.set(target, checked.value);
-	}
-
-	const eventId = input.identity.id ?? "";
-	if (eventId.length < 1 || eventId.length > 200 || /\s/.test(eventId)) {
-		return fail("mapping_invalid_output", "event_id", "must be 1-200 characters without whitespace");
-	}
 	const occurredAt = input.identity.occurredAt ?? input.receivedAtMs;
 	const timestamp = new Date(occurredAt);
 	if (!Number.isFinite(timestamp.getTime())) return fail("mapping_invalid_output", "timestamp", "is not a valid time");
-
-	const event: CanonicalEvent = {
-		event_id: eventId,
-		event_type: rule.type,
-		timestamp: timestamp.toISOString(),
-		metadata: {},
-	};
+	const type = eventTypeFor(rule.type);
+	if (!type) return fail("mapping_invalid_output", "event_type", "is not a registered event type");
+	const strings = stringTargets(type);
 	for (const [target, value] of values) {
-		if (target === "user_id") event.user_id = value as string;
-		else event.metadata[target.slice("metadata.".length)] = value;
+		if (strings.has(target) && typeof value === "number" && Number.isSafeInteger(value)) values.set(target, String(value));
 	}
+	const eventOf = (from: ReadonlyMap<string, unknown>): CanonicalEvent => {
+		const event: CanonicalEvent = { event_id: input.identity.id, event_type: rule.type, timestamp: timestamp.toISOString(), metadata: {} };
+		for (const [target, value] of from) {
+			if (target === "user_id") event.user_id = value as string;
+			else event.metadata[target.slice("metadata.".length)] = value;
+		}
+		return event;
+	};
+	// The output must honour the canonical type's contract.
+	const checked = checkOutput(type, eventOf(values), values);
+	if (!checked.ok) return fail("mapping_invalid_output", checked.field, checked.message);
+	const event = eventOf(checked.values);
 	return { kind: "mapped", event };
 }

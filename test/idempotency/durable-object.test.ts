@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { IdempotencyShard } from "../../src/idempotency/durable-object";
+import { configFor } from "../../src/shared/config";
 
 function freshShard() {
 	return env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(`test-shard-${crypto.randomUUID()}`));
@@ -67,7 +68,7 @@ describe("idempotency shard (Durable Object)", () => {
 
 	it("drops whole generations once every claim in them has expired, by alarm, and forgets those ids", async () => {
 		const shard = freshShard();
-		const ttl = Number(env.IDEMPOTENCY_TTL_SECONDS) * 1000;
+		const ttl = configFor(env).idempotencyTtlMs;
 		await shard.claim([claimOf("old"), claimOf("fresh")], "t1");
 		await shard.commit(["old", "fresh"], "t1");
 		const alarm = await runInDurableObject(shard, (_i, state) => state.storage.getAlarm());
@@ -128,8 +129,8 @@ describe("idempotency shard (Durable Object)", () => {
 		await shard.commit(["e1"], "t1");
 		const [stored] = await storedClaims(shard);
 		expect(stored?.state).toBe("committed");
-		expect(stored!.expires_at - before).toBeGreaterThanOrEqual(Number(env.IDEMPOTENCY_TTL_SECONDS) * 1000 - 1000);
-		expect(stored!.expires_at - before).toBeLessThanOrEqual(Number(env.IDEMPOTENCY_TTL_SECONDS) * 1000 + 1000);
+		expect(stored!.expires_at - before).toBeGreaterThanOrEqual(configFor(env).idempotencyTtlMs - 1000);
+		expect(stored!.expires_at - before).toBeLessThanOrEqual(configFor(env).idempotencyTtlMs + 1000);
 	});
 
 	it("keeps its counters across an eviction (they are stored, not in memory)", async () => {
