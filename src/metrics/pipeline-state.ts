@@ -15,6 +15,7 @@ export interface PipelineState extends PipelineCounters {
 	duplicates: number;
 	conflicts: number;
 	live_claims: number;
+	shard_rows_written: number;
 	dead_letters: DeadLetterCounts;
 	backlog: number;
 }
@@ -46,8 +47,8 @@ export async function readPipelineState(env: Env): Promise<PipelineState> {
 		shardCounters(env.IDEMPOTENCY, configFor(env).idempotencyShards),
 		deadLetterCounts(env.DB),
 	]);
-	const { accepted, duplicates, conflicts, live_claims } = claims;
-	const state = { accepted, duplicates, conflicts, live_claims, ...stored, dead_letters: deadLetters };
+	const { accepted, duplicates, conflicts, live_claims, rows_written: shard_rows_written } = claims;
+	const state = { accepted, duplicates, conflicts, live_claims, shard_rows_written, ...stored, dead_letters: deadLetters };
 	return { ...state, backlog: backlogOf(state) };
 }
 
