@@ -2,7 +2,10 @@
 // plan (see plan.ts and docs/bench.md) and writes bench/results.json,
 // bench/RESULTS.md and bench/chart.svg. Exit code 1 if any step lost or
 // double-counted events. `npm run bench -- --render` re-renders the last
-// results.json.
+// results.json. `npm run bench -- --storage` runs only the storage step
+// (storage.ts, about a minute) on a fresh stack and writes
+// bench/storage.json and bench/STORAGE.md, which docs/capacity.md links to.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -21,6 +24,8 @@ import { benchPlan, highestSustained, isSaturated } from "./plan";
 import { type BenchResults, renderBenchChart } from "./results";
 import { ceilingSound } from "./rounds";
 import { type BenchContext, backlogStep, loadStep, type StepResult } from "./steps";
+import { type StorageResult, storagePlan, storageStep } from "./storage";
+import { storageMarkdown } from "./storage-markdown";
 import { targetVerdicts } from "./targets";
 
 const OUT_DIR = path.resolve(import.meta.dirname, "../../bench");
@@ -61,8 +66,10 @@ function writeOutputs(results: BenchResults): string {
 }
 
 async function main(): Promise<number> {
-	const { values } = parseArgs({ options: { quick: { type: "boolean" }, seed: { type: "string" }, render: { type: "boolean" } } });
-	if (values.render) {
+	const { values } = parseArgs({
+		options: { quick: { type: "boolean" }, seed: { type: "string" }, render: { type: "boolean" }, storage: { type: "boolean" } },
+	});
+	if (values.render && !values.storage) {
 		// Re-render RESULTS.md and the chart from an existing results.json.
 		const results = JSON.parse(readFileSync(path.join(OUT_DIR, "results.json"), "utf8")) as BenchResults;
 		if (!results.ceiling?.ackPath) throw new Error("bench/results.json predates the wrk ceiling: run `npm run bench` to replace it");
@@ -71,6 +78,7 @@ async function main(): Promise<number> {
 	}
 	const quick = values.quick ?? false;
 	const seed = Number(values.seed ?? 20261127);
+	if (values.storage) return values.render ? writeStorage(quick ? path.join(OUT_DIR, "quick") : OUT_DIR) : storageOnly(quick, seed);
 	assertWrk();
 
 	// The code under test, frozen for the whole bench.
@@ -108,7 +116,9 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footpri
 		}
 		const sustained = await loadStep(ctx, plan.sustained, { withNoop: true });
 		const backlog = await backlogStep(ctx);
-		return { wholePipeline, ladder, sustained, backlog };
+		// Last on this stack: its retention pass deletes every step's events rows.
+		const storage = await storageStep(stack, storagePlan(quick), seed);
+		return { wholePipeline, ladder, sustained, backlog, storage };
 	});
 
 	const chaos = await withStack(snapshot, { vars: { CHAOS_FAIL_RATE: String(plan.chaos.failRate) } }, async (stack, d1) => {
@@ -118,12 +128,14 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footpri
 		return { ...result, failRate: plan.chaos.failRate, retried: await healthCounter(stack.url, DEV_ADMIN_TOKEN, "retried") };
 	});
 
-	const { wholePipeline, ladder, sustained, backlog } = main;
+	const { wholePipeline, ladder, sustained, backlog, storage } = main;
 	const drainToCeiling = ratio(backlog.drainRate, wholePipeline.median.ingestRate);
 	const ok =
 		[...ladder, sustained, chaos].map((s) => s.ingest).every((r) => r.lost === 0 && r.doubleCounted === 0) &&
 		backlog.ingest.lost === 0 &&
 		backlog.ingest.doubleCounted === 0 &&
+		storage.lost === 0 &&
+		storage.doubleCounted === 0 &&
 		ceilingSound(ackPath) &&
 		ceilingSound(wholePipeline);
 	const results: BenchResults = {
@@ -138,6 +150,7 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footpri
 		sustained,
 		backlog: { ...backlog, drainToCeiling },
 		chaos,
+		storage,
 		targets: targetVerdicts({
 			ackPath: ackPath.median,
 			wholePipeline: wholePipeline.median,
@@ -152,6 +165,62 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footpri
 	const dir = writeOutputs(results);
 	process.stdout.write(`${renderMarkdown(results)}\nwrote ${dir}/results.json, RESULTS.md and chart.svg in ${results.durationSeconds} s\n`);
 	return results.ok ? 0 : 1;
+}
+
+// The storage step alone, on its own fresh stack: per-event cost, the bill
+// and when D1 fills, written where docs/capacity.md links (a --quick run
+// beside it in bench/quick/, as for the whole bench).
+async function storageOnly(quick: boolean, seed: number): Promise<number> {
+	const snapshot = snapshotWorker();
+	try {
+		const storage: StorageResult = await withStack(snapshot, {}, (stack) => storageStep(stack, storagePlan(quick), seed));
+		const dir = quick ? path.join(OUT_DIR, "quick") : OUT_DIR;
+		mkdirSync(dir, { recursive: true });
+		writeFileSync(path.join(dir, "storage.json"), `${JSON.stringify({ quick, machine: describeMachine(), storage }, null, 2)}\n`);
+		return writeStorage(dir);
+	} finally {
+		snapshot.remove();
+	}
+}
+
+// STORAGE.md (and, for a full run, docs/capacity.md's block) from storage.json:
+// also `npm run bench -- --storage --render`.
+function writeStorage(dir: string): number {
+	const { quick, machine, storage } = JSON.parse(readFileSync(path.join(dir, "storage.json"), "utf8")) as {
+		quick: boolean;
+		machine: ReturnType<typeof describeMachine>;
+		storage: StorageResult;
+	};
+	const md = [
+		"# Storage and cost per event (generated by `npm run bench -- --storage`; do not edit)",
+		"",
+		`${machine.date}, ${machine.nproc} × ${machine.cpuModel}, local \`wrangler dev\` (miniflare D1, R2, Queues, Durable Objects).`,
+		"",
+		...storageMarkdown(storage),
+	].join("\n");
+	writeFileSync(path.join(dir, "STORAGE.md"), md);
+	const written = [path.join(dir, "STORAGE.md")];
+	// The full run's figures also go into docs/capacity.md, between its markers.
+	if (!quick) written.push(embedStorage(storageMarkdown(storage)));
+	// Formatted as `npm run lint` wants (biome pads markdown tables).
+	execFileSync(path.resolve(import.meta.dirname, "../../node_modules/.bin/biome"), ["format", "--write", ...written], {
+		stdio: "ignore",
+	});
+	process.stdout.write(`${md}\nwrote ${path.relative(process.cwd(), dir)}/storage.json and STORAGE.md\n`);
+	return storage.lost === 0 && storage.doubleCounted === 0 ? 0 : 1;
+}
+
+const CAPACITY = path.resolve(import.meta.dirname, "../../docs/capacity.md");
+const BEGIN = "<!-- storage:begin (generated by `npm run bench -- --storage`: do not edit by hand) -->";
+const END = "<!-- storage:end -->";
+
+function embedStorage(lines: string[]): string {
+	const doc = readFileSync(CAPACITY, "utf8");
+	const from = doc.indexOf(BEGIN);
+	const to = doc.indexOf(END);
+	if (from < 0 || to < from) throw new Error(`docs/capacity.md lacks the ${BEGIN} … ${END} markers`);
+	writeFileSync(CAPACITY, `${doc.slice(0, from + BEGIN.length)}\n\n${lines.join("\n")}\n${doc.slice(to)}`);
+	return CAPACITY;
 }
 
 process.exitCode = await main();

@@ -8,6 +8,7 @@ import type { Machine } from "./machine";
 import { ACK_P99_BUDGET_MS, type BenchPlan, E2E_BUDGET_MS } from "./plan";
 import type { CeilingResult } from "./rounds";
 import type { BacklogResult, StepResult } from "./steps";
+import type { StorageResult } from "./storage";
 import type { TargetVerdict } from "./targets";
 
 export type { Footprint };
@@ -26,6 +27,9 @@ export interface BenchResults {
 	// drainToCeiling: drain rate ÷ the whole pipeline's median ingest ceiling.
 	backlog: BacklogResult & { drainToCeiling: number | null };
 	chaos: StepResult & { failRate: number; retried: number | null };
+	// Per-event cost, the bill and when D1 fills (storage.ts); absent in
+	// results from before issue 17.
+	storage?: StorageResult;
 	targets: TargetVerdict[];
 	// FOOTPRINT: optional until wired; RESULTS.md shows a section when present.
 	footprint?: Footprint;

@@ -100,6 +100,8 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 		dead_lettered: deadLettered,
 		retried,
 		d1_rows_written: rowsWritten,
+		// R2 class-A operations: one archive object per (day, source) of the batch.
+		r2_puts: new Set(archived.map((r) => r.processed.event.archive_object)).size,
 		latency_ms_p50: latencies[Math.floor((latencies.length - 1) / 2)] ?? null,
 		latency_ms_max: latencies.at(-1) ?? null,
 		duration_ms: Date.now() - started,

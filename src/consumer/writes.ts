@@ -51,6 +51,7 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 			WHERE (events.status, events.event_type, events.user_id) IS NOT (excluded.status, excluded.event_type, excluded.user_id)`
 		: ID_CONFLICT_GUARD;
 	return [
+		markStatement(db),
 		...insertRows(
 			db,
 			"events",
@@ -58,7 +59,45 @@ export function statementsFor(db: D1Database, processed: readonly ProcessedEvent
 			processed.map((p) => p.event),
 			eventConflict,
 		),
+		...countStatements(db),
 		...derivedStatements(db, processed, replay),
+	];
+}
+
+// The counters and the latency histogram follow the events rows this write
+// inserts, per write instead of per row (migrations/0011_lean_writes.sql):
+// before the inserts the highest rowid is marked, after them the rows above
+// the mark (new rows always take the highest rowids) are the ones this
+// transaction inserted. A redelivery or a no-op replay inserts none and
+// counts none; a replay that turns an unhandled row processed moves it
+// between the counters by trigger (0002's events_status_change).
+const markStatement = (db: D1Database) =>
+	db.prepare("UPDATE pipeline_counters SET value = (SELECT coalesce(max(rowid), 0) FROM events) WHERE name = 'events_mark'");
+
+const FRESH = "SELECT status, latency_ms FROM events WHERE rowid > (SELECT value FROM pipeline_counters WHERE name = 'events_mark')";
+
+function countStatements(db: D1Database): D1PreparedStatement[] {
+	return [
+		db.prepare(
+			`WITH fresh AS (${FRESH}),
+			 delta(name, value) AS (
+			   SELECT 'processed', (SELECT count(*) FROM fresh WHERE status = 'processed')
+			   UNION ALL SELECT 'unhandled', (SELECT count(*) FROM fresh WHERE status = 'unhandled')
+			   UNION ALL SELECT 'e2e_latency_ms_sum', (SELECT coalesce(sum(latency_ms), 0) FROM fresh)
+			 )
+			 UPDATE pipeline_counters SET value = pipeline_counters.value + delta.value
+			 FROM delta WHERE pipeline_counters.name = delta.name AND delta.value <> 0`,
+		),
+		// Each event in the smallest bound at or above its latency; past the
+		// largest only in the count (+Inf).
+		db.prepare(
+			`INSERT INTO e2e_latency_counts (le, count)
+			 SELECT le, n FROM (
+			   SELECT (SELECT min(b.le) FROM e2e_latency_counts b WHERE b.le >= fresh.latency_ms) AS le, count(*) AS n
+			   FROM (${FRESH}) AS fresh GROUP BY 1
+			 ) WHERE le IS NOT NULL
+			 ON CONFLICT (le) DO UPDATE SET count = count + excluded.count`,
+		),
 	];
 }
 

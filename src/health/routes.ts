@@ -67,7 +67,13 @@ export const healthDetailRoutes = new Hono<{ Bindings: Env }>().get(
 					retried: state.retried,
 					backlog: state.backlog,
 				},
-				idempotency: { shards: config.idempotencyShards, window_seconds: config.idempotencyTtlMs / 1000, live_claims: state.live_claims },
+				idempotency: {
+					shards: config.idempotencyShards,
+					window_seconds: config.idempotencyTtlMs / 1000,
+					live_claims: state.live_claims,
+					// Since each shard object started (in memory): what the bench prices.
+					rows_written: state.shard_rows_written,
+				},
 			});
 		} catch (err) {
 			return c.json({ status: "degraded", error: "dependency_unavailable", message: String(err) }, 503);

@@ -44,7 +44,7 @@ export async function acceptOnShards(
 
 export async function shardCounters(namespace: ShardNamespace, shardCount: number): Promise<ShardCounters> {
 	const all = await Promise.all(Array.from({ length: shardCount }, (_, shard) => stubFor(namespace, shard).counters()));
-	const total: ShardCounters = { accepted: 0, duplicates: 0, conflicts: 0, in_flight: 0, live_claims: 0 };
+	const total: ShardCounters = { accepted: 0, duplicates: 0, conflicts: 0, in_flight: 0, live_claims: 0, rows_written: 0 };
 	for (const counters of all) {
 		for (const key of Object.keys(total) as (keyof ShardCounters)[]) total[key] += counters[key];
 	}

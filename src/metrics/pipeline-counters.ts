@@ -13,7 +13,8 @@ export interface PipelineCounters {
 	dead_letters_discarded_pruned: number;
 }
 
-// Totals kept by the triggers in migrations/0001_events.sql and 0005_hardening.sql.
+// Totals kept by the consumer's writes (processed, unhandled: migrations/0011_lean_writes.sql) and
+// by triggers (0001_events.sql, 0005_hardening.sql).
 export async function readPipelineCounters(db: D1Database): Promise<PipelineCounters> {
 	const { results } = await db.prepare("SELECT name, value FROM pipeline_counters").all<{ name: string; value: number }>();
 	const byName = new Map(results.map((r) => [r.name, r.value]));

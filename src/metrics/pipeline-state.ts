@@ -15,6 +15,7 @@ export interface PipelineState extends PipelineCounters {
 	duplicates: number;
 	conflicts: number;
 	live_claims: number;
+	shard_rows_written: number;
 	dead_letters: DeadLetterCounts;
 	backlog: number;
 }
@@ -46,23 +47,23 @@ export async function readPipelineState(env: Env): Promise<PipelineState> {
 		shardCounters(env.IDEMPOTENCY, configFor(env).idempotencyShards),
 		deadLetterCounts(env.DB),
 	]);
-	const { accepted, duplicates, conflicts, live_claims } = claims;
-	const state = { accepted, duplicates, conflicts, live_claims, ...stored, dead_letters: deadLetters };
+	const { accepted, duplicates, conflicts, live_claims, rows_written: shard_rows_written } = claims;
+	const state = { accepted, duplicates, conflicts, live_claims, shard_rows_written, ...stored, dead_letters: deadLetters };
 	return { ...state, backlog: backlogOf(state) };
 }
 
-// End-to-end latency histogram kept by the triggers in 0002_admin.sql.
+// End-to-end latency histogram: per-bucket counts the consumer adds per
+// batch (src/consumer/writes.ts, migrations/0011_lean_writes.sql).
 export async function readE2eHistogram(db: D1Database): Promise<Histogram> {
 	const [buckets, totals] = await db.batch([
-		db.prepare("SELECT le, count FROM e2e_latency_buckets ORDER BY le"),
+		db.prepare("SELECT le, count FROM e2e_latency_counts ORDER BY le"),
 		db.prepare(
 			"SELECT coalesce(sum(CASE WHEN name IN ('processed', 'unhandled') THEN value END), 0) AS count, coalesce(sum(CASE WHEN name = 'e2e_latency_ms_sum' THEN value END), 0) AS sum FROM pipeline_counters",
 		),
 	]);
 	const rows = (buckets?.results ?? []) as { le: number; count: number }[];
 	const total = (totals?.results[0] ?? { count: 0, sum: 0 }) as { count: number; sum: number };
-	// Stored counts are already cumulative: turn them back into per-bucket ones.
-	const perBucket = new Map(rows.map((r, i) => [r.le, r.count - (rows[i - 1]?.count ?? 0)]));
+	const perBucket = new Map(rows.map((r) => [r.le, r.count]));
 	return cumulate(
 		rows.map((r) => r.le),
 		perBucket,

@@ -122,6 +122,28 @@ describe("idempotency shard (Durable Object)", () => {
 		expect((await storedClaims(shard)).map((c) => c.event_id)).toEqual([...ids].sort());
 	});
 
+	it("counts the rows it writes: at most 2 per event one at a time, 1.1 in calls of 10 (after its table exists)", async () => {
+		const shard = freshShard();
+		// The generation table is created once per window: not per event.
+		await shard.claim([claimOf("warm")], "t0");
+		await shard.commit(["warm"], "t0");
+		const before = (await shard.counters()).rows_written;
+		for (let i = 0; i < 10; i++) {
+			await shard.claim([claimOf(`one${i}`)], `t${i}`);
+			await shard.commit([`one${i}`], `t${i}`);
+		}
+		const single = (await shard.counters()).rows_written - before;
+		// The claim row and the accepted counter, per call.
+		expect(single).toBe(20);
+		const ids = Array.from({ length: 10 }, (_, i) => `ten${i}`);
+		await shard.claim(
+			ids.map((id) => claimOf(id)),
+			"batch",
+		);
+		await shard.commit(ids, "batch");
+		expect((await shard.counters()).rows_written - before - single).toBe(11);
+	});
+
 	it("commits entries for the configured idempotency window", async () => {
 		const shard = freshShard();
 		await shard.claim([claimOf("e1")], "t1");

@@ -1,5 +1,5 @@
 import * as z from "../../zod/mini";
-import { pickNewer } from "../conflict";
+import { newerThanStored, pickNewer } from "../conflict";
 import { defineEventType, parseEventData, type TableSpec } from "../contract";
 
 // user_signup: one row per user, the newest signup event's details win and
@@ -29,9 +29,12 @@ export interface UserRow {
 export const usersTable: TableSpec<UserRow> = {
 	table: "users",
 	columns: ["user_id", "email", "plan", "source", "signed_up_at", "updated_at", "last_event_id"],
+	// Only when something changes: a redelivery, or an older signup that
+	// moves nothing back, writes no row (D1 bills a rewritten row the same).
 	conflict: (replay) => `ON CONFLICT (user_id) DO UPDATE SET
 	${pickNewer("users", ["email", "plan", "source", "updated_at", "last_event_id"], replay)},
-	signed_up_at = min(users.signed_up_at, excluded.signed_up_at)`,
+	signed_up_at = min(users.signed_up_at, excluded.signed_up_at)
+	WHERE ${newerThanStored("users", replay)} OR excluded.signed_up_at < users.signed_up_at`,
 };
 
 export const userSignup = defineEventType({

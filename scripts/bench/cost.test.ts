@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { D1_LIMIT_BYTES, fillTime, monthlyBill, type PerEvent, perMillion } from "./cost";
+
+const perEvent: PerEvent = {
+	workerRequests: 1.1,
+	durableObjectRequests: 1,
+	shardRowsWritten: 2,
+	queueOperations: 3,
+	d1RowsWritten: 12,
+	d1RetentionRowsWritten: 5,
+	r2ClassA: 0.1,
+	d1Bytes: 500,
+	d1BytesFreedByRetention: 300,
+	r2Bytes: 400,
+};
+
+describe("monthly list-price bill", () => {
+	it("prices each operation per event at list price and compares with Hookdeck's $10 per million", () => {
+		const bill = monthlyBill(perEvent, 1_000_000);
+		expect(bill.lines).toEqual({
+			workers: 0.33,
+			durableObjects: 0.15,
+			shardWrites: 2,
+			queues: 1.2,
+			d1Writes: 17,
+			d1Storage: 0.38,
+			r2: 0.46,
+		});
+		expect(bill.total).toBe(21.51);
+		expect(bill.hookdeck).toBe(10);
+		expect(perMillion(monthlyBill(perEvent, 100_000_000))).toBe(21.51);
+	});
+});
+
+describe("when D1 fills", () => {
+	it("adds the days the kept bytes take to fill what the retention window leaves", () => {
+		const f = fillTime(perEvent, 10, 30);
+		expect(f.retainedBytes).toBe(864_000 * 30 * 300);
+		expect(f.keptBytesPerDay).toBe(864_000 * 200);
+		expect(f.days).toBe(Math.round(30 + (D1_LIMIT_BYTES - 864_000 * 30 * 300) / (864_000 * 200)));
+	});
+
+	it("never, when retention frees everything an event adds", () => {
+		expect(fillTime({ ...perEvent, d1BytesFreedByRetention: 500 }, 1, 30).days).toBeNull();
+	});
+
+	it("at once, when the retention window alone is over 10 GB", () => {
+		expect(fillTime(perEvent, 100, 30).days).toBe(0);
+	});
+});
