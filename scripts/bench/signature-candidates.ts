@@ -3,7 +3,7 @@
 // in this process with Web Crypto. A script, not a test (timings depend on
 // the machine); what it judges is the ratio, which should stay near 1.
 //
-//   npm exec -- tsx scripts/bench/signature-candidates.ts [rounds]
+//   npm run bench:signatures -- [rounds]
 import { performance } from "node:perf_hooks";
 import { stripe } from "../../src/sources/presets/stripe";
 

@@ -2,7 +2,6 @@
 // signs (test/support/providers.ts): reachable at /webhook/<preset> with no
 // SOURCES entry, accepted once, refused when tampered, answered duplicate
 // when redelivered, and archived under its own source, byte for byte.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PRESET_KINDS } from "../../src/sources/presets";
 import { archivedEvent } from "../support/archive";
