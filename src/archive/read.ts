@@ -75,7 +75,10 @@ export async function resolveLine(bucket: R2Bucket, line: ArchiveLine): Promise<
 	return body === null ? null : { ...rest, payload: body };
 }
 
-function inlineEvent(row: PayloadLocation): ArchivedEvent {
+// An event stored inline (before migration 0010) as its archive line: what
+// reads serve and what the backfill moves to R2. Unreadable headers are
+// dropped, never thrown on.
+export function inlineEvent(row: PayloadLocation): ArchivedEvent {
 	let headers: Record<string, string> | null = null;
 	if (row.headers !== null) {
 		try {

@@ -1,6 +1,5 @@
 import { archiveKey } from "../archive/layout";
-import type { ArchiveLine } from "../archive/line";
-import { LOCATION_COLUMNS, type PayloadLocation } from "../archive/read";
+import { inlineEvent, LOCATION_COLUMNS, type PayloadLocation } from "../archive/read";
 import { deleteObjects, manifestStatement, writeArchive } from "../archive/write";
 import { logLine } from "../shared/log";
 
@@ -31,7 +30,7 @@ export async function backfillArchive(env: Env, now: number, chunk = BACKFILL_CH
 		.all<LegacyRow>();
 	const last = rows.at(-1)?.rid ?? before;
 	const legacy = rows.filter((r) => r.archive_object === null && r.payload !== null && r.payload !== "");
-	const placements = await writeArchive(env.PAYLOADS, legacy.map(lineOf), now);
+	const placements = await writeArchive(env.PAYLOADS, legacy.map(inlineEvent), now);
 	if (placements.some((p) => p === null)) throw new Error("archive backfill: an archive put failed; retried next tick");
 	const statements = legacy.map((row, i) =>
 		db
@@ -62,18 +61,4 @@ export async function backfillArchive(env: Env, now: number, chunk = BACKFILL_CH
 	}
 	logLine("info", "archive_backfill", { moved: legacy.length, after: last, before });
 	return { moved: legacy.length, done: last + 1 >= before };
-}
-
-function lineOf(row: LegacyRow): ArchiveLine {
-	return {
-		id: row.event_id,
-		source: row.source,
-		type: row.event_type,
-		received_at: row.received_at,
-		occurred_at: row.occurred_at,
-		provider_event_id: row.provider_event_id,
-		provider_type: row.provider_type,
-		headers: row.headers === null ? null : (JSON.parse(row.headers) as Record<string, string>),
-		payload: row.payload as string,
-	};
 }
