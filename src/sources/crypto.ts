@@ -92,10 +92,6 @@ export function hmacKey(hash: HmacHash, secret: string | Uint8Array): Promise<Hm
 	return key;
 }
 
-export function hmacSha256Key(secret: string | Uint8Array): Promise<HmacKey> {
-	return hmacKey("SHA-256", secret);
-}
-
 export async function hmac(hash: HmacHash, secret: string | Uint8Array, data: Uint8Array): Promise<Uint8Array> {
 	return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(hash, secret), data));
 }
@@ -154,13 +150,5 @@ export function hmacSha256MatchesAny(
 		const bytes = decode(signature);
 		if (bytes !== null) candidates.push(bytes);
 	}
-	return anyHmacMatches("SHA-256", secrets, candidates, data);
-}
-
-export function anyHmacSha256Matches(
-	secrets: readonly (string | Uint8Array)[],
-	candidates: readonly Uint8Array[],
-	data: Uint8Array,
-): Promise<boolean> {
 	return anyHmacMatches("SHA-256", secrets, candidates, data);
 }

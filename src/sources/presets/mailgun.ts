@@ -10,7 +10,7 @@
 // occurredAt = event-data.timestamp (unix s, fractional). A legacy form
 // body: type = its `event` field, keyed on the body's sha256.
 
-import { anyHmacSha256Matches, hexToBytes, utf8 } from "../crypto";
+import { hmacSha256MatchesAny, utf8 } from "../crypto";
 import type { DeliveryRequest, Preset, Verdict, VerifyOptions } from "../types";
 import { signedSeconds } from "./scheme";
 import {
@@ -46,9 +46,8 @@ async function verify(req: DeliveryRequest, secrets: readonly string[], opts: Ve
 	const { timestamp, token, signature } = signatureOf(req.body);
 	if (timestamp === undefined || token === undefined || signature === undefined) return MISSING;
 	const at = signedSeconds(timestamp, "seconds");
-	const candidate = hexToBytes(signature);
-	if (at === null || candidate === null) return MISMATCH;
-	if (!(await anyHmacSha256Matches(secrets, [candidate], utf8(`${timestamp}${token}`)))) return MISMATCH;
+	if (at === null) return MISMATCH;
+	if (!(await hmacSha256MatchesAny(secrets, [signature], "hex", utf8(`${timestamp}${token}`)))) return MISMATCH;
 	return withinTolerance(at, opts) ? OK : STALE;
 }
 
