@@ -10,13 +10,7 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import {
-	stripeCustomerCreated,
-	stripeInvoicePaymentFailed,
-	stripeSubscriptionCreated,
-	stripeSubscriptionDeleted,
-	stripeSubscriptionUpdated,
-} from "../../src/sources/fixtures/stripe";
+import { STRIPE_MIX } from "../../src/sources/fixtures/stripe";
 import { createEventFactory, newRunId, seededRandom } from "../events/data";
 import { type HttpResult, outcomeOf, postSigned, request, type Target } from "../events/http";
 import { DEV_ADMIN_TOKEN, DEV_SECRET } from "../events/options";
@@ -62,13 +56,6 @@ export interface StorageResult {
 }
 
 const DAY_MS = 86_400_000;
-const STRIPE = [
-	stripeCustomerCreated,
-	stripeSubscriptionCreated,
-	stripeSubscriptionUpdated,
-	stripeSubscriptionDeleted,
-	stripeInvoicePaymentFailed,
-];
 const round2 = (v: number) => Math.round(v * 100) / 100;
 
 function filesUnder(dir: string, suffix = ""): string[] {
@@ -167,7 +154,7 @@ export async function storageStep(stack: LocalStack, plan: StoragePlan, seed: nu
 	const secrets = loadProviderSecrets({ configDir: stack.cwd });
 	const random = seededRandom(seed);
 	const stripeBodies = Array.from({ length: plan.stripe }, (_, i) => {
-		const event = structuredClone(STRIPE[Math.floor(random() * STRIPE.length)]) as { id: string; created: number };
+		const event = structuredClone(STRIPE_MIX[Math.floor(random() * STRIPE_MIX.length)]) as { id: string; created: number };
 		event.id = `evt_${runId}_${i}`;
 		event.created = Math.floor(Date.now() / 1000) - (plan.stripe - i);
 		return JSON.stringify(event);

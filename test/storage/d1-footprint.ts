@@ -1,12 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import {
-	stripeCustomerCreated,
-	stripeInvoicePaymentFailed,
-	stripeSubscriptionCreated,
-	stripeSubscriptionDeleted,
-	stripeSubscriptionUpdated,
-} from "../../src/sources/fixtures/stripe";
+import { STRIPE_MIX } from "../../src/sources/fixtures/stripe";
 import { seededMix } from "../analytics/mix";
 import { queueMessage } from "../support/builders";
 import { deliveryRequest, signDelivery } from "../support/providers";
@@ -97,21 +91,13 @@ export const diffEntries = (before: Map<string, number>, after: Map<string, numb
 
 const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
-const STRIPE = [
-	stripeCustomerCreated,
-	stripeSubscriptionCreated,
-	stripeSubscriptionUpdated,
-	stripeSubscriptionDeleted,
-	stripeInvoicePaymentFailed,
-];
-
 const SINK = { send: async () => {}, sendBatch: async () => {} } as unknown as Queue;
 
 // Stripe deliveries through the signed route; what they enqueued.
 async function stripeMessages(count: number, tag: string, start: number): Promise<unknown[]> {
 	const sent: unknown[] = [];
 	for (let i = 0; i < count; i++) {
-		const event = structuredClone(STRIPE[i % STRIPE.length]) as { id: string; created: number };
+		const event = structuredClone(STRIPE_MIX[i % STRIPE_MIX.length]) as { id: string; created: number };
 		event.id = `evt_${tag}_${i}`;
 		event.created = Math.floor((start + i * 3_600_000) / 1000);
 		// Recorded only: the local queue would hand them to the consumer on its own.
