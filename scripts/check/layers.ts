@@ -101,29 +101,30 @@ export function violations(
 				why("only the files directly in src/ wire the app; nothing below imports them");
 				continue;
 			}
-			const ra = layers[a.slice(4)];
-			const rb = layers[b.slice(4)];
-			if (ra === undefined || rb === undefined) {
-				why(`unranked folder ${ra === undefined ? a : b}: add it to LAYERS in scripts/check/layers.ts`);
-			} else if (rb >= ra) {
-				why(`${a} (layer ${ra}) may only import lower layers, not ${b} (layer ${rb})`);
-			}
+			const problem = rankProblem(a, b, layers, "src/", "LAYERS");
+			if (problem) why(problem);
 		} else if (a.startsWith("scripts/")) {
 			if (b === "test") {
 				why("scripts/ must not import test/ (move shared helpers into scripts/)");
 				continue;
 			}
 			if (!b.startsWith("scripts/")) continue;
-			const ra = scriptLayers[a.slice(8)];
-			const rb = scriptLayers[b.slice(8)];
-			if (ra === undefined || rb === undefined) {
-				why(`unranked folder ${ra === undefined ? a : b}: add it to SCRIPT_LAYERS in scripts/check/layers.ts`);
-			} else if (rb >= ra) {
-				why(`${a} (layer ${ra}) may only import lower layers, not ${b} (layer ${rb})`);
-			}
+			const problem = rankProblem(a, b, scriptLayers, "scripts/", "SCRIPT_LAYERS");
+			if (problem) why(problem);
 		}
 	}
 	return found;
+}
+
+// Why an import from folder a to folder b (both under prefix) breaks the
+// ranking in table, or null when b sits in a lower layer.
+function rankProblem(a: string, b: string, table: Readonly<Record<string, number>>, prefix: string, tableName: string): string | null {
+	const ra = table[a.slice(prefix.length)];
+	const rb = table[b.slice(prefix.length)];
+	if (ra === undefined || rb === undefined) {
+		return `unranked folder ${ra === undefined ? a : b}: add it to ${tableName} in scripts/check/layers.ts`;
+	}
+	return rb >= ra ? `${a} (layer ${ra}) may only import lower layers, not ${b} (layer ${rb})` : null;
 }
 
 // A pure core reads no clock, randomness or bindings (comments aside):
