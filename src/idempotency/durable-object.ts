@@ -59,6 +59,26 @@ export class IdempotencyShard extends DurableObject<Env> {
 		this.ttlMs = configFor(env).idempotencyTtlMs;
 		this.sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
 		this.loadGenerations();
+		this.countAcceptedByRows();
+	}
+
+	// "accepted" is not bumped per commit (a second row written per event):
+	// it is the stored 'accepted' base plus the event rows of the live
+	// generations, and the alarm folds a generation's rows into the base as it
+	// drops the table. A shard written before this counted every commit into
+	// 'accepted' already, so once, its live rows are taken back out of the base.
+	private countAcceptedByRows(): void {
+		if (this.sql.exec("SELECT 1 FROM counters WHERE name = 'accepted_by_rows'").toArray().length > 0) return;
+		const live = this.tables().reduce((n, table) => n + this.eventRows(table), 0);
+		this.ctx.storage.transactionSync(() => {
+			this.bump("accepted", -live);
+			this.write("INSERT INTO counters (name, value) VALUES ('accepted_by_rows', 1)");
+		});
+	}
+
+	// Committed event claims in one generation table (body keys are not events).
+	private eventRows(table: string): number {
+		return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE event_id NOT GLOB ?`, BODY_KEY_GLOB).one().n;
 	}
 
 	// The ack path in one hop: claim every id, send the new ones to this
@@ -106,13 +126,12 @@ export class IdempotencyShard extends DurableObject<Env> {
 	}
 
 	// pending → committed, only for claims this caller (token) still holds:
-	// one row per key in the current generation, and the accepted counter.
-	// Body keys move with their events but are not events: not counted.
+	// one row per key in the current generation, which is also what counts it
+	// as accepted. Body keys move with their events but are not events.
 	async commit(eventIds: string[], token: string, bodyKeys: string[] = []): Promise<number> {
 		const now = Date.now();
 		const committed = this.commitHeld(eventIds, token, now);
 		this.commitHeld(bodyKeys, token, now);
-		this.bump("accepted", committed);
 		await this.schedulePurge(now);
 		return committed;
 	}
@@ -160,13 +179,20 @@ export class IdempotencyShard extends DurableObject<Env> {
 		);
 		// Live event claims: body keys are not events.
 		let live = [...this.pending].filter(([key, p]) => p.expiresAt > now && !isBodyKey(key)).length;
+		let committed = 0;
 		for (const table of this.tables()) {
-			live += this.sql
-				.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE expires_at > ? AND event_id NOT GLOB ?`, now, BODY_KEY_GLOB)
-				.one().n;
+			const counts = this.sql
+				.exec<{ all: number; live: number }>(
+					`SELECT count(*) AS "all", coalesce(sum(expires_at > ?), 0) AS live FROM ${table} WHERE event_id NOT GLOB ?`,
+					now,
+					BODY_KEY_GLOB,
+				)
+				.one();
+			committed += counts.all;
+			live += counts.live;
 		}
 		return {
-			accepted: values.accepted ?? 0,
+			accepted: (values.accepted ?? 0) + committed,
 			duplicates: values.duplicates ?? 0,
 			conflicts: values.conflicts ?? 0,
 			in_flight: values.in_flight ?? 0,
@@ -181,7 +207,13 @@ export class IdempotencyShard extends DurableObject<Env> {
 		const now = Date.now();
 		const current = this.generation(now);
 		this.loadGenerations();
-		for (const g of this.generations.filter((g) => g <= current - 2)) this.write(`DROP TABLE IF EXISTS ${GENERATION_PREFIX}${g}`);
+		for (const g of this.generations.filter((g) => g <= current - 2)) {
+			const table = `${GENERATION_PREFIX}${g}`;
+			this.ctx.storage.transactionSync(() => {
+				this.bump("accepted", this.eventRows(table));
+				this.write(`DROP TABLE ${table}`);
+			});
+		}
 		if (this.legacy) {
 			this.write("DELETE FROM claims WHERE expires_at <= ?", now);
 			if (this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM claims").one().n === 0) this.sql.exec("DROP TABLE claims");

@@ -76,6 +76,7 @@ describe("idempotency shard (Durable Object)", () => {
 		// Due after the next generation starts, never before.
 		expect(alarm).toBeGreaterThanOrEqual((generation + 1) * ttl);
 
+		expect((await shard.counters()).accepted).toBe(2);
 		// Move "old" into a generation two windows back (all of its rows expired), as time passing would.
 		await runInDurableObject(shard, (_i, state) => {
 			const sql = state.storage.sql;
@@ -90,6 +91,8 @@ describe("idempotency shard (Durable Object)", () => {
 		});
 		expect(await runDurableObjectAlarm(shard)).toBe(true);
 		expect(await runInDurableObject(shard, (_i, state) => generationTables(state.storage.sql))).toEqual([`claims_g${generation}`]);
+		// The dropped generation's claim stays counted as accepted.
+		expect((await shard.counters()).accepted).toBe(2);
 		expect((await storedClaims(shard)).map((c) => c.event_id)).toEqual(["fresh"]);
 		// The window is over: the same id is new again, not a duplicate.
 		expect(await shard.claim([claimOf("old")], "t2")).toEqual(["new"]);
@@ -122,7 +125,7 @@ describe("idempotency shard (Durable Object)", () => {
 		expect((await storedClaims(shard)).map((c) => c.event_id)).toEqual([...ids].sort());
 	});
 
-	it("counts the rows it writes: at most 2 per event one at a time, 1.1 in calls of 10 (after its table exists)", async () => {
+	it("writes one row per accepted event, one at a time or in calls of 10 (after its table exists)", async () => {
 		const shard = freshShard();
 		// The generation table is created once per window: not per event.
 		await shard.claim([claimOf("warm")], "t0");
@@ -133,15 +136,35 @@ describe("idempotency shard (Durable Object)", () => {
 			await shard.commit([`one${i}`], `t${i}`);
 		}
 		const single = (await shard.counters()).rows_written - before;
-		// The claim row and the accepted counter, per call.
-		expect(single).toBe(20);
+		// The claim row only: it is what counts the event as accepted.
+		expect(single).toBe(10);
 		const ids = Array.from({ length: 10 }, (_, i) => `ten${i}`);
 		await shard.claim(
 			ids.map((id) => claimOf(id)),
 			"batch",
 		);
 		await shard.commit(ids, "batch");
-		expect((await shard.counters()).rows_written - before - single).toBe(11);
+		expect((await shard.counters()).rows_written - before - single).toBe(10);
+		expect((await shard.counters()).accepted).toBe(21);
+	});
+
+	it("a shard that counted each commit keeps its accepted count once it counts by rows", async () => {
+		const shard = freshShard();
+		await shard.claim([claimOf("a"), claimOf("b")], "t1");
+		await shard.commit(["a", "b"], "t1");
+		// As a shard written before counting by rows left it: every commit
+		// already in the stored counter, and no marker.
+		await runInDurableObject(shard, (_i, state) => {
+			state.storage.sql.exec("INSERT INTO counters (name, value) VALUES ('accepted', 7) ON CONFLICT (name) DO UPDATE SET value = 7");
+			state.storage.sql.exec("DELETE FROM counters WHERE name = 'accepted_by_rows'");
+		});
+		const { evictDurableObject } = await import("cloudflare:test");
+		await evictDurableObject(shard);
+		expect((await shard.counters()).accepted).toBe(7);
+		await shard.claim([claimOf("c")], "t2");
+		await shard.commit(["c"], "t2");
+		await evictDurableObject(shard);
+		expect((await shard.counters()).accepted).toBe(8);
 	});
 
 	it("commits entries for the configured idempotency window", async () => {
