@@ -28,7 +28,7 @@ import {
 } from "../forwarding/helpers";
 import { archiveCopies, archivedEvent } from "../support/archive";
 import { countRows, signedRequest, validEvent } from "../support/builders";
-import { whileD1RefusesRow } from "../support/faults";
+import { flakyShard, whileD1RefusesRow } from "../support/faults";
 import { deliver, recordingQueue, withEventsQueue } from "../support/queue";
 
 type Overrides = Partial<Env>;
@@ -136,25 +136,6 @@ const usage = (n: number) => Array.from({ length: n }, () => validEvent("usage_t
 // A subscription without a plan: permanently invalid, so it must end as a dead letter.
 const poison = () => validEvent("subscription_created", { metadata: { amount: 9, currency: "USD", interval: "month" } });
 
-// One shard's accept call fails: before it reaches the shard ("unreachable"),
-// or after the shard enqueued and committed, with its answer lost ("lost").
-function flakyShardNamespace(failing: number, when: "unreachable" | "lost") {
-	const namespace = env.IDEMPOTENCY;
-	const bad = namespace.idFromName(shardName(failing));
-	return {
-		idFromName: (name: string) => namespace.idFromName(name),
-		get: (id: DurableObjectId) => {
-			const stub = namespace.get(id);
-			if (!id.equals(bad)) return stub;
-			const accept = async (...args: Parameters<typeof stub.accept>) => {
-				if (when === "lost") await stub.accept(...args);
-				return down();
-			};
-			return new Proxy(stub, { get: (target, prop) => (prop === "accept" ? accept : Reflect.get(target, prop)) });
-		},
-	} as unknown as Env["IDEMPOTENCY"];
-}
-
 describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 	const cases: [
 		string,
@@ -164,14 +145,14 @@ describe("fault-injection matrix: lost = 0, double-counted = 0", () => {
 			"one shard cannot be reached",
 			() => {
 				const events = usage(12);
-				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "unreachable") } };
+				return { events, ingest: { IDEMPOTENCY: flakyShard(shardName(shardFor(events[0]!.event_id, 16)), "unreachable") } };
 			},
 		],
 		[
 			"one shard's answer is lost after it enqueued and committed",
 			() => {
 				const events = usage(12);
-				return { events, ingest: { IDEMPOTENCY: flakyShardNamespace(shardFor(events[0]!.event_id, 16), "lost") } };
+				return { events, ingest: { IDEMPOTENCY: flakyShard(shardName(shardFor(events[0]!.event_id, 16)), "lost") } };
 			},
 		],
 		["sendBatch fails whole", () => ({ events: usage(8), ingest: { EVENTS_QUEUE: { sendBatch: down } as unknown as Queue } })],

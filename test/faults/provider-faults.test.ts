@@ -3,32 +3,14 @@
 // sha256, both in the body key's shard. A shard whose answer is lost after
 // it enqueued and committed leaves the sender a 503; its retry, under the
 // same id or a new one, is a duplicate, and the event is stored once.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { bodyClaimKey } from "../../src/idempotency/claims";
 import { shardFor, shardName } from "../../src/idempotency/shard";
 import { sha256Hex } from "../../src/shared/crypto";
 import { countRows } from "../support/builders";
+import { flakyShard } from "../support/faults";
 import { deliveryRequest, sampleBody, signDelivery } from "../support/providers";
 import { asMessages, deliver, fetchRecording } from "../support/queue";
-
-// The shard's accept runs, then its answer is lost on the way back.
-function answerLostOn(shard: number) {
-	const namespace = env.IDEMPOTENCY;
-	const bad = namespace.idFromName(shardName(shard));
-	return {
-		idFromName: (name: string) => namespace.idFromName(name),
-		get: (id: DurableObjectId) => {
-			const stub = namespace.get(id);
-			if (!id.equals(bad)) return stub;
-			const accept = async (...args: Parameters<typeof stub.accept>) => {
-				await stub.accept(...args);
-				throw new Error("injected fault: answer lost");
-			};
-			return new Proxy(stub, { get: (target, prop) => (prop === "accept" ? accept : Reflect.get(target, prop)) });
-		},
-	} as unknown as Env["IDEMPOTENCY"];
-}
 
 describe("provider faults: lost = 0, double-counted = 0", () => {
 	it("a GitHub delivery whose shard answer is lost is stored once, whatever id its retries come under", async () => {
@@ -37,7 +19,7 @@ describe("provider faults: lost = 0, double-counted = 0", () => {
 		const key = `github:${delivery.headers["x-github-delivery"]}`;
 		const shard = shardFor(bodyClaimKey("github", await sha256Hex(body)), 16);
 
-		const first = await fetchRecording(deliveryRequest("github", delivery), { IDEMPOTENCY: answerLostOn(shard) });
+		const first = await fetchRecording(deliveryRequest("github", delivery), { IDEMPOTENCY: flakyShard(shardName(shard), "lost") });
 		expect(first.response.status).toBe(503);
 		expect(first.response.headers.get("retry-after")).toMatch(/^\d+$/);
 		expect(first.sent).toHaveLength(1);
