@@ -19,8 +19,8 @@ async function acceptWithoutProcessing(eventId: string) {
 	});
 }
 
-// The idempotency window has passed for this id: its claim is purged, as the
-// shard's alarm does after IDEMPOTENCY_TTL_SECONDS, so it can be accepted again.
+// The idempotency window has passed for this id: its claim has expired, as
+// it does after IDEMPOTENCY_TTL_SECONDS, so it can be accepted again.
 async function expireClaim(eventId: string) {
 	const shard = env.IDEMPOTENCY.get(env.IDEMPOTENCY.idFromName(shardName(shardFor(eventId, 16))));
 	// Committed claims live in one table per generation of the window.
@@ -28,7 +28,7 @@ async function expireClaim(eventId: string) {
 		const tables = state.storage.sql
 			.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'claims_g%'")
 			.toArray();
-		for (const { name } of tables) state.storage.sql.exec(`DELETE FROM ${name} WHERE event_id = ?`, eventId);
+		for (const { name } of tables) state.storage.sql.exec(`UPDATE ${name} SET expires_at = 0 WHERE event_id = ?`, eventId);
 	});
 }
 
