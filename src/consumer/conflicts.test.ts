@@ -19,4 +19,12 @@ describe("post-window conflict", () => {
 		expect(conflictWith(undefined, incoming())).toBeNull();
 		expect(conflictWith({ event_id: "evt_1", received_at: 1000, body_hash: null }, incoming())).toBeNull();
 	});
+
+	it("compares a row stored with the whole 64-character hash on the stored prefix", () => {
+		const full = "a".repeat(32) + "f".repeat(32);
+		const stored = (body_hash: string) => ({ event_id: "evt_1", received_at: 1000, body_hash });
+		expect(conflictWith(stored(full), incoming({ body_hash: "a".repeat(32) }))).toBeNull();
+		// One character off inside the prefix is other content.
+		expect(conflictWith(stored(full), incoming({ body_hash: `${"a".repeat(31)}b` }))).toMatch(/^id_conflict: /);
+	});
 });

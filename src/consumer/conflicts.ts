@@ -1,3 +1,4 @@
+import { storedHash } from "../events/hash";
 import type { EventRow } from "../shared/event-row";
 import type { ProcessedEvent } from "./process";
 
@@ -10,8 +11,9 @@ export type StoredIdentity = Pick<EventRow, "event_id" | "received_at" | "body_h
 // were kept have none to compare. Returns the dead letter's reason, or null.
 export function conflictWith(stored: StoredIdentity | undefined, incoming: ProcessedEvent["event"]): string | null {
 	if (!stored || stored.received_at === incoming.received_at) return null;
-	if (stored.body_hash === null || incoming.body_hash === null || stored.body_hash === incoming.body_hash) return null;
-	return `id_conflict: event id ${incoming.event_id} was accepted again after the idempotency window with a different body (stored sha256 ${stored.body_hash}, received sha256 ${incoming.body_hash})`;
+	if (stored.body_hash === null || incoming.body_hash === null || storedHash(stored.body_hash) === storedHash(incoming.body_hash))
+		return null;
+	return `id_conflict: event id ${incoming.event_id} was accepted again after the idempotency window with a different body (stored sha256 ${storedHash(stored.body_hash)}…, received sha256 ${storedHash(incoming.body_hash)}…)`;
 }
 
 // What is stored under these ids (at most a batch's worth, by primary key).

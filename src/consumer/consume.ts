@@ -1,6 +1,6 @@
 import { PermanentError } from "../events/contract";
 import { queueMessageSchema, storedEventId } from "../events/envelope";
-import { contentHash } from "../events/hash";
+import { contentHash, storedHash } from "../events/hash";
 import { enqueueDeliveries } from "../forwarding/fanout";
 import { configFor } from "../shared/config";
 import { describeError, logLine } from "../shared/log";
@@ -51,7 +51,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 			const parsed = parseMessage(await resolveClaimCheck(env.PAYLOADS, message.body));
 			injectChaos(config.chaosFailRate);
 			const processed = processMessage(parsed, message.attempts, Date.now(), configuredSources(env.SOURCES));
-			processed.event.body_hash = await contentHash(parsed);
+			processed.event.body_hash = storedHash(await contentHash(parsed));
 			ready.push({ message, processed, ...(isStoredPointer(message.body) ? { ref: parseStoredPointer(message.body).ref } : {}) });
 		} catch (err) {
 			failures.push({ message, error: describeError(err), permanent: err instanceof PermanentError });

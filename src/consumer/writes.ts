@@ -1,3 +1,4 @@
+import { storedHashSql } from "../events/hash";
 import { derivedTables } from "../events/registry";
 import type { EventRow } from "../shared/event-row";
 import { insertRows, MAX_BOUND_PARAMS } from "../shared/sql";
@@ -30,7 +31,7 @@ const EVENT_COLUMNS = [
 // content, a row archived before hashes) is left alone, as before.
 export const ID_CONFLICT = "id_conflict";
 const ID_CONFLICT_GUARD = `ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash
-	WHERE events.received_at <> excluded.received_at AND events.body_hash <> excluded.body_hash`;
+	WHERE events.received_at <> excluded.received_at AND ${storedHashSql("events.body_hash")} <> excluded.body_hash`;
 
 export const isIdConflict = (err: unknown): boolean => err instanceof Error && err.message.includes(ID_CONFLICT);
 
@@ -136,7 +137,7 @@ function redeliveryStatements(db: D1Database, processed: readonly ProcessedEvent
 					`INSERT INTO event_redeliveries (event_id, received_at, seen_at)
 					 SELECT m.column1, m.column2, m.column3 FROM (VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}) AS m
 					 JOIN events e ON e.event_id = m.column1 AND e.received_at <> m.column2
-					 WHERE e.body_hash IS NULL OR m.column4 IS NULL OR e.body_hash = m.column4
+					 WHERE e.body_hash IS NULL OR m.column4 IS NULL OR ${storedHashSql("e.body_hash")} = m.column4
 					 ON CONFLICT DO NOTHING`,
 				)
 				.bind(...chunk.flatMap(({ event }) => [event.event_id, event.received_at, event.processed_at, event.body_hash])),

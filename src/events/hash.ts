@@ -19,3 +19,14 @@ export function contentHash(message: QueueMessage): Promise<string> {
 	if (/^application\/x-www-form-urlencoded/i.test(headers["content-type"] ?? "")) return sha256Hex(body);
 	return sha256Hex(canonicalJson(parseJsonText(body)));
 }
+
+// What the events row keeps of a content hash: the first 128 bits in hex.
+// Enough to tell a resend of other content from a redelivery (the sender is
+// authenticated; this is not a signature), and half the bytes of every row.
+// Rows stored before this keep all 64 characters, so stored hashes are
+// compared on this prefix (storedHashSql in SQL).
+export const STORED_HASH_CHARS = 32;
+
+export const storedHash = (hex: string): string => hex.slice(0, STORED_HASH_CHARS);
+
+export const storedHashSql = (column: string): string => `substr(${column}, 1, ${STORED_HASH_CHARS})`;

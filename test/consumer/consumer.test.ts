@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { eventHash } from "../../src/events/hash";
 import { processEvents } from "../admin/helpers";
 import { countRows, queueMessage, validEvent } from "../support/builders";
 import { whileD1RefusesRow } from "../support/faults";
@@ -192,7 +193,7 @@ describe("an id accepted again after the idempotency window", () => {
 		const letter = await env.DB.prepare("SELECT error FROM dead_letters WHERE event_id = ? AND status = 'open'")
 			.bind(original.event_id)
 			.first<{ error: string }>();
-		expect(letter?.error).toMatch(/id_conflict: .*stored sha256 [0-9a-f]{64}, received sha256 [0-9a-f]{64}/);
+		expect(letter?.error).toMatch(/id_conflict: .*stored sha256 [0-9a-f]{32}…, received sha256 [0-9a-f]{32}…/);
 		const usage = await env.DB.prepare("SELECT quantity FROM usage_records WHERE event_id = ?").bind(original.event_id).first();
 		expect(usage).toEqual({ quantity: 3 });
 	});
@@ -215,7 +216,7 @@ describe("an id accepted again after the idempotency window", () => {
 			.bind(first.event_id)
 			.all<{ error: string; payload: string }>();
 		expect(letters.results).toHaveLength(1);
-		expect(letters.results[0]?.error).toMatch(/^id_conflict: .*stored sha256 [0-9a-f]{64}, received sha256 [0-9a-f]{64}/);
+		expect(letters.results[0]?.error).toMatch(/^id_conflict: .*stored sha256 [0-9a-f]{32}…, received sha256 [0-9a-f]{32}…/);
 		expect(JSON.parse(letters.results[0]!.payload).metadata.quantity).toBe(300);
 		const usage = await env.DB.prepare("SELECT quantity FROM usage_records WHERE event_id = ?").bind(first.event_id).all();
 		expect(usage.results).toEqual([{ quantity: 3 }]);
@@ -248,5 +249,36 @@ describe("an id accepted again after the idempotency window", () => {
 		expect(result.explicitAcks).toHaveLength(1);
 		expect(dlq.sent).toEqual([]);
 		expect(await countRows("SELECT count(*) AS n FROM event_redeliveries WHERE event_id = ?", original.event_id)).toBe(1);
+	});
+
+	it("against a row stored with the whole 64-character hash: same content settles, other content conflicts", async () => {
+		const original = validEvent("usage_tracked", { metadata: { quantity: 2, feature: "api" } });
+		await processEvents([original], 1, Date.now() - 60_000);
+		const stored = await env.DB.prepare("SELECT body_hash FROM events WHERE event_id = ?")
+			.bind(original.event_id)
+			.first<{ body_hash: string }>();
+		// The events row keeps 128 bits of the hash; rows from before kept all 256.
+		expect(stored?.body_hash).toMatch(/^[0-9a-f]{32}$/);
+		const whole = await eventHash(original);
+		expect(whole.startsWith(stored!.body_hash)).toBe(true);
+		// Stored as such a row was (a replace fires no update trigger).
+		const row = { ...(await env.DB.prepare("SELECT * FROM events WHERE event_id = ?").bind(original.event_id).first()), body_hash: whole };
+		await env.DB.prepare(
+			`INSERT OR REPLACE INTO events (${Object.keys(row).join(", ")}) VALUES (${Object.keys(row)
+				.map(() => "?")
+				.join(", ")})`,
+		)
+			.bind(...Object.values(row))
+			.run();
+
+		const dlq = recordingQueue(env.DEAD_LETTER_QUEUE);
+		await deliver("webhook-events", asMessages([queueMessage(original, Date.now())]), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(dlq.sent).toEqual([]);
+		expect(await countRows("SELECT count(*) AS n FROM event_redeliveries WHERE event_id = ?", original.event_id)).toBe(1);
+
+		const changed = { ...original, metadata: { feature: "api", quantity: 3 } };
+		await deliver("webhook-events", asMessages([queueMessage(changed, Date.now() + 1)]), { DEAD_LETTER_QUEUE: dlq.queue });
+		expect(dlq.sent).toHaveLength(1);
+		expect(await countRows("SELECT count(*) AS n FROM usage_records WHERE event_id = ? AND quantity = 2", original.event_id)).toBe(1);
 	});
 });
