@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { D1_LIMIT_BYTES, fillTime, monthlyBill, type PerEvent, perMillion } from "./cost";
+import { D1_LIMIT_BYTES, fillTime, monthlyBill, type PerEvent, perMillion, priceGap } from "./cost";
 
 const perEvent: PerEvent = {
 	workerRequests: 1.1,
@@ -46,5 +46,14 @@ describe("when D1 fills", () => {
 
 	it("at once, when the retention window alone is over 10 GB", () => {
 		expect(fillTime(perEvent, 100, 30).days).toBe(0);
+	});
+});
+
+describe("the gap to Hookdeck's price", () => {
+	it("is the D1 rows written per event at which the bill would equal $10 per million, everything else as measured", () => {
+		// 21.51 in all, 17 of it D1 writes: the rest is 4.51, leaving 5.49 rows.
+		expect(priceGap(perEvent)).toEqual({ perMillion: 21.51, d1RowsAtHookdeck: 5.49, queuesPerMillion: 1.2 });
+		const there = monthlyBill({ ...perEvent, d1RowsWritten: 5.49, d1RetentionRowsWritten: 0 }, 1e6);
+		expect(there.total).toBe(10);
 	});
 });

@@ -90,3 +90,25 @@ export function fillTime(perEvent: PerEvent, eventsPerSecond: number, retentionD
 }
 
 export const perMillion = (bill: BillLine) => money(bill.total / (bill.eventsPerMonth / 1e6));
+
+// What the bill would take to reach Hookdeck's list price with everything
+// else as measured: the D1 rows written per event (consumer and retention
+// together) at which it would, and what the queue operations cost per
+// million (all that packing several events into one message could save).
+export interface PriceGap {
+	perMillion: number;
+	// D1 rows written per event at which the bill equals Hookdeck's price;
+	// below 0 when the other lines alone are over it.
+	d1RowsAtHookdeck: number;
+	queuesPerMillion: number;
+}
+
+export function priceGap(perEvent: PerEvent): PriceGap {
+	const bill = monthlyBill(perEvent, 1e6);
+	const others = bill.total - (bill.lines.d1Writes ?? 0);
+	return {
+		perMillion: bill.total,
+		d1RowsAtHookdeck: money((PRICES.hookdeckPerM - others) / PRICES.d1RowWrittenPerM),
+		queuesPerMillion: bill.lines.queues ?? 0,
+	};
+}

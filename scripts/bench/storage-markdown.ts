@@ -1,6 +1,6 @@
 // The storage step's tables (STORAGE.md, and the section of RESULTS.md):
 // per-event figures, the monthly bill beside Hookdeck's, when D1 fills.
-import type { FillTime } from "./cost";
+import { type FillTime, PRICES, priceGap } from "./cost";
 import type { StorageResult } from "./storage";
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -22,6 +22,7 @@ function fillRow(f: FillTime, retentionDays: number): string {
 export function storageMarkdown(s: StorageResult): string[] {
 	const p = s.perEvent;
 	const bill = (line: string) => s.bills.map((b) => usd(b.lines[line] ?? 0)).join(" | ");
+	const gap = priceGap(p);
 	return [
 		`Mixed run: ${s.plan.direct} direct events (the generator's signup / subscription / usage mix, one signed POST each) and ${s.plan.stripe} signed Stripe deliveries (customer, subscription created / updated / deleted, failed invoice), interleaved; ${s.events} events landed, lost ${s.lost}, double-counted ${s.doubleCounted}. Then scheduled ticks ${s.plan.retentionDays + 10} days on until retention completed (${s.retention.ticks} tick(s), ${s.retention.eventsDeleted} events rows deleted).`,
 		"",
@@ -54,6 +55,10 @@ export function storageMarkdown(s: StorageResult): string[] {
 		`| per million events | ${s.bills.map((b) => usd(b.perMillion)).join(" | ")} |`,
 		`| Hookdeck list price ($10 / M) | ${s.bills.map((b) => usd(b.hookdeck)).join(" | ")} |`,
 		`| at or below Hookdeck? | ${s.bills.map((b) => (b.total <= b.hookdeck ? "✓" : "✗")).join(" | ")} |`,
+		"",
+		gap.perMillion <= PRICES.hookdeckPerM
+			? "At or below Hookdeck's list price at every volume."
+			: `**What it would take**: with every other line as measured, the bill reaches Hookdeck's ${usd(PRICES.hookdeckPerM)} per million only when D1 rows written fall to **${gap.d1RowsAtHookdeck}** per event, retention included (now ${round2(p.d1RowsWritten + p.d1RetentionRowsWritten)}): a design change (docs/capacity.md, "Short of the targets"). Packing several accepted events into one queue message saves at most the queue line, ${usd(gap.queuesPerMillion)} per million.`,
 		"",
 		`**When one D1 database (10 GB) fills**, with RETENTION_DAYS = ${s.plan.retentionDays}: the retention window's rows stay, the rest (business tables, rollups, archive manifest) accumulates.`,
 		"",
