@@ -16,7 +16,7 @@ import { provenTopUsers, topCandidatesStatement, topFallbackFor } from "../../sr
 import { DEV_SECRETS } from "../../src/shared/dev-secrets";
 import { describeMachine } from "../bench/machine";
 import { startLocalStack } from "../stack/local-stack";
-import { seed } from "./seed";
+import { SEED_START, type SeedCounts, seed } from "./seed";
 import { queryFor, searchOf, WINDOWS } from "./windows";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -26,6 +26,21 @@ const TOKEN = DEV_SECRETS.ADMIN_TOKEN;
 const ROUTES = ["signups", "mrr", "usage", "usage?feature=api_calls", "funnel", "payments"] as const;
 // The goal every route is held to (issue 11): median over HTTP, any window.
 const BUDGET_MS = 100;
+// GET /api/events on the same database (issue 17): median over HTTP.
+const EVENTS_BUDGET_MS = 50;
+// The event log's reads: newest page, each filter (a user is indexed; type
+// and status scan at most SCAN_BUDGET rows), a day's range, the next page.
+const EVENT_LISTS = (seeded: SeedCounts) => {
+	const day = SEED_START + 90 * 86_400_000;
+	return [
+		["newest 50", ""],
+		["a user's events", `user_id=u${Math.floor(seeded.signups / 2)}`],
+		["a 2 % type", "type=payment_failed"],
+		["a status nothing has", "status=unhandled"],
+		["one day, mid-history", `from=${day}&to=${day + 86_400_000}`],
+		["limit 500", "limit=500"],
+	] as const;
+};
 
 const { values: args } = parseArgs({ options: { events: { type: "string", default: "1000000" }, runs: { type: "string", default: "7" } } });
 const events = Number(args.events);
@@ -145,6 +160,25 @@ try {
 		lines.push("", `Slowest window per route (median), against the ${BUDGET_MS} ms goal:`, "");
 		for (const [route, w] of worst) {
 			lines.push(`- /api/analytics/${route}: ${w.median.toFixed(1)} ms (${w.label}) ${w.median <= BUDGET_MS ? "✓" : "✗ over"}`);
+		}
+
+		lines.push(
+			"",
+			`GET /api/events on the same ${tableRows.events?.toLocaleString("en")} events rows, median / max ms, against the ${EVENTS_BUDGET_MS} ms goal:`,
+			"",
+		);
+		lines.push("| list | query | ms | met? |", "|---|---|---|---|");
+		const list = async (search: string) => {
+			const res = await fetch(`${stack.url}/api/events${search ? `?${search}` : ""}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+			if (!res.ok) throw new Error(`/api/events?${search} → ${res.status}: ${await res.text()}`);
+			return (await res.json()) as { data: unknown[]; next_cursor: string | null };
+		};
+		const rows: [string, string][] = [...EVENT_LISTS(counts)];
+		const first = await list("");
+		if (first.next_cursor) rows.push(["the next page", `cursor=${first.next_cursor}`]);
+		for (const [label, search] of rows) {
+			const t = await time(() => list(search));
+			lines.push(`| ${label} | \`${search || "(none)"}\` | ${ms(t)} | ${t.median <= EVENTS_BUDGET_MS ? "✓" : "✗"} |`);
 		}
 	} finally {
 		await stack.stop();
