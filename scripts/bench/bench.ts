@@ -164,6 +164,10 @@ async function runPlan(snapshot: Snapshot, quick: boolean, seed: number, footpri
 	};
 	const dir = writeOutputs(results);
 	process.stdout.write(`${renderMarkdown(results)}\nwrote ${dir}/results.json, RESULTS.md and chart.svg in ${results.durationSeconds} s\n`);
+	// The storage step's figures have one home, STORAGE.md (and capacity.md's
+	// block), whichever command measured them last; RESULTS.md links there.
+	writeFileSync(path.join(dir, "storage.json"), `${JSON.stringify({ quick, machine, storage }, null, 2)}\n`);
+	writeStorage(dir);
 	return results.ok ? 0 : 1;
 }
 

@@ -5,7 +5,6 @@ import { ACK_P99_BUDGET_MS, E2E_BUDGET_MS, highestKeptUp } from "./plan";
 import type { BenchResults, Footprint } from "./results";
 import type { CeilingResult, CeilingRound, WrkRun } from "./rounds";
 import type { StepResult } from "./steps";
-import { storageMarkdown } from "./storage-markdown";
 
 const n = (v: number | null | undefined, unit = "") => (v === null || v === undefined ? "–" : `${v}${unit}`);
 const duration = (ms: number) => (ms >= 60_000 ? `${Math.round(ms / 6_000) / 10} min` : `${Math.round(ms / 1000)} s`);
@@ -128,7 +127,14 @@ export function renderMarkdown(r: BenchResults): string {
 		writesRow("ceiling (whole pipeline, all rounds)", wholePipeline.d1Writes),
 		writesRow(`backlog drain (${b.events} events)`, b.d1Writes),
 		"",
-		...(r.storage ? ["## Storage and cost per event", "", ...storageMarkdown(r.storage)] : []),
+		...(r.storage
+			? [
+					"## Storage and cost per event",
+					"",
+					`This run's storage step: ${r.storage.events} events, lost ${r.storage.lost}, double-counted ${r.storage.doubleCounted}. Its per-event costs, the monthly bill and when D1 fills are in [STORAGE.md](STORAGE.md), which \`npm run bench -- --storage\` also rewrites on its own.`,
+					"",
+				]
+			: []),
 		"## Load ladder (each step paired with the same schedule on `GET /health/live`)",
 		"",
 		`1-minute load average at the end of each step: ${r.ladder.map((st) => `${st.name.replace("ladder ", "")} → ${st.loadAverage ?? "–"}`).join(", ")} (${m.nproc} cores).`,
