@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { configFor } from "../shared/config";
 import {
-	BODY_KEY_GLOB,
 	type ClaimOutcome,
 	type ClaimRequest,
 	claimKeys,
@@ -12,6 +11,7 @@ import {
 	type ShardOutcome,
 	type StoredClaim,
 } from "./claims";
+import { ClaimGenerations } from "./generations";
 import { enqueue, type Outgoing, queueForShard } from "./outbox";
 
 export interface ShardCounters {
@@ -27,17 +27,13 @@ export interface ShardCounters {
 
 // A claim whose enqueue is in flight lives only in memory (the object is
 // single-threaded, and a crash loses it the way a lapsed lease did): a
-// committed claim is the one row written per event. Committed claims go to
-// one WITHOUT ROWID table per generation of IDEMPOTENCY_TTL (no expiry
-// index); a row of generation g expires before generation g + 2 starts, so
-// the alarm drops whole tables instead of deleting rows.
+// committed claim is the one row written per event, in the generation
+// tables of ./generations.ts, which the alarm drops whole.
 interface Pending {
 	bodyHash: string;
 	token: string;
 	expiresAt: number;
 }
-
-const GENERATION_PREFIX = "claims_g";
 
 // One shard of the idempotency store: a SQLite-backed Durable Object, and the
 // whole ack path for the ids that hash to it. Each claim/commit/release does
@@ -48,8 +44,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
 	private readonly ttlMs: number;
 	private readonly pending = new Map<string, Pending>();
-	private generations: number[] = [];
-	private legacy = false;
+	private readonly claims: ClaimGenerations;
 	private alarmAt: number | null = null;
 	private rowsWritten = 0;
 
@@ -58,7 +53,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 		this.sql = ctx.storage.sql;
 		this.ttlMs = configFor(env).idempotencyTtlMs;
 		this.sql.exec("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-		this.loadGenerations();
+		this.claims = new ClaimGenerations(this.sql, this.ttlMs, (sql, ...bindings) => this.write(sql, ...bindings));
 		this.countAcceptedByRows();
 	}
 
@@ -69,16 +64,11 @@ export class IdempotencyShard extends DurableObject<Env> {
 	// 'accepted' already, so once, its live rows are taken back out of the base.
 	private countAcceptedByRows(): void {
 		if (this.sql.exec("SELECT 1 FROM counters WHERE name = 'accepted_by_rows'").toArray().length > 0) return;
-		const live = this.tables().reduce((n, table) => n + this.eventRows(table), 0);
+		const live = this.claims.eventCounts(Date.now()).all;
 		this.ctx.storage.transactionSync(() => {
 			this.bump("accepted", -live);
 			this.write("INSERT INTO counters (name, value) VALUES ('accepted_by_rows', 1)");
 		});
-	}
-
-	// Committed event claims in one generation table (body keys are not events).
-	private eventRows(table: string): number {
-		return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE event_id NOT GLOB ?`, BODY_KEY_GLOB).one().n;
 	}
 
 	// The ack path in one hop: claim every id, send the new ones to this
@@ -139,25 +129,16 @@ export class IdempotencyShard extends DurableObject<Env> {
 	private commitHeld(keys: string[], token: string, now: number): number {
 		if (keys.length === 0) return 0;
 		const expiresAt = now + this.ttlMs;
-		const table = this.generationTable(now);
+		const table = this.claims.tableFor(now);
 		let committed = 0;
-		for (const eventId of keys) {
-			const held = this.pending.get(eventId);
+		for (const key of keys) {
+			const held = this.pending.get(key);
 			if (!held || held.token !== token) continue;
-			this.pending.delete(eventId);
-			// An expired row of this id in this very generation (only when the
+			this.pending.delete(key);
+			// An expired row of this key in this very generation (only when the
 			// window was shortened, or in tests) is overwritten, not added: it
 			// counts as accepted once already, so this acceptance is bumped.
-			if (this.sql.exec(`SELECT 1 FROM ${table} WHERE event_id = ?`, eventId).toArray().length > 0 && !isBodyKey(eventId)) {
-				this.bump("accepted", 1);
-			}
-			this.write(
-				`INSERT INTO ${table} (event_id, body_hash, expires_at) VALUES (?, ?, ?)
-				 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, expires_at = excluded.expires_at`,
-				eventId,
-				held.bodyHash,
-				expiresAt,
-			);
+			if (this.claims.commit(table, key, held.bodyHash, expiresAt) && !isBodyKey(key)) this.bump("accepted", 1);
 			committed++;
 		}
 		return committed;
@@ -185,20 +166,10 @@ export class IdempotencyShard extends DurableObject<Env> {
 		);
 		// Live event claims: body keys are not events.
 		let live = [...this.pending].filter(([key, p]) => p.expiresAt > now && !isBodyKey(key)).length;
-		let committed = 0;
-		for (const table of this.tables()) {
-			const counts = this.sql
-				.exec<{ all: number; live: number }>(
-					`SELECT count(*) AS "all", coalesce(sum(expires_at > ?), 0) AS live FROM ${table} WHERE event_id NOT GLOB ?`,
-					now,
-					BODY_KEY_GLOB,
-				)
-				.one();
-			committed += counts.all;
-			live += counts.live;
-		}
+		const committed = this.claims.eventCounts(now);
+		live += committed.live;
 		return {
-			accepted: (values.accepted ?? 0) + committed,
+			accepted: (values.accepted ?? 0) + committed.all,
 			duplicates: values.duplicates ?? 0,
 			conflicts: values.conflicts ?? 0,
 			in_flight: values.in_flight ?? 0,
@@ -211,22 +182,11 @@ export class IdempotencyShard extends DurableObject<Env> {
 	// claims kept before generations, once it holds none that are live).
 	override async alarm(): Promise<void> {
 		const now = Date.now();
-		const current = this.generation(now);
-		this.loadGenerations();
-		for (const g of this.generations.filter((g) => g <= current - 2)) {
-			const table = `${GENERATION_PREFIX}${g}`;
-			this.ctx.storage.transactionSync(() => {
-				this.bump("accepted", this.eventRows(table));
-				this.write(`DROP TABLE ${table}`);
-			});
-		}
-		if (this.legacy) {
-			this.write("DELETE FROM claims WHERE expires_at <= ?", now);
-			if (this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM claims").one().n === 0) this.sql.exec("DROP TABLE claims");
-		}
-		this.loadGenerations();
+		// A dropped generation's event rows move into the stored base of the
+		// accepted count in the same transaction.
+		this.ctx.storage.transactionSync(() => this.claims.purge(now, (table) => this.bump("accepted", this.claims.eventRows(table))));
 		this.alarmAt = null;
-		if (this.generations.length > 0 || this.legacy) await this.schedulePurge(now);
+		if (this.claims.any) await this.schedulePurge(now);
 	}
 
 	// A stored claim for this id: in flight here, or committed in a live
@@ -235,54 +195,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 		const held = this.pending.get(eventId);
 		if (held && held.expiresAt > now) return { body_hash: held.bodyHash, state: "pending", expires_at: held.expiresAt };
 		if (held) this.pending.delete(eventId);
-		for (const table of this.tables()) {
-			const row = this.sql
-				.exec<{ body_hash: string; expires_at: number }>(`SELECT body_hash, expires_at FROM ${table} WHERE event_id = ?`, eventId)
-				.toArray()[0];
-			if (row && row.expires_at > now) return { body_hash: row.body_hash, state: "committed", expires_at: row.expires_at };
-		}
-		if (this.legacy) {
-			const row = this.sql
-				.exec<{ body_hash: string; state: string; expires_at: number }>(
-					"SELECT body_hash, state, expires_at FROM claims WHERE event_id = ?",
-					eventId,
-				)
-				.toArray()[0];
-			if (row && row.expires_at > now) return row as StoredClaim;
-		}
-		return null;
-	}
-
-	private generation(now: number): number {
-		return Math.floor(now / this.ttlMs);
-	}
-
-	private generationTable(now: number): string {
-		const g = this.generation(now);
-		if (!this.generations.includes(g)) {
-			this.write(
-				`CREATE TABLE IF NOT EXISTS ${GENERATION_PREFIX}${g} (event_id TEXT PRIMARY KEY, body_hash TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID`,
-			);
-			this.generations = [g, ...this.generations].sort((a, b) => b - a);
-		}
-		return `${GENERATION_PREFIX}${g}`;
-	}
-
-	private tables(): string[] {
-		return this.generations.map((g) => `${GENERATION_PREFIX}${g}`);
-	}
-
-	private loadGenerations(): void {
-		const names = this.sql
-			.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'claims_g%' OR name = 'claims')")
-			.toArray()
-			.map((r) => r.name);
-		this.legacy = names.includes("claims");
-		this.generations = names
-			.filter((n) => n.startsWith(GENERATION_PREFIX))
-			.map((n) => Number(n.slice(GENERATION_PREFIX.length)))
-			.filter(Number.isInteger)
-			.sort((a, b) => b - a);
+		return this.claims.lookup(eventId, now);
 	}
 
 	private write(sql: string, ...bindings: unknown[]): void {
@@ -303,7 +216,7 @@ export class IdempotencyShard extends DurableObject<Env> {
 	// instance only asks storage until it has seen one.
 	private async schedulePurge(now: number): Promise<void> {
 		if (this.alarmAt !== null) return;
-		const due = roundUp((this.generation(now) + 1) * this.ttlMs + PURGE_MARGIN_MS);
+		const due = roundUp((this.claims.generation(now) + 1) * this.ttlMs + PURGE_MARGIN_MS);
 		const current = await this.ctx.storage.getAlarm();
 		if (current === null) await this.ctx.storage.setAlarm(due);
 		this.alarmAt = current ?? due;
