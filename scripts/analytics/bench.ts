@@ -173,7 +173,7 @@ try {
 			if (!res.ok) throw new Error(`/api/events?${search} → ${res.status}: ${await res.text()}`);
 			return (await res.json()) as { data: unknown[]; next_cursor: string | null };
 		};
-		const rows: [string, string][] = [...EVENT_LISTS(counts)];
+		const rows: (readonly [string, string])[] = [...EVENT_LISTS(counts)];
 		const first = await list("");
 		if (first.next_cursor) rows.push(["the next page", `cursor=${first.next_cursor}`]);
 		for (const [label, search] of rows) {

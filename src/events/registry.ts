@@ -14,7 +14,7 @@ const eventTypes: readonly EventType[] = [userSignup, subscriptionCreated, usage
 export const registry: ReadonlyMap<string, EventType> = new Map(eventTypes.map((t) => [t.type, t]));
 
 // The registered types' names, in registry order: what a provider mapping
-// rule may target (sources/mapping.ts), so no second list can drift.
+// rule may target (sources/mapping-rules.ts), so no second list can drift.
 export const eventTypeNames = eventTypes.map((t) => t.type) as [string, ...string[]];
 
 export function eventTypeFor(eventType: string): EventType | undefined {

@@ -22,7 +22,7 @@
  * and optionally
  *   - toleranceSeconds: replay window for schemes that sign a timestamp
  *   - mapping: per provider type, a rule (adds or replaces the preset's) or
- *     null (drops the preset's rule: that type becomes unhandled); see mapping.ts
+ *     null (drops the preset's rule: that type becomes unhandled); see mapping-rules.ts
  *   - rateLimit: { binding }: the Workers Rate Limiting binding (a
  *     [[ratelimits]] block in wrangler.toml, where the limit and period live)
  *     that counts this source's requests; SOURCE_RATE_LIMIT by default
@@ -35,7 +35,7 @@
 
 import * as z from "../zod/mini";
 import { type HmacConfig, hmacConfigSchema, hmacPresetFor } from "./hmac";
-import { type MappingTable, mappingOverridesSchema, mergeMappings } from "./mapping";
+import { type MappingTable, mappingOverridesSchema, mergeMappings } from "./mapping-rules";
 import { getPreset, PRESET_INFO, PRESET_KINDS } from "./presets";
 import type { Preset, VerifyOptions } from "./types";
 

@@ -4,17 +4,9 @@ import { describeEventType } from "../events/docs";
 import { eventTypeFor, registry } from "../events/registry";
 import { paymentFailed } from "../events/types/payment-failed";
 import { userSignup } from "../events/types/user-signup";
-import {
-	currencyExponent,
-	type MappingRule,
-	type MappingTable,
-	mapEvent,
-	mappingOverridesSchema,
-	mappingRuleSchema,
-	mergeMappings,
-	minorToMajor,
-	readPath,
-} from "./mapping";
+import { mapEvent, readPath } from "./mapping";
+import { type MappingRule, type MappingTable, mappingOverridesSchema, mappingRuleSchema, mergeMappings } from "./mapping-rules";
+import { currencyExponent, minorToMajor } from "./mapping-transforms";
 
 const RECEIVED = Date.UTC(2026, 0, 2, 3, 4, 5);
 const identity = (type: string, occurredAt?: number) => ({

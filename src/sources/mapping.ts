@@ -21,7 +21,7 @@
 //    Only own properties are followed; null counts as missing.
 //  - a list of paths is tried in order, first present wins (for fields that
 //    moved between API versions, or fallbacks like lookup_key → nickname → id).
-//  - { path, transform } applies a named transform (TRANSFORMS below).
+//  - { path, transform } applies a named transform (TRANSFORMS, ./mapping-rules.ts).
 //  - { path, optional: true } leaves the field out when missing instead of
 //    failing.
 //  - { const } is a fixed value.
@@ -51,68 +51,12 @@
 import type { EventType } from "../events/contract";
 import { describeEventType } from "../events/docs";
 import { type EventEnvelope, eventEnvelopeSchema } from "../events/envelope";
-import { eventTypeFor, eventTypeNames } from "../events/registry";
+import { eventTypeFor } from "../events/registry";
 import { fieldIssues } from "../shared/validation";
-import * as z from "../zod/mini";
+import type * as z from "../zod/mini";
+import type { FieldRule, MappingTable, TransformName } from "./mapping-rules";
+import { applyTransform, describeValue, numeric } from "./mapping-transforms";
 import type { Identity } from "./types";
-
-export const TRANSFORMS = ["minorToMajor", "unixSecondsToIso", "lowercase", "uppercase", "string"] as const;
-export type TransformName = (typeof TRANSFORMS)[number];
-
-const PATH_RE = /^[^.\s]+(\.[^.\s]+)*$/;
-const pathSchema = z.string().check(z.maxLength(300), z.regex(PATH_RE, "must be a dotted path like data.object.customer"));
-const pathsSchema = z.union([pathSchema, z.array(pathSchema).check(z.minLength(1), z.maxLength(8))]);
-
-export const fieldRuleSchema = z.union([
-	pathsSchema,
-	z.strictObject({
-		path: pathsSchema,
-		transform: z.optional(z.enum(TRANSFORMS)),
-		optional: z.optional(z.boolean()),
-		currency: z.optional(pathSchema).check(z.describe("minorToMajor only: where the currency code is")),
-		times: z.optional(pathSchema).check(z.describe("Multiply the value by the number here (a quantity; 1 when absent)")),
-	}),
-	z.strictObject({ const: z.union([z.string(), z.number(), z.boolean()]) }),
-]);
-export type FieldRule = z.infer<typeof fieldRuleSchema>;
-
-const TARGET_RE = /^(user_id|metadata\.[A-Za-z0-9_]{1,64})$/;
-
-export const mappingRuleSchema = z
-	.strictObject({
-		type: z.enum(eventTypeNames),
-		fields: z.record(z.string().check(z.regex(TARGET_RE, "must be user_id or metadata.<name>")), fieldRuleSchema),
-	})
-	.check(
-		z.superRefine((rule, ctx) => {
-			const type = eventTypeFor(rule.type);
-			for (const { path: target, required } of type ? describeEventType(type).fields : []) {
-				if (required && !(target in rule.fields)) {
-					ctx.addIssue({ code: "custom", path: ["fields", target], message: `${rule.type} needs a rule for ${target}` });
-				}
-			}
-		}),
-	);
-export type MappingRule = z.infer<typeof mappingRuleSchema>;
-
-// Provider event type → rule.
-export type MappingTable = Readonly<Record<string, MappingRule>>;
-
-// What a source may declare on top of its preset's table: a rule replaces the
-// preset's rule for that provider type (or adds one); null removes it (the
-// type becomes unhandled).
-export const mappingOverridesSchema = z.record(z.string().check(z.minLength(1), z.maxLength(200)), z.nullable(mappingRuleSchema));
-export type MappingOverrides = z.infer<typeof mappingOverridesSchema>;
-
-export function mergeMappings(defaults: MappingTable, overrides?: MappingOverrides): MappingTable {
-	if (!overrides) return defaults;
-	const out: Record<string, MappingRule> = { ...defaults };
-	for (const [type, rule] of Object.entries(overrides)) {
-		if (rule === null) delete out[type];
-		else out[type] = rule;
-	}
-	return out;
-}
 
 // The envelope every event carries, with the metadata a mapping always sets.
 export type CanonicalEvent = EventEnvelope & { metadata: Record<string, unknown> };
@@ -172,94 +116,6 @@ function firstPresent(root: unknown, paths: readonly string[]): unknown {
 	return undefined;
 }
 
-// ---- transforms -----------------------------------------------------------
-
-// Decimal places of the minor unit, where it is not 2. Zero- and three-decimal
-// currencies as Stripe bills them (Stripe's "zero-decimal" and
-// "three-decimal" lists); ISO 4217 agrees for these.
-const ZERO_DECIMAL = new Set([
-	"BIF",
-	"CLP",
-	"DJF",
-	"GNF",
-	"JPY",
-	"KMF",
-	"KRW",
-	"MGA",
-	"PYG",
-	"RWF",
-	"UGX",
-	"VND",
-	"VUV",
-	"XAF",
-	"XOF",
-	"XPF",
-]);
-const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
-
-export function currencyExponent(currency: string | undefined): number {
-	if (currency === undefined) return 2;
-	const code = currency.toUpperCase();
-	if (ZERO_DECIMAL.has(code)) return 0;
-	if (THREE_DECIMAL.has(code)) return 3;
-	return 2;
-}
-
-type TransformOutcome = { ok: true; value: unknown } | { ok: false; message: string };
-
-function numeric(value: unknown): number | undefined {
-	if (typeof value === "number" && Number.isFinite(value)) return value;
-	if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim());
-	return undefined;
-}
-
-export function minorToMajor(minor: number, currency: string | undefined): number {
-	const exponent = currencyExponent(currency);
-	// toFixed drops float noise (1999 / 100 → 19.99, not 19.990000000000002).
-	return Number((minor / 10 ** exponent).toFixed(exponent));
-}
-
-function applyTransform(name: TransformName, value: unknown, currency: string | undefined): TransformOutcome {
-	switch (name) {
-		case "minorToMajor": {
-			const n = numeric(value);
-			if (n === undefined || !Number.isInteger(n)) {
-				return { ok: false, message: `minorToMajor needs an integer amount in minor units, got ${describe(value)}` };
-			}
-			return { ok: true, value: minorToMajor(n, currency) };
-		}
-		case "unixSecondsToIso": {
-			const n = numeric(value);
-			if (n === undefined || n < 0 || n > 253402300799) {
-				return { ok: false, message: `unixSecondsToIso needs unix seconds, got ${describe(value)}` };
-			}
-			return { ok: true, value: new Date(n * 1000).toISOString() };
-		}
-		case "lowercase":
-		case "uppercase":
-			if (typeof value !== "string") return { ok: false, message: `${name} needs a string, got ${describe(value)}` };
-			return { ok: true, value: name === "lowercase" ? value.toLowerCase() : value.toUpperCase() };
-		case "string":
-			if (typeof value === "string") return { ok: true, value };
-			if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value)) {
-				// JSON.parse already rounded it: the digits would be wrong.
-				return { ok: false, message: `string got ${value}, an integer too large to be exact after JSON parsing` };
-			}
-			if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") {
-				return { ok: true, value: String(value) };
-			}
-			return { ok: false, message: `string needs a string, number or boolean, got ${describe(value)}` };
-	}
-}
-
-function describe(value: unknown): string {
-	if (Array.isArray(value)) return "an array";
-	if (value === null) return "null";
-	if (typeof value === "object") return "an object";
-	if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-	return String(value);
-}
-
 // ---- output contract -------------------------------------------------------
 
 type OutputCheck = { ok: true; values: Map<string, unknown> } | { ok: false; field: string; message: string };
@@ -267,7 +123,7 @@ type OutputCheck = { ok: true; values: Map<string, unknown> } | { ok: false; fie
 // The first bad field of a failed parse, with the value as mapped.
 function firstIssue(error: { issues: readonly z.core.$ZodIssue[] }, values: ReadonlyMap<string, unknown>): OutputCheck {
 	const { field, message } = fieldIssues(error)[0] ?? { field: "(root)", message: "is invalid" };
-	return { ok: false, field, message: values.has(field) ? `${message}, got ${describe(values.get(field))}` : message };
+	return { ok: false, field, message: values.has(field) ? `${message}, got ${describeValue(values.get(field))}` : message };
 }
 
 // Checks the event with the envelope's and its type's schemas. Returns every
@@ -358,7 +214,12 @@ export function mapEvent(input: MapInput, table: MappingTable): MappingResult {
 			const factor = readPath(input.payload, p.times) ?? 1;
 			const [a, b] = [numeric(raw), numeric(factor)];
 			if (a === undefined || b === undefined) {
-				return fail("mapping_transform_failed", target, `times needs two numbers, got ${describe(raw)} × ${describe(factor)}`, paths);
+				return fail(
+					"mapping_transform_failed",
+					target,
+					`times needs two numbers, got ${describeValue(raw)} × ${describeValue(factor)}`,
+					paths,
+				);
 			}
 			raw = a * b;
 		}

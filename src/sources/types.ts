@@ -1,7 +1,7 @@
 // Plain-data types shared by the provider presets, the mapping engine and the
 // source config. Nothing here touches bindings, env or the clock.
 
-import type { MappingTable } from "./mapping";
+import type { MappingTable } from "./mapping-rules";
 
 // One delivery as received: header names lower-cased, body as the raw bytes
 // the sender signed (never a re-serialised parse).

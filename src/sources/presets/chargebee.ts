@@ -12,7 +12,7 @@
 // major; currency_code; billing_period_unit), payment_failed →
 // payment_failed (the transaction's amount).
 
-import type { MappingRule, MappingTable } from "../mapping";
+import type { MappingRule, MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { verifyBasicAuth } from "./scheme";
 import { identityFromBody } from "./shared";

@@ -6,7 +6,7 @@
 // 300 s. Identity: id = svix-id (kept by retries), type = body.type
 // ("user.created"), occurredAt = body.timestamp (ms) when present.
 
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { bodyNumber, bodyString, eventIdentity, isRecord, missingBodyField } from "./shared";
 import { standardIdentify, standardSecretKey, standardVerify } from "./standard";

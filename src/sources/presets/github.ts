@@ -14,7 +14,7 @@
 // it only after verify() passed tells the operator the secret is right.
 
 import { hmacSha256MatchesAny } from "../crypto";
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
 import { bodyString, eventIdentity, header, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
 

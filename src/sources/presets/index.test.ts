@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { utf8 } from "../crypto";
-import { mappingRuleSchema } from "../mapping";
+import { mappingRuleSchema } from "../mapping-rules";
 import { getPreset, PRESET_INFO, PRESET_KINDS, PRESETS, parseFormBody, parseJsonBody } from "./index";
 
 describe("preset registry", () => {

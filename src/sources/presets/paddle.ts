@@ -12,7 +12,7 @@
 // currency_code; billing_cycle.interval), transaction.payment_failed →
 // payment_failed (details.totals.grand_total).
 
-import type { MappingRule, MappingTable } from "../mapping";
+import type { MappingRule, MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { hmacPreset, keyValueHeader, prefixedBody } from "./scheme";
 import { bodyString, eventIdentity, isoToMs, missingBodyField } from "./shared";

@@ -8,7 +8,7 @@
 // Mappings: invoice.payment_failed and charge.failed → payment_failed
 // (amount in kobo/cents → major units).
 
-import type { MappingRule, MappingTable } from "../mapping";
+import type { MappingRule, MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { bodyOnly, hmacPreset, prefixedHeader } from "./scheme";
 import { bodyString, eventIdentity, isoToMs, missingBodyField } from "./shared";

@@ -11,7 +11,7 @@
 // subscription_created, like Stripe's.
 
 import { utf8 } from "../crypto";
-import type { MappingRule, MappingTable } from "../mapping";
+import type { MappingRule, MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { SecretFormatError } from "./shared";
 import { standardIdentify, standardVerify } from "./standard";

@@ -8,7 +8,7 @@
 //
 // Mapping: payment.failed → payment_failed (amount in paise → major units).
 
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { bodyOnly, hmacPreset, prefixedHeader } from "./scheme";
 import { bodyNumber, bodyString, eventIdentity, header, missingBodyField, missingHeader, pickHeaders } from "./shared";

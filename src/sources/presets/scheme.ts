@@ -15,7 +15,7 @@ import {
 	timingSafeEqual,
 	utf8,
 } from "../crypto";
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { DeliveryRequest, Preset, Verdict, VerifyOptions } from "../types";
 import { header, MISMATCH, MISSING, OK, requireSecrets, SecretFormatError, STALE, withinTolerance } from "./shared";
 

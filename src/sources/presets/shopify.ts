@@ -9,7 +9,7 @@
 // ("customers/create"); occurredAt = X-Shopify-Triggered-At (ISO 8601).
 
 import { hmacSha256MatchesAny } from "../crypto";
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { DeliveryRequest, Identification, Preset, Verdict } from "../types";
 import { eventIdentity, header, isoToMs, MISMATCH, MISSING, missingHeader, OK, pickHeaders, requireSecrets } from "./shared";
 

@@ -14,7 +14,7 @@
 //    has no event_id, and an error answer would only add to the noise)
 
 import { concatBytes, hmacSha256MatchesAny, utf8 } from "../crypto";
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
 	bodyString,

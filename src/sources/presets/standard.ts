@@ -13,7 +13,7 @@
 // across retries), else webhook-timestamp (when this attempt was signed).
 
 import { base64ToBytes, concatBytes, hmacSha256MatchesAny, utf8 } from "../crypto";
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
 	bodyString,

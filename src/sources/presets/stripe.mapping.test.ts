@@ -7,7 +7,8 @@ import {
 	stripeSubscriptionDeleted,
 	stripeSubscriptionUpdated,
 } from "../fixtures/stripe";
-import { mapEvent, mappingRuleSchema } from "../mapping";
+import { mapEvent } from "../mapping";
+import { mappingRuleSchema } from "../mapping-rules";
 import type { Identity } from "../types";
 import { stripe } from "./stripe";
 

@@ -10,7 +10,7 @@
 // (unix seconds).
 
 import { concatBytes, hmacSha256MatchesAny, utf8 } from "../crypto";
-import type { MappingRule, MappingTable } from "../mapping";
+import type { MappingRule, MappingTable } from "../mapping-rules";
 import type { DeliveryRequest, Identification, Preset, Verdict, VerifyOptions } from "../types";
 import {
 	header,

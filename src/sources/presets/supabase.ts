@@ -9,7 +9,7 @@
 //
 // Mapping: auth.signup → user_signup (user.id, user.email).
 
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { bodyString, isRecord } from "./shared";
 import { standardIdentify, standardSecretKey, standardVerify } from "./standard";

@@ -8,7 +8,7 @@
 //
 // Mapping: user.created → user_signup.
 
-import type { MappingTable } from "../mapping";
+import type { MappingTable } from "../mapping-rules";
 import type { Preset } from "../types";
 import { hmacPreset, keyValueHeader, prefixedBody } from "./scheme";
 import { bodyString, eventIdentity, isoToMs, missingBodyField } from "./shared";
