@@ -76,11 +76,18 @@ export function splitBinds(range: TimeRange): [number, number, number, number, n
 	return [...rangeBinds(range), ...wholeDays(range)];
 }
 
-// The rows of [from, to) outside the whole days ?5..?6 (see splitBinds): two
-// index ranges, each less than a day long. With ?5 = ?6 = from it is the
-// whole window.
-export function edgesSql(column: string): string {
-	return `((${column} >= ?1 AND ${column} < min(?5, ?2)) OR (${column} >= max(?6, ?1) AND ${column} < ?2))`;
+// The rows of [from, to) outside the whole days ?5..?6 (see splitBinds), as
+// a subquery of `columns` from `table`: two index ranges on `column`, each
+// less than a day long. With ?5 = ?6 = from it is the whole window. The two
+// ranges never overlap, so UNION ALL of two range reads: an OR of them would
+// read the table's row for every index entry on a WITHOUT ROWID table
+// (SQLite answers an OR from the index alone only on rowid tables, or when
+// the index holds every column). `filter`, if any, applies to both.
+export function edgeRows(table: string, column: string, columns: string, filter?: string): string {
+	const and = filter ? ` AND ${filter}` : "";
+	return `(SELECT ${columns} FROM ${table} WHERE ${column} >= ?1 AND ${column} < min(?5, ?2)${and}
+	UNION ALL
+	SELECT ${columns} FROM ${table} WHERE ${column} >= max(?6, ?1) AND ${column} < ?2${and})`;
 }
 
 // One entry per bucket, oldest first, each made fresh by `empty`: series are

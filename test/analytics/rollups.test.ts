@@ -1,15 +1,13 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { replayArchive } from "../../src/admin/archive-replay";
 import type { EventType } from "../../src/events/contract";
-import type { EventEnvelope } from "../../src/events/envelope";
 import { registry } from "../../src/events/registry";
 import { adminJson } from "../admin/helpers";
-import { queueMessage } from "../support/builders";
-import { asMessages, deliver } from "../support/queue";
 import { seededMix, windowsOver } from "./mix";
 import { ROUTES, referenceAnswer, rounded } from "./reference";
 import { ledgerAndRebuilt, rollupsAndBackfill, rollupTables } from "./rollup-tables";
+import { ingest, routeAnswer } from "./through-routes";
 
 // The rollup-backed routes against the base tables (./reference.ts), on a
 // seeded mix (./mix.ts) delivered the way queues deliver. Each test owns its
@@ -24,22 +22,6 @@ afterEach(() => {
 	handlers.clear();
 	for (const [type, h] of original) handlers.set(type, h);
 });
-
-async function ingest(events: EventEnvelope[], attempts = 1, receivedAt?: number): Promise<void> {
-	for (let i = 0; i < events.length; i += 10) {
-		const batch = events.slice(i, i + 10).map((e) => queueMessage(e, receivedAt));
-		const result = await deliver("webhook-events", asMessages(batch, attempts));
-		expect(result.retryMessages).toEqual([]);
-	}
-}
-
-async function routeAnswer(route: string, search: string): Promise<unknown> {
-	const res = await exports.default.fetch(
-		new Request(`https://localhost/api/analytics/${route}?${search}`, { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
-	);
-	expect(res.status, `${route}?${search}`).toBe(200);
-	return res.json();
-}
 
 async function expectRoutesToMatchBaseTables(start: number): Promise<void> {
 	for (const search of windowsOver(start)) {

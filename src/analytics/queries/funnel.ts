@@ -1,5 +1,5 @@
 import type * as z from "../../zod/mini";
-import { bucketSql, DAY_MS, edgesSql, emptySeries, iso, splitBinds } from "../buckets";
+import { bucketSql, DAY_MS, edgeRows, emptySeries, iso, splitBinds } from "../buckets";
 import type { FunnelQuery } from "../params";
 import type { funnelSchema } from "../schemas";
 import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
@@ -31,13 +31,12 @@ WHERE day >= ?5 AND day < ?6 AND users > 0`,
 // for a subscription event within ?7 days after signing up.
 export const funnelEdgesStatement: AnalyticsStatement<FunnelQuery> = {
 	name: "funnel_edges",
-	sql: `SELECT ${bucketSql("u.signed_up_at")} AS bucket, count(*) AS signed_up,
+	sql: `SELECT ${bucketSql("signup.signed_up_at")} AS bucket, count(*) AS signed_up,
 	sum(EXISTS (
 		SELECT 1 FROM subscription_changes s
-		WHERE s.user_id = u.user_id AND s.occurred_at >= u.signed_up_at AND s.occurred_at < u.signed_up_at + ?7 * ${DAY_MS}
+		WHERE s.user_id = signup.user_id AND s.occurred_at >= signup.signed_up_at AND s.occurred_at < signup.signed_up_at + ?7 * ${DAY_MS}
 	)) AS subscribed
-FROM users u
-WHERE ${edgesSql("u.signed_up_at")}
+FROM ${edgeRows("users", "signed_up_at", "user_id, signed_up_at")} AS signup
 GROUP BY 1`,
 	binds: (q) => [...splitBinds(q.range), q.days],
 };

@@ -1,6 +1,6 @@
 import { toNullProtoRecord } from "../../shared/counters";
 import type * as z from "../../zod/mini";
-import { bucketSql, cents, DAY_MS, edgesSql, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
+import { bucketSql, cents, DAY_MS, edgeRows, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { mrrSchema } from "../schemas";
 import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
@@ -52,8 +52,7 @@ WHERE day >= ?5 AND day < ?6`,
 export const mrrEdgesStatement: AnalyticsStatement<RangeQuery> = {
 	name: "mrr_edges",
 	sql: `SELECT ${bucketSql("at")} AS bucket, plan, currency, sum(mrr) AS mrr, sum(subscriptions) AS subscriptions
-FROM mrr_ledger
-WHERE ${edgesSql("at")}
+FROM ${edgeRows("mrr_ledger", "at", "at, plan, currency, mrr, subscriptions")}
 GROUP BY 1, 2, 3`,
 	binds: (q) => splitBinds(q.range),
 };

@@ -1,5 +1,5 @@
 import type * as z from "../../zod/mini";
-import { bucketSql, cents, edgesSql, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
+import { bucketSql, cents, edgeRows, emptySeries, iso, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { paymentsSchema } from "../schemas";
 import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
@@ -30,8 +30,7 @@ WHERE day >= ?5 AND day < ?6 AND failures > 0`,
 export const paymentsEdgesStatement: AnalyticsStatement<RangeQuery> = {
 	name: "payments_edges",
 	sql: `SELECT ${bucketSql("occurred_at")} AS bucket, currency, count(*) AS failures, sum(amount) AS amount
-FROM payment_failures
-WHERE ${edgesSql("occurred_at")}
+FROM ${edgeRows("payment_failures", "occurred_at", "occurred_at, currency, amount")}
 GROUP BY 1, 2`,
 	binds: (q) => splitBinds(q.range),
 };

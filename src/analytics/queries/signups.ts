@@ -1,6 +1,6 @@
 import { sumBy, toNullProtoRecord } from "../../shared/counters";
 import type * as z from "../../zod/mini";
-import { bucketSql, edgesSql, iso, rowsByBucket, splitBinds, type TimeRange } from "../buckets";
+import { bucketSql, edgeRows, iso, rowsByBucket, splitBinds, type TimeRange } from "../buckets";
 import type { RangeQuery } from "../params";
 import type { signupsSchema } from "../schemas";
 import { type AnalyticsStatement, hoursOf, UNKNOWN, windowOf } from "./statement";
@@ -31,8 +31,7 @@ WHERE day >= ?5 AND day < ?6 AND signups > 0`,
 export const signupsEdgesStatement: AnalyticsStatement<RangeQuery> = {
 	name: "signups_edges",
 	sql: `SELECT ${bucketSql("signed_up_at")} AS bucket, source, plan, count(*) AS signups
-FROM users
-WHERE ${edgesSql("signed_up_at")}
+FROM ${edgeRows("users", "signed_up_at", "signed_up_at, source, plan")}
 GROUP BY 1, 2, 3`,
 	binds: (q) => splitBinds(q.range),
 };

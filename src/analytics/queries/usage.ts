@@ -1,6 +1,6 @@
 import { sumBy, toNullProtoRecord } from "../../shared/counters";
 import type * as z from "../../zod/mini";
-import { bucketSql, edgesSql, iso, rowsByBucket, splitBinds } from "../buckets";
+import { bucketSql, edgeRows, iso, rowsByBucket, splitBinds } from "../buckets";
 import type { UsageQuery } from "../params";
 import type { usageSchema } from "../schemas";
 import { type AnalyticsStatement, hoursOf, windowOf } from "./statement";
@@ -31,8 +31,7 @@ WHERE day >= ?5 AND day < ?6 AND (?7 IS NULL OR feature = ?7) AND events > 0`,
 export const usageEdgesStatement: AnalyticsStatement<UsageQuery> = {
 	name: "usage_edges",
 	sql: `SELECT ${bucketSql("occurred_at")} AS bucket, feature, sum(quantity) AS quantity, count(*) AS events
-FROM usage_records INDEXED BY usage_time_cover
-WHERE ${edgesSql("occurred_at")} AND (?7 IS NULL OR feature = ?7)
+FROM ${edgeRows("usage_records", "occurred_at", "occurred_at, feature, quantity", "(?7 IS NULL OR feature = ?7)")}
 GROUP BY 1, 2`,
 	binds: (q) => [...splitBinds(q.range), q.feature ?? null],
 };
