@@ -8,7 +8,7 @@ import { countingD1, mixedRun } from "./d1-footprint";
 // Issue 17 asks ≤ 6 D1 rows written and ≤ 6 b-tree entries per event. Before
 // migrations/0011_lean_writes.sql this run measured 21.8 rows written, 11.0
 // entries and 608 bytes per event; after it 12.7, 10.0 and 568; after
-// 0013_lean_ledgers.sql 11.75, 9.00 and 608 (docs/capacity.md says where the
+// 0012_lean_ledgers.sql 11.75, 9.00 and 608 (docs/capacity.md says where the
 // rest goes). These bounds fail on any regression.
 describe("D1 footprint of a mixed run (direct events of every type and Stripe deliveries)", () => {
 	it("writes at most 11.8 rows and 9 b-tree entries per event, by D1's own meta", async () => {

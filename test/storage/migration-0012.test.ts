@@ -6,10 +6,10 @@ import { seededMix, windowsOver } from "../analytics/mix";
 import { rollupTables } from "../analytics/rollup-tables";
 import { ingest, referenceAnswers, routeAnswers } from "../analytics/through-routes";
 
-// Migration 0013 rebuilds the per-event ledgers WITHOUT ROWID. Here on a
+// Migration 0012 rebuilds the per-event ledgers WITHOUT ROWID. Here on a
 // database with history: this file's D1 is emptied and migrated only up to
-// 0013, events are written through the real consumer into the old rowid
-// tables, then 0013 runs. Every row, every rollup and every analytics answer
+// 0012, events are written through the real consumer into the old rowid
+// tables, then 0012 runs. Every row, every rollup and every analytics answer
 // must come through unchanged, and what is written after it must still keep
 // the rollups (its triggers were created again).
 
@@ -24,8 +24,8 @@ const LEDGERS = {
 	payment_failures: "event_id",
 } as const;
 
-const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0013_");
-const lean = env.TEST_MIGRATIONS.filter((m) => m.name.startsWith("0013_"));
+const before = env.TEST_MIGRATIONS.filter((m) => m.name < "0012_");
+const lean = env.TEST_MIGRATIONS.filter((m) => m.name.startsWith("0012_"));
 
 async function dropEverything(): Promise<void> {
 	const { results } = await env.DB.prepare(
@@ -55,11 +55,11 @@ const schemaOf = async () =>
 		).all<{ type: string; name: string; tbl_name: string; sql: string | null }>()
 	).results;
 
-describe("migration 0013 on a database with history", () => {
+describe("migration 0012 on a database with history", () => {
 	it("keeps every ledger row, rollup and analytics answer, and keeps the rollups after it", async () => {
 		expect(lean).toHaveLength(1);
 		await dropEverything();
-		await applyD1Migrations(env.DB, before, "d1_migrations_before_0013");
+		await applyD1Migrations(env.DB, before, "d1_migrations_before_0012");
 		const old = await schemaOf();
 		expect(
 			old
@@ -76,7 +76,7 @@ describe("migration 0013 on a database with history", () => {
 		const answers = await routeAnswers(windows);
 		expect(Object.values(rows).every((r) => r.length > 0)).toBe(true);
 
-		await applyD1Migrations(env.DB, lean, "d1_migrations_before_0013");
+		await applyD1Migrations(env.DB, lean, "d1_migrations_before_0012");
 
 		const now = await schemaOf();
 		for (const table of Object.keys(LEDGERS)) {

@@ -17,7 +17,7 @@
 -- together: users' triggers read subscription_changes, subscription_changes'
 -- write users, and a rename checks every trigger in the schema, so the old
 -- tables and their triggers are all gone before the first rename. No other
--- table's trigger or view names them. test/storage/migration-0013.test.ts
+-- table's trigger or view names them. test/storage/migration-0012.test.ts
 -- runs this on a database with history.
 
 CREATE TABLE users_lean (
