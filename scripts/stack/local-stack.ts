@@ -62,7 +62,19 @@ export function d1Query<T>(persistDir: string, sql: string): Promise<T[]> {
 	return queryD1<T>({ persistDir }, sql);
 }
 
+// wrangler dev binds a few sockets of its own choosing besides --port; one
+// can lose a race with another process on the machine ("Address already in
+// use"). That start is retried once, on fresh ports.
 export async function startLocalStack(options: StackOptions = {}): Promise<LocalStack> {
+	try {
+		return await startOnce(options);
+	} catch (err) {
+		if (!(err instanceof Error && /Address already in use/.test(err.message))) throw err;
+		return startOnce(options);
+	}
+}
+
+async function startOnce(options: StackOptions): Promise<LocalStack> {
 	const persistDir = options.persistDir ?? mkdtempSync(path.join(tmpdir(), "webhook-stack-"));
 	// No dev registry (an empty path disables it). In the machine-wide one,
 	// wrangler dev sessions find each other by Worker name: a queue message
@@ -125,18 +137,32 @@ export async function startLocalStack(options: StackOptions = {}): Promise<Local
 		logs: () => output,
 		query: (sql) => queryD1({ persistDir, configDir: cwd }, sql),
 		async stop() {
-			killTree(child);
-			await new Promise((r) => setTimeout(r, 300));
+			// Waits for the process to be gone (its sockets and the persisted
+			// state released) before a restart on the same state can begin.
+			await stopTree(child);
 			if (!options.persistDir) rmSync(persistDir, { recursive: true, force: true });
 		},
 	};
 }
 
-function killTree(child: ChildProcess): void {
+async function stopTree(child: ChildProcess, graceMs = 5_000): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+	killTree(child);
+	const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs))]);
+	if (timedOut) {
+		killTree(child, "SIGKILL");
+		await exited;
+	}
+	// Its children (workerd) leave with the group; give the kernel a moment.
+	await new Promise((r) => setTimeout(r, 200));
+}
+
+function killTree(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): void {
 	if (child.pid === undefined || child.exitCode !== null) return;
 	try {
-		process.kill(-child.pid, "SIGTERM");
+		process.kill(-child.pid, signal);
 	} catch {
-		child.kill("SIGTERM");
+		child.kill(signal);
 	}
 }
