@@ -14,6 +14,7 @@ import { type AnyAnalyticsQuery, analyticsStatements, routeReads } from "../../s
 import type { AnalyticsStatement } from "../../src/analytics/queries/statement";
 import { provenTopUsers, topCandidatesStatement, topFallbackFor } from "../../src/analytics/queries/top-users";
 import { DEV_SECRETS } from "../../src/shared/dev-secrets";
+import { formatGenerated } from "../bench/format";
 import { describeMachine } from "../bench/machine";
 import { startLocalStack } from "../stack/local-stack";
 import { SEED_START, type SeedCounts, seed } from "./seed";
@@ -188,6 +189,7 @@ try {
 		`(${runs} runs after one warm-up each; ${counts.subscriptions.toLocaleString("en")} subscriptions, ${counts.paymentFailures.toLocaleString("en")} failed payments; whole bench ${((performance.now() - benchStarted) / 1000).toFixed(0)} s.)`,
 	);
 	writeFileSync(path.join(ROOT, "bench", "ANALYTICS.md"), `${report.join("\n")}\n`);
+	formatGenerated([path.join(ROOT, "bench", "ANALYTICS.md")]);
 } finally {
 	rmSync(persistDir, { recursive: true, force: true });
 }

@@ -5,7 +5,6 @@
 // results.json. `npm run bench -- --storage` runs only the storage step
 // (storage.ts, about a minute) on a fresh stack and writes
 // bench/storage.json and bench/STORAGE.md, which docs/capacity.md links to.
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -18,6 +17,7 @@ import { writeAckPathConfig } from "./ack-path";
 import { assertWrk, runCeiling } from "./ceiling";
 import { ratio } from "./compare";
 import { type Footprint, measureFootprint } from "./footprint";
+import { formatGenerated } from "./format";
 import { describeMachine } from "./machine";
 import { renderMarkdown } from "./markdown";
 import { benchPlan, highestSustained, isSaturated } from "./plan";
@@ -62,6 +62,7 @@ function writeOutputs(results: BenchResults): string {
 	writeFileSync(path.join(dir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
 	writeFileSync(path.join(dir, "RESULTS.md"), renderMarkdown(results));
 	writeFileSync(path.join(dir, "chart.svg"), renderBenchChart(results));
+	formatGenerated([path.join(dir, "RESULTS.md")]);
 	return path.relative(process.cwd(), dir);
 }
 
@@ -206,10 +207,7 @@ function writeStorage(dir: string): number {
 	const written = [path.join(dir, "STORAGE.md")];
 	// The full run's figures also go into docs/capacity.md, between its markers.
 	if (!quick) written.push(embedStorage(storageMarkdown(storage)));
-	// Formatted as `npm run lint` wants (biome pads markdown tables).
-	execFileSync(path.resolve(import.meta.dirname, "../../node_modules/.bin/biome"), ["format", "--write", ...written], {
-		stdio: "ignore",
-	});
+	formatGenerated(written);
 	process.stdout.write(`${md}\nwrote ${path.relative(process.cwd(), dir)}/storage.json and STORAGE.md\n`);
 	return storage.lost === 0 && storage.doubleCounted === 0 ? 0 : 1;
 }
