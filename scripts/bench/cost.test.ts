@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { D1_LIMIT_BYTES, fillTime, monthlyBill, type PerEvent, perMillion, priceGap } from "./cost";
+import { D1_LIMIT_BYTES, fillTime, monthlyBill, type PerEvent, perMillion, priceGap, retentionDaysThatFit } from "./cost";
 
 const perEvent: PerEvent = {
 	workerRequests: 1.1,
@@ -55,5 +55,15 @@ describe("the gap to Hookdeck's price", () => {
 		expect(priceGap(perEvent)).toEqual({ perMillion: 21.51, d1RowsAtHookdeck: 5.49, queuesPerMillion: 1.2 });
 		const there = monthlyBill({ ...perEvent, d1RowsWritten: 5.49, d1RetentionRowsWritten: 0 }, 1e6);
 		expect(there.total).toBe(10);
+	});
+});
+
+describe("the retention that fits", () => {
+	it("is the most whole days whose window of rows stays under half of one database", () => {
+		// 300 bytes freed per event: 10/s is 259.2 MB a day, 5 GB holds 19.3 days.
+		expect(retentionDaysThatFit(perEvent, 10)).toBe(19);
+		expect(retentionDaysThatFit(perEvent, 100)).toBe(1);
+		expect(retentionDaysThatFit(perEvent, 1000)).toBe(0);
+		expect(retentionDaysThatFit({ ...perEvent, d1BytesFreedByRetention: 0 }, 10)).toBe(Number.POSITIVE_INFINITY);
 	});
 });

@@ -89,6 +89,15 @@ export function fillTime(perEvent: PerEvent, eventsPerSecond: number, retentionD
 	return { eventsPerSecond, retainedBytes, keptBytesPerDay, days: days === null ? null : Math.round(days) };
 }
 
+// The longest RETENTION_DAYS whose window of rows alone stays under half of
+// one database at this rate (the other half for what is kept for good and
+// for growth), in whole days; 0 when not even a day fits.
+export function retentionDaysThatFit(perEvent: PerEvent, eventsPerSecond: number): number {
+	const freed = Math.min(perEvent.d1BytesFreedByRetention, perEvent.d1Bytes);
+	if (freed <= 0) return Number.POSITIVE_INFINITY;
+	return Math.floor(D1_LIMIT_BYTES / 2 / (eventsPerSecond * 86_400 * freed));
+}
+
 export const perMillion = (bill: BillLine) => money(bill.total / (bill.eventsPerMonth / 1e6));
 
 // What the bill would take to reach Hookdeck's list price with everything

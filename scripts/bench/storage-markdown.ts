@@ -1,6 +1,6 @@
 // The storage step's tables (STORAGE.md, and the section of RESULTS.md):
 // per-event figures, the monthly bill beside Hookdeck's, when D1 fills.
-import { type FillTime, PRICES, priceGap } from "./cost";
+import { type FillTime, type PerEvent, PRICES, priceGap, retentionDaysThatFit } from "./cost";
 import type { StorageResult } from "./storage";
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
@@ -8,14 +8,15 @@ const round2 = (v: number) => Math.round(v * 100) / 100;
 const usd = (v: number) => `$${v >= 100 ? Math.round(v).toLocaleString("en-US") : v.toFixed(2)}`;
 const gb = (bytes: number) => `${round2(bytes / 1e9)} GB`;
 
-function fillRow(f: FillTime, retentionDays: number): string {
+function fillRow(f: FillTime, retentionDays: number, perEvent: PerEvent): string {
+	const fits = retentionDaysThatFit(perEvent, f.eventsPerSecond);
 	const when =
 		f.days === null
 			? "**never**: retention frees all an event adds"
 			: f.days === 0
 				? `**at once**: ${retentionDays} days of rows alone are ${gb(f.retainedBytes)}`
 				: `after **${f.days} days** (${round2(f.days / 365)} years)`;
-	return `| ${f.eventsPerSecond} | ${gb(f.retainedBytes)} | ${gb(f.keptBytesPerDay)} | ${when} |`;
+	return `| ${f.eventsPerSecond} | ${gb(f.retainedBytes)} | ${gb(f.keptBytesPerDay)} | ${when} | ${fits === Number.POSITIVE_INFINITY ? "any" : fits} |`;
 }
 
 // The generated section docs/capacity.md links to: one table per question.
@@ -62,9 +63,9 @@ export function storageMarkdown(s: StorageResult): string[] {
 		"",
 		`**When one D1 database (10 GB) fills**, with RETENTION_DAYS = ${s.plan.retentionDays}: the retention window's rows stay, the rest (business tables, rollups, archive manifest) accumulates.`,
 		"",
-		"| events/s | retention window's rows | kept for good per day | D1 fills |",
-		"|---|---|---|---|",
-		...s.fill.map((f) => fillRow(f, s.plan.retentionDays)),
+		"| events/s | retention window's rows | kept for good per day | D1 fills | RETENTION_DAYS whose window fits in half a database |",
+		"|---|---|---|---|---|",
+		...s.fill.map((f) => fillRow(f, s.plan.retentionDays, p)),
 		"",
 	];
 }
