@@ -198,8 +198,10 @@ export class IdempotencyShard extends DurableObject<Env> {
 		return this.claims.lookup(eventId, now);
 	}
 
-	private write(sql: string, ...bindings: unknown[]): void {
-		this.rowsWritten += this.sql.exec(sql, ...bindings).rowsWritten;
+	private write(sql: string, ...bindings: unknown[]): number {
+		const written = this.sql.exec(sql, ...bindings).rowsWritten;
+		this.rowsWritten += written;
+		return written;
 	}
 
 	private bump(name: string, by: number): void {

@@ -5,11 +5,12 @@ import { BODY_KEY_GLOB, type StoredClaim } from "./claims";
 // expires before generation g + 2 starts, so expired claims go by dropping
 // whole tables instead of deleting rows. Also reads the single `claims` table
 // shards kept before generations, until it holds nothing live. Every write
-// goes through `write`, so the shard counts the rows it writes.
+// goes through `write`, so the shard counts the rows it writes; it returns
+// the statement's rows written.
 
 const PREFIX = "claims_g";
 
-export type SqlWrite = (sql: string, ...bindings: unknown[]) => void;
+export type SqlWrite = (sql: string, ...bindings: unknown[]) => number;
 
 export class ClaimGenerations {
 	private generations: number[] = [];
@@ -32,7 +33,7 @@ export class ClaimGenerations {
 		return Math.floor(now / this.ttlMs);
 	}
 
-	tables(): string[] {
+	private tables(): string[] {
 		return this.generations.map((g) => `${PREFIX}${g}`);
 	}
 
@@ -70,17 +71,18 @@ export class ClaimGenerations {
 	}
 
 	// Commits a key in `table`. Returns whether a row of it was there already
-	// (expired: live ones are never claimed again), which it overwrites.
+	// (expired: live ones are never claimed again), which it overwrites. The
+	// insert alone is the usual case: one statement, no read before it.
 	commit(table: string, key: string, bodyHash: string, expiresAt: number): boolean {
-		const existed = this.sql.exec(`SELECT 1 FROM ${table} WHERE event_id = ?`, key).toArray().length > 0;
-		this.write(
-			`INSERT INTO ${table} (event_id, body_hash, expires_at) VALUES (?, ?, ?)
-			 ON CONFLICT (event_id) DO UPDATE SET body_hash = excluded.body_hash, expires_at = excluded.expires_at`,
+		const inserted = this.write(
+			`INSERT INTO ${table} (event_id, body_hash, expires_at) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
 			key,
 			bodyHash,
 			expiresAt,
 		);
-		return existed;
+		if (inserted > 0) return false;
+		this.write(`UPDATE ${table} SET body_hash = ?, expires_at = ? WHERE event_id = ?`, bodyHash, expiresAt, key);
+		return true;
 	}
 
 	// Committed event claims in one table (body keys are not events).
